@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import authPlugin from './auth/plugin';
+import type { ApiToken } from './auth/tokens';
+import healthRoutes from './health/routes';
+import { ApiError, registerErrorHandling } from './http/errors';
+import networkRoutes from './networks/routes';
+import mappingRoutes from './networks/mapping-routes';
+import progressRoutes from './progress/routes';
+import services, { type Services } from './services';
+import vmContextRoutes from './vm-contexts/routes';
+import { VERSION } from './version';
+
+export const API_PREFIX = '/api/v1';
+
+export interface AppOptions extends Services {
+  tokens: ApiToken[];
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Never let a secret reach a log line. */
+export const LOG_REDACT = ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization'];
+
+export async function buildApp(options: AppOptions) {
+  const { config, tokens } = options;
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel, redact: LOG_REDACT },
+    bodyLimit: config.bodyLimitBytes,
+    ajv: {
+      // Unknown fields are errors, not silently dropped; query strings still coerce to numbers.
+      customOptions: { removeAdditional: false, coerceTypes: true, useDefaults: true, allErrors: true },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  registerErrorHandling(app);
+  await app.register(services, options);
+  await app.register(authPlugin, { tokens });
+  await app.register(rateLimit, {
+    max: config.rateLimitPerMinute,
+    timeWindow: '1 minute',
+    // One bucket per token (hashed: the key may be logged) or per address without one.
+    keyGenerator: (request) =>
+      request.headers.authorization
+        ? `t:${createHash('sha256').update(request.headers.authorization).digest('hex').slice(0, 24)}`
+        : `ip:${request.ip}`,
+    errorResponseBuilder: (_request, context) =>
+      new ApiError(429, 'rate_limited', `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`),
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'OMA Migration Insights API', version: VERSION },
+      servers: [],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      tags: [
+        { name: 'health', description: 'Liveness and dependencies' },
+        { name: 'vm-contexts', description: 'OMA VM contexts, jobs, disks, CBT history' },
+        { name: 'progress', description: 'VMA-compatible job progress' },
+        { name: 'networks', description: 'Source and destination networks, mappings' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: `${API_PREFIX}/docs` });
+  app.get(`${API_PREFIX}/openapi.json`, { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(
+    async (api) => {
+      await api.register(healthRoutes);
+      await api.register(vmContextRoutes);
+      await api.register(progressRoutes);
+      await api.register(networkRoutes);
+      await api.register(mappingRoutes);
+    },
+    { prefix: API_PREFIX },
+  );
+  return app;
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;

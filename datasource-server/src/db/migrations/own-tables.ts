@@ -1,0 +1,78 @@
+// This project's own tables (prefixed omi_). Created in both modes; never touch OMA tables.
+import type { Kysely, Migration } from 'kysely';
+import type { DialectName } from '../connect';
+import { columnTypes } from './column-types';
+
+export function ownMigrations(dialect: DialectName): Record<string, Migration> {
+  const t = columnTypes(dialect);
+  return {
+    '2026_11_25_101_destination_inventory': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('omi_cloudstack_networks')
+          .addColumn('id', 'varchar(255)', (c) => c.primaryKey())
+          .addColumn('name', 'varchar(255)', (c) => c.notNull())
+          .addColumn('display_text', 'varchar(1024)')
+          .addColumn('state', 'varchar(64)')
+          .addColumn('zone_id', 'varchar(255)')
+          .addColumn('zone_name', 'varchar(255)')
+          .addColumn('network_type', 'varchar(64)')
+          .addColumn('traffic_type', 'varchar(64)')
+          .addColumn('gateway', 'varchar(64)')
+          .addColumn('netmask', 'varchar(64)')
+          .addColumn('cidr', 'varchar(64)')
+          .addColumn('vlan', 'varchar(64)')
+          .addColumn('broadcast_uri', 'varchar(255)')
+          .addColumn('is_default', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('is_shared', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('can_use_for_deploy', 'integer', (c) => c.notNull().defaultTo(1))
+          .addColumn('is_system', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('tags', 'text')
+          .addColumn('updated_at', t.datetime, (c) => c.notNull())
+          .execute();
+      },
+    },
+    '2026_11_25_102_mapping_audit': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('omi_mapping_audit')
+          .addColumn(...t.autoId('id'))
+          .addColumn('action', 'varchar(32)', (c) => c.notNull())
+          .addColumn('vm_id', 'varchar(255)', (c) => c.notNull())
+          .addColumn('source_network_name', 'varchar(255)', (c) => c.notNull())
+          .addColumn('is_test_network', 'integer', (c) => c.notNull())
+          .addColumn('old_destination_network_id', 'varchar(255)')
+          .addColumn('new_destination_network_id', 'varchar(255)')
+          .addColumn('actor', 'varchar(255)', (c) => c.notNull())
+          .addColumn('created_at', t.datetime, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('idx_omi_mapping_audit_created').on('omi_mapping_audit').column('created_at').execute();
+      },
+    },
+    '2026_11_25_103_job_progress': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('omi_job_progress')
+          .addColumn('job_id', 'varchar(191)', (c) => c.primaryKey())
+          .addColumn('stage', 'varchar(64)', (c) => c.notNull())
+          .addColumn('vma_status', 'varchar(64)', (c) => c.notNull())
+          .addColumn('phase_started_at', t.datetime, (c) => c.notNull())
+          .addColumn('peak_bps', 'bigint', (c) => c.notNull().defaultTo(0))
+          .addColumn('last_push_at', t.datetime, (c) => c.notNull())
+          .addColumn('errors', 'text')
+          .execute();
+        await db.schema
+          .createTable('omi_disk_progress')
+          .addColumn('job_id', 'varchar(191)', (c) => c.notNull())
+          .addColumn('disk_id', 'varchar(255)', (c) => c.notNull())
+          .addColumn('bytes_transferred', 'bigint', (c) => c.notNull())
+          .addColumn('total_bytes', 'bigint', (c) => c.notNull())
+          .addColumn('status', 'varchar(32)', (c) => c.notNull())
+          .addColumn('throughput_bps', 'bigint', (c) => c.notNull().defaultTo(0))
+          .addColumn('updated_at', t.datetime, (c) => c.notNull())
+          .addPrimaryKeyConstraint('pk_omi_disk_progress', ['job_id', 'disk_id'])
+          .execute();
+      },
+    },
+  };
+}

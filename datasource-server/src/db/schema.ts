@@ -1,0 +1,273 @@
+// Kysely table interfaces. OMA tables keep the names and columns of the real dump (only the
+// columns this project reads or writes are listed); `omi_*` tables are our own.
+// Datetimes travel as 'YYYY-MM-DD HH:MM:SS.sss' UTC strings in both dialects (see time.ts).
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+type DbTime = string;
+
+export interface VmReplicationContextsTable {
+  context_id: string;
+  vm_name: string;
+  vmware_vm_id: string;
+  vm_path: string;
+  vcenter_host: string;
+  datacenter: string;
+  current_status: string;
+  current_job_id: string | null;
+  total_jobs_run: number | null;
+  successful_jobs: number | null;
+  failed_jobs: number | null;
+  last_successful_job_id: string | null;
+  cpu_count: number | null;
+  memory_mb: number | null;
+  os_type: string | null;
+  power_state: string | null;
+  vm_tools_version: string | null;
+  created_at: DbTime | null;
+  updated_at: DbTime | null;
+  first_job_at: DbTime | null;
+  last_job_at: DbTime | null;
+  last_status_change: DbTime | null;
+  auto_added: number | null;
+  scheduler_enabled: number | null;
+  next_scheduled_at: DbTime | null;
+  ossea_config_id: number | null;
+  last_operation_summary: string | null;
+}
+
+export interface ReplicationJobsTable {
+  id: string;
+  vm_context_id: string | null;
+  source_vm_id: string;
+  source_vm_name: string;
+  source_vm_path: string;
+  v_center_host: string;
+  datacenter: string;
+  replication_type: string;
+  target_network: string | null;
+  status: string | null;
+  progress_percent: number | null;
+  current_operation: string | null;
+  bytes_transferred: number | null;
+  total_bytes: number | null;
+  transfer_speed_bps: number | null;
+  error_message: string | null;
+  change_id: string | null;
+  previous_change_id: string | null;
+  ossea_config_id: number | null;
+  created_at: DbTime | null;
+  updated_at: DbTime | null;
+  started_at: DbTime | null;
+  completed_at: DbTime | null;
+  vma_sync_type: string | null;
+  vma_current_phase: string | null;
+  vma_throughput_mbps: number | null;
+  vma_eta_seconds: number | null;
+  vma_last_poll_at: DbTime | null;
+  vma_error_classification: string | null;
+  vma_error_details: string | null;
+  setup_progress_percent: number | null;
+  vm_group_id: string | null;
+}
+
+export interface VmDisksTable {
+  id: Generated<number>;
+  vm_context_id: string | null;
+  job_id: string;
+  disk_id: string;
+  vm_dk_path: string;
+  size_gb: number;
+  datastore: string | null;
+  unit_number: number | null;
+  label: string | null;
+  capacity_bytes: number | null;
+  provisioning_type: string | null;
+  disk_change_id: string | null;
+  sync_status: string | null;
+  sync_progress_percent: number | null;
+  bytes_synced: number | null;
+  created_at: DbTime | null;
+  updated_at: DbTime | null;
+  cpu_count: number | null;
+  memory_mb: number | null;
+  os_type: string | null;
+  vm_tools_version: string | null;
+  network_config: string | null;
+  display_name: string | null;
+  power_state: string | null;
+  vmware_uuid: string | null;
+}
+
+export interface CbtHistoryTable {
+  id: Generated<number>;
+  vm_context_id: string | null;
+  job_id: string;
+  disk_id: string;
+  change_id: string;
+  previous_change_id: string | null;
+  sync_type: string;
+  blocks_changed: number | null;
+  bytes_transferred: number | null;
+  sync_duration_seconds: number | null;
+  sync_success: number | null;
+  created_at: DbTime | null;
+}
+
+export interface NetworkMappingsTable {
+  id: Generated<number>;
+  vm_id: string;
+  source_network_name: string;
+  destination_network_id: string;
+  destination_network_name: string;
+  is_test_network: number | null;
+  created_at: DbTime | null;
+  updated_at: DbTime | null;
+  vm_context_id: string | null;
+  vmware_vm_id: string | null;
+  validation_status: string | null;
+  mapping_type: string | null;
+  network_strategy: string | null;
+  last_validated: DbTime | null;
+}
+
+export interface VolumeOperationsTable {
+  id: string;
+  type: string;
+  status: string;
+  volume_id: string;
+  vm_id: string | null;
+  request: string;
+  response: string | null;
+  error: string | null;
+  created_at: DbTime | null;
+  updated_at: DbTime | null;
+  completed_at: DbTime | null;
+}
+
+export interface VolumeOperationHistoryTable {
+  id: Generated<number>;
+  operation_id: string;
+  previous_status: string | null;
+  new_status: string | null;
+  changed_at: DbTime | null;
+  details: string | null;
+}
+
+export interface JobTrackingTable {
+  id: string;
+  parent_job_id: string | null;
+  job_type: string | null;
+  operation: string;
+  status: string | null;
+  cloudstack_job_id: string | null;
+  external_job_id: string | null;
+  metadata: string | null;
+  error_message: string | null;
+  started_at: DbTime | null;
+  completed_at: DbTime | null;
+  created_at: DbTime | null;
+  updated_at: DbTime | null;
+  percent_complete: number | null;
+  context_id: string | null;
+  job_category: string | null;
+}
+
+export interface OsseaConfigsTable {
+  id: Generated<number>;
+  name: string;
+  api_url: string;
+  api_key: string;
+  secret_key: string;
+  domain: string | null;
+  zone: string;
+  network_id: string | null;
+  created_at: DbTime | null;
+  updated_at: DbTime | null;
+  is_active: number | null;
+}
+
+/** Destination inventory: CloudStack networks as listNetworks returns them. */
+export interface OmiCloudstackNetworksTable {
+  id: string;
+  name: string;
+  display_text: string | null;
+  state: string | null;
+  zone_id: string | null;
+  zone_name: string | null;
+  network_type: string | null;
+  traffic_type: string | null;
+  gateway: string | null;
+  netmask: string | null;
+  cidr: string | null;
+  vlan: string | null;
+  broadcast_uri: string | null;
+  is_default: number;
+  is_shared: number;
+  can_use_for_deploy: number;
+  is_system: number;
+  tags: string | null;
+  updated_at: DbTime;
+}
+
+/** Who changed which network mapping, and how. */
+export interface OmiMappingAuditTable {
+  id: Generated<number>;
+  action: string;
+  vm_id: string;
+  source_network_name: string;
+  is_test_network: number;
+  old_destination_network_id: string | null;
+  new_destination_network_id: string | null;
+  actor: string;
+  created_at: DbTime;
+}
+
+/** Per-job progress state the OMA tables have no column for (peak throughput, phase start). */
+export interface OmiJobProgressTable {
+  job_id: string;
+  stage: string;
+  vma_status: string;
+  phase_started_at: DbTime;
+  peak_bps: number;
+  last_push_at: DbTime;
+  errors: string | null;
+}
+
+/** Per-disk progress of a job when the copier reports disk by disk. */
+export interface OmiDiskProgressTable {
+  job_id: string;
+  disk_id: string;
+  bytes_transferred: number;
+  total_bytes: number;
+  status: string;
+  throughput_bps: number;
+  updated_at: DbTime;
+}
+
+export interface Database {
+  vm_replication_contexts: VmReplicationContextsTable;
+  replication_jobs: ReplicationJobsTable;
+  vm_disks: VmDisksTable;
+  cbt_history: CbtHistoryTable;
+  network_mappings: NetworkMappingsTable;
+  volume_operations: VolumeOperationsTable;
+  volume_operation_history: VolumeOperationHistoryTable;
+  job_tracking: JobTrackingTable;
+  ossea_configs: OsseaConfigsTable;
+  omi_cloudstack_networks: OmiCloudstackNetworksTable;
+  omi_mapping_audit: OmiMappingAuditTable;
+  omi_job_progress: OmiJobProgressTable;
+  omi_disk_progress: OmiDiskProgressTable;
+}
+
+export type VmContextRow = Selectable<VmReplicationContextsTable>;
+export type NewVmContext = Insertable<VmReplicationContextsTable>;
+export type ReplicationJobRow = Selectable<ReplicationJobsTable>;
+export type NewReplicationJob = Insertable<ReplicationJobsTable>;
+export type ReplicationJobUpdate = Updateable<ReplicationJobsTable>;
+export type VmDiskRow = Selectable<VmDisksTable>;
+export type NewVmDisk = Insertable<VmDisksTable>;
+export type CbtHistoryRow = Selectable<CbtHistoryTable>;
+export type NewCbtHistory = Insertable<CbtHistoryTable>;
+export type NetworkMappingRow = Selectable<NetworkMappingsTable>;
+export type CloudstackNetworkRow = Selectable<OmiCloudstackNetworksTable>;

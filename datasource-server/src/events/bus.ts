@@ -1,0 +1,112 @@
+// The typed event bus. Publishers (ingest, simulator, mappings) only know `EventBus`; the live
+// WebSocket channel subscribes to it, and a Redis-backed implementation can replace the
+// in-memory one without touching publishers.
+import { EventEmitter } from 'node:events';
+
+export interface ProgressEventData {
+  job_id: string;
+  vm_name: string;
+  context_id: string | null;
+  status: string;
+  phase: string | null;
+  percentage: number;
+  bytes_transferred: number;
+  total_bytes: number;
+  throughput_mbps: number;
+  eta_seconds: number | null;
+  disk_id?: string;
+}
+
+export interface JobEndedEventData extends ProgressEventData {
+  error_message?: string | null;
+  error_classification?: string | null;
+}
+
+export interface MappingChangedEventData {
+  action: 'created' | 'updated' | 'deleted' | 'bulk';
+  vm_id: string;
+  source_network_name: string;
+  is_test_network: boolean;
+  destination_network_id: string | null;
+  actor: string;
+}
+
+export interface NotificationEventData {
+  severity: 'info' | 'warning' | 'critical';
+  title: string;
+  message: string;
+  source: string;
+}
+
+export interface SystemHealthEventData {
+  status: 'ok' | 'degraded';
+  reasons: string[];
+}
+
+export interface LiveEventMap {
+  progress_update: ProgressEventData;
+  job_complete: JobEndedEventData;
+  job_failed: JobEndedEventData;
+  mapping_changed: MappingChangedEventData;
+  notification: NotificationEventData;
+  system_health: SystemHealthEventData;
+}
+
+export type LiveEventType = keyof LiveEventMap;
+export type LiveChannel = 'progress' | 'notifications' | 'system-health';
+
+export const CHANNEL_OF: Record<LiveEventType, LiveChannel> = {
+  progress_update: 'progress',
+  job_complete: 'progress',
+  job_failed: 'progress',
+  mapping_changed: 'notifications',
+  notification: 'notifications',
+  system_health: 'system-health',
+};
+
+export type LiveEvent = {
+  [K in LiveEventType]: { type: K; timestamp: string; data: LiveEventMap[K] };
+}[LiveEventType];
+
+export type Listener = (event: LiveEvent) => void;
+
+export interface EventBus {
+  publish<K extends LiveEventType>(type: K, data: LiveEventMap[K]): Promise<void>;
+  subscribe(listener: Listener): () => void;
+  /** For /debug/health. */
+  check(): Promise<{ ok: boolean; message?: string }>;
+  close(): Promise<void>;
+}
+
+/** Single-instance bus. A failing listener is reported, never breaks the publisher. */
+export class InMemoryEventBus implements EventBus {
+  private readonly emitter = new EventEmitter();
+
+  constructor(private readonly onListenerError: (err: unknown) => void = () => {}) {
+    this.emitter.setMaxListeners(0);
+  }
+
+  async publish<K extends LiveEventType>(type: K, data: LiveEventMap[K]): Promise<void> {
+    const event = { type, timestamp: new Date().toISOString(), data } as LiveEvent;
+    for (const listener of this.emitter.listeners('event') as Listener[]) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.onListenerError(err);
+      }
+    }
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.emitter.on('event', listener);
+    return () => this.emitter.off('event', listener);
+  }
+
+  async check() {
+    return { ok: true };
+  }
+
+  async close() {
+    this.emitter.removeAllListeners();
+  }
+}

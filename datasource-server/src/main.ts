@@ -1,0 +1,56 @@
+// Process entry: config -> store -> app -> (first-start demo seed) -> listen -> simulator -> graceful shutdown.
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './app';
+import { provisionTokens } from './auth/provision';
+import { loadConfig } from './config';
+import { openDatabase } from './db/connect';
+import { migrate } from './db/migrate';
+import { countContexts, seedDemoWorld } from './demo/seed';
+import { Simulator } from './demo/simulator';
+import { InMemoryEventBus } from './events/bus';
+
+async function main() {
+  const config = loadConfig();
+  const store = openDatabase(config.dbUrl);
+  const { mode, applied } = await migrate(store);
+  const { tokens, file, generated } = provisionTokens(config.apiTokens, config.tokenFile);
+  const bus = new InMemoryEventBus();
+  const app = await buildApp({ config, store, mode, bus, tokens });
+  const log = app.log;
+
+  log.info({ dialect: store.dialect, mode, migrations: applied.length }, 'database ready');
+  if (file) log.info({ file }, generated ? 'API_TOKENS not set: generated tokens written to file' : 'API tokens read from file');
+
+  if (config.demo && mode === 'standalone' && (await countContexts(store.db)) === 0) {
+    const { vms, days, seed } = config.demoSeed;
+    log.info({ vms, days, seed }, 'empty database: seeding a demo world');
+    const stats = await seedDemoWorld(store, {
+      vms,
+      days,
+      seed,
+      onProgress: ({ vmsDone, vms: total, jobs }) => log.info(`seeding demo world: ${vmsDone}/${total} VMs, ${jobs} jobs`),
+    });
+    log.info({ jobs: stats.jobs, seconds: Number(stats.seconds.toFixed(1)) }, 'demo world seeded');
+  }
+
+  const simulator = config.demo ? new Simulator(store, app.bus, app.log) : null;
+  app.components.set('simulator', () => (simulator ? simulator.state() : { status: 'disabled' }));
+
+  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+    if (err) log.error({ err }, 'shutting down after an error');
+    else log.info({ signal }, 'shutting down');
+    simulator?.stop();
+    await app.close(); // stops accepting, drains in-flight requests
+    await bus.close();
+    await store.close();
+  });
+
+  await app.listen({ port: config.port, host: config.host });
+  log.info(`API docs at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/api/v1/docs`);
+  if (simulator) await simulator.start();
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`failed to start: ${err.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,111 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import {
+  CreateNetworkMapping,
+  DeleteNetworkMappingQuery,
+  ErrorBody,
+  NetworkMapping,
+  NetworkMappingList,
+  NetworkMappingQuery,
+} from '@oma-insights/contracts';
+import { decodeCursor, encodeCursor } from '../http/cursor';
+import { ApiError } from '../http/errors';
+import { deleteMapping, upsertMapping } from './mappings';
+import { presentMapping } from './present';
+
+const mappingRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { db } = app.store;
+  const security = [{ bearer: [] }];
+  const authErrors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
+
+  app.get(
+    '/network-mappings',
+    {
+      onRequest: app.requireScope('read'),
+      schema: {
+        tags: ['networks'],
+        summary: 'OMA network_mappings rows (unique per VM, source network and test flag)',
+        security,
+        querystring: NetworkMappingQuery,
+        response: { 200: NetworkMappingList, ...authErrors },
+      },
+    },
+    async (request) => {
+      const { vm_id, source_network_name, is_test_network, cursor } = request.query;
+      const limit = request.query.limit ?? 1000;
+      let q = db.selectFrom('network_mappings').selectAll().orderBy('id').limit(limit + 1);
+      if (vm_id) q = q.where('vm_id', '=', vm_id);
+      if (source_network_name) q = q.where('source_network_name', '=', source_network_name);
+      if (is_test_network !== undefined) q = q.where('is_test_network', '=', is_test_network ? 1 : 0);
+      if (cursor) {
+        const [afterId] = decodeCursor(cursor, 1);
+        if (!/^\d{1,18}$/.test(afterId)) throw new ApiError(400, 'invalid_cursor', 'The cursor is not one this server issued');
+        q = q.where('id', '>', Number(afterId));
+      }
+      const rows = await q.execute();
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        mappings: page.map(presentMapping),
+        count: page.length,
+        next_cursor: rows.length > limit && last ? encodeCursor([String(last.id)]) : null,
+      };
+    },
+  );
+
+  app.post(
+    '/network-mappings',
+    {
+      onRequest: app.requireScope('write'),
+      schema: {
+        tags: ['networks'],
+        summary: 'Create or replace the mapping of one VM NIC network (201 created, 200 replaced)',
+        security,
+        body: CreateNetworkMapping,
+        response: { 200: NetworkMapping, 201: NetworkMapping, ...authErrors, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const actor = request.principal?.name ?? 'unknown';
+      const change = await upsertMapping(db, request.body, actor);
+      await app.bus.publish('mapping_changed', {
+        action: change.action,
+        vm_id: change.mapping.vm_id,
+        source_network_name: change.mapping.source_network_name,
+        is_test_network: Number(change.mapping.is_test_network) === 1,
+        destination_network_id: change.mapping.destination_network_id,
+        actor,
+      });
+      reply.code(change.action === 'created' ? 201 : 200);
+      return presentMapping(change.mapping);
+    },
+  );
+
+  app.delete(
+    '/network-mappings',
+    {
+      onRequest: app.requireScope('write'),
+      schema: {
+        tags: ['networks'],
+        summary: 'Delete the mapping of one VM NIC network',
+        security,
+        querystring: DeleteNetworkMappingQuery,
+        response: { 200: NetworkMapping, ...authErrors, 404: ErrorBody, 409: ErrorBody },
+      },
+    },
+    async (request) => {
+      const actor = request.principal?.name ?? 'unknown';
+      const removed = await deleteMapping(db, request.query, actor);
+      await app.bus.publish('mapping_changed', {
+        action: 'deleted',
+        vm_id: removed.vm_id,
+        source_network_name: removed.source_network_name,
+        is_test_network: Number(removed.is_test_network) === 1,
+        destination_network_id: null,
+        actor,
+      });
+      return presentMapping(removed);
+    },
+  );
+};
+
+export default mappingRoutes;

@@ -1,0 +1,84 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { AvailableNetworks, ErrorBody, ReplaceAvailableNetworks, SourceNetwork } from '@oma-insights/contracts';
+import { toDbTime } from '../db/time';
+import { ApiError } from '../http/errors';
+import { networkToRow, presentNetwork } from './present';
+import { sourceNetworks } from './source-networks';
+
+const INSERT_CHUNK = 200;
+
+const networkRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { db } = app.store;
+  const security = [{ bearer: [] }];
+  const authErrors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
+
+  app.get(
+    '/networks/available',
+    {
+      onRequest: app.requireScope('read'),
+      schema: {
+        tags: ['networks'],
+        summary: 'CloudStack network inventory (destination networks), CloudStack field names',
+        security,
+        response: { 200: AvailableNetworks, ...authErrors },
+      },
+    },
+    async () => {
+      const rows = await db.selectFrom('omi_cloudstack_networks').selectAll().orderBy('zone_name').orderBy('name').execute();
+      return { success: true, data: rows.map(presentNetwork) };
+    },
+  );
+
+  app.put(
+    '/networks/available',
+    {
+      onRequest: app.requireScope('write'),
+      bodyLimit: 8 * 1024 * 1024,
+      schema: {
+        tags: ['networks'],
+        summary: 'Replace the CloudStack network inventory in one step (all or nothing)',
+        security,
+        body: ReplaceAvailableNetworks,
+        response: { 200: AvailableNetworks, ...authErrors, 422: ErrorBody },
+      },
+    },
+    async (request) => {
+      const networks = request.body.data;
+      const seen = new Set<string>();
+      const duplicates = networks.filter((n) => (seen.has(n.id) ? true : (seen.add(n.id), false))).map((n) => n.id);
+      if (duplicates.length) {
+        throw new ApiError(422, 'duplicate_network_id', 'Each network id may appear once', [...new Set(duplicates)]);
+      }
+      const now = toDbTime(new Date());
+      const rows = networks.map((n) => networkToRow(n, now));
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('omi_cloudstack_networks').execute();
+        for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+          await trx.insertInto('omi_cloudstack_networks').values(rows.slice(i, i + INSERT_CHUNK)).execute();
+        }
+      });
+      request.log.info({ count: rows.length, actor: request.principal?.name }, 'cloudstack network inventory replaced');
+      return { success: true, data: rows.map(presentNetwork) };
+    },
+  );
+
+  app.get(
+    '/networks/source',
+    {
+      onRequest: app.requireScope('read'),
+      schema: {
+        tags: ['networks'],
+        summary: 'VMware networks seen on VM NICs (vm_disks.network_config) with VM counts and mapping coverage',
+        security,
+        response: { 200: Type.Object({ networks: Type.Array(SourceNetwork), count: Type.Integer() }), ...authErrors },
+      },
+    },
+    async () => {
+      const networks = await sourceNetworks(db);
+      return { networks, count: networks.length };
+    },
+  );
+};
+
+export default networkRoutes;

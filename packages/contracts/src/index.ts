@@ -1,0 +1,6 @@
+export * from './enums';
+export * from './common';
+export * from './vm-contexts';
+export * from './progress';
+export * from './networks';
+export * from './health';

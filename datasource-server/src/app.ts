@@ -8,6 +8,7 @@ import authPlugin from './auth/plugin';
 import type { ApiToken } from './auth/tokens';
 import healthRoutes from './health/routes';
 import { ApiError, registerErrorHandling } from './http/errors';
+import { validatorCompiler } from './http/validation';
 import networkRoutes from './networks/routes';
 import mappingRoutes from './networks/mapping-routes';
 import progressRoutes from './progress/routes';
@@ -30,11 +31,8 @@ export async function buildApp(options: AppOptions) {
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel, redact: LOG_REDACT },
     bodyLimit: config.bodyLimitBytes,
-    ajv: {
-      // Unknown fields are errors, not silently dropped; query strings still coerce to numbers.
-      customOptions: { removeAdditional: false, coerceTypes: true, useDefaults: true, allErrors: true },
-    },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
 
   registerErrorHandling(app);
   await app.register(services, options);

@@ -19,7 +19,11 @@ async function main() {
   const log = app.log;
 
   log.info({ dialect: store.dialect, mode, migrations: applied.length }, 'database ready');
-  if (file) log.info({ file }, generated ? 'API_TOKENS not set: generated tokens written to file' : 'API tokens read from file');
+  if (file)
+    log.info(
+      { file },
+      generated ? 'API_TOKENS not set: generated tokens written to file' : 'API tokens read from file',
+    );
 
   if (config.demo && mode === 'standalone' && (await countContexts(store.db)) === 0) {
     const { vms, days, seed } = config.demoSeed;
@@ -28,7 +32,8 @@ async function main() {
       vms,
       days,
       seed,
-      onProgress: ({ vmsDone, vms: total, jobs }) => log.info(`seeding demo world: ${vmsDone}/${total} VMs, ${jobs} jobs`),
+      onProgress: ({ vmsDone, vms: total, jobs }) =>
+        log.info(`seeding demo world: ${vmsDone}/${total} VMs, ${jobs} jobs`),
     });
     log.info({ jobs: stats.jobs, seconds: Number(stats.seconds.toFixed(1)) }, 'demo world seeded');
   }
@@ -46,7 +51,9 @@ async function main() {
   });
 
   await app.listen({ port: config.port, host: config.host });
-  log.info(`API docs at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/api/v1/docs`);
+  log.info(
+    `API docs at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/api/v1/docs`,
+  );
   if (simulator) await simulator.start();
 }
 

@@ -43,9 +43,13 @@ export async function mysqlReachable(): Promise<boolean> {
     await conn.end();
     mysqlAvailable = true;
   } catch (err) {
-    if (process.env.REQUIRE_MYSQL === '1') throw new Error(`REQUIRE_MYSQL=1 but MariaDB at ${MYSQL_URL} is unreachable: ${(err as Error).message}`);
-    // eslint-disable-next-line no-console
-    console.warn(`\n*** MariaDB at ${MYSQL_URL} unreachable: MySQL test targets SKIPPED (${(err as Error).message}) ***\n`);
+    if (process.env.REQUIRE_MYSQL === '1')
+      throw new Error(
+        `REQUIRE_MYSQL=1 but MariaDB at ${MYSQL_URL} is unreachable: ${(err as Error).message}`,
+      );
+    console.warn(
+      `\n*** MariaDB at ${MYSQL_URL} unreachable: MySQL test targets SKIPPED (${(err as Error).message}) ***\n`,
+    );
     mysqlAvailable = false;
   }
   return mysqlAvailable;
@@ -104,13 +108,29 @@ export async function openTarget(target: TargetName): Promise<TestStore> {
     const url = path.join(dir, 'oma.sqlite');
     const store = openDatabase(url);
     const { mode } = await migrate(store);
-    return { store, mode, url, dispose: async () => { await store.close(); fs.rmSync(dir, { recursive: true, force: true }); } };
+    return {
+      store,
+      mode,
+      url,
+      dispose: async () => {
+        await store.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
   }
   const { url, drop } = await freshMysqlDatabase();
   if (target === 'mysql-attach') loadSchemaDump(url);
   const store = openDatabase(url);
   const { mode } = await migrate(store);
-  return { store, mode, url, dispose: async () => { await store.close(); await drop(); } };
+  return {
+    store,
+    mode,
+    url,
+    dispose: async () => {
+      await store.close();
+      await drop();
+    },
+  };
 }
 
 export interface TestApp extends TestStore {
@@ -118,14 +138,23 @@ export interface TestApp extends TestStore {
   events: LiveEvent[];
 }
 
-export async function buildTestApp(target: TargetName, seed?: { vms: number; days: number }): Promise<TestApp> {
+export async function buildTestApp(
+  target: TargetName,
+  seed?: { vms: number; days: number },
+): Promise<TestApp> {
   const opened = await openTarget(target);
   if (seed) await seedDemoWorld(opened.store, { ...seed, seed: 7, end: FIXED_END });
   const bus = new InMemoryEventBus();
   const events: LiveEvent[] = [];
   bus.subscribe((e) => events.push(e));
   const config = loadConfig({ DB_URL: opened.url, API_TOKENS, LOG_LEVEL: 'silent', DEMO: '0' });
-  const app = await buildApp({ config, store: opened.store, mode: opened.mode, bus, tokens: parseApiTokens(API_TOKENS) });
+  const app = await buildApp({
+    config,
+    store: opened.store,
+    mode: opened.mode,
+    bus,
+    tokens: parseApiTokens(API_TOKENS),
+  });
   await app.ready();
   return {
     ...opened,
@@ -139,4 +168,5 @@ export async function buildTestApp(target: TargetName, seed?: { vms: number; day
 }
 
 /** Targets for `describe.each`, decided by the global setup. */
-export const TARGETS: TargetName[] = process.env.OMI_MYSQL_AVAILABLE === '1' ? ['sqlite', 'mysql', 'mysql-attach'] : ['sqlite'];
+export const TARGETS: TargetName[] =
+  process.env.OMI_MYSQL_AVAILABLE === '1' ? ['sqlite', 'mysql', 'mysql-attach'] : ['sqlite'];

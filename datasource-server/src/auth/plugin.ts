@@ -22,12 +22,17 @@ export default fp<{ tokens: ApiToken[] }>(
     app.decorate('requireScope', (scope: ApiScope) => {
       return async function authorize(request: FastifyRequest, _reply: FastifyReply) {
         const header = request.headers.authorization;
-        if (!header) throw new ApiError(401, 'unauthorized', 'Missing "Authorization: Bearer <token>" header');
+        if (!header)
+          throw new ApiError(401, 'unauthorized', 'Missing "Authorization: Bearer <token>" header');
         const presented = BEARER.exec(header)?.[1];
         const principal = presented ? verifySecret(tokens, presented) : undefined;
         if (!principal) throw new ApiError(401, 'unauthorized', 'The bearer token is not valid');
         if (!principal.scopes.includes(scope)) {
-          throw new ApiError(403, 'forbidden', `Token "${principal.name}" lacks the "${scope}" scope this endpoint needs`);
+          throw new ApiError(
+            403,
+            'forbidden',
+            `Token "${principal.name}" lacks the "${scope}" scope this endpoint needs`,
+          );
         }
         request.principal = principal;
       };

@@ -16,8 +16,12 @@ export interface ProvisionedTokens {
 export function provisionTokens(apiTokens: string | undefined, tokenFile: string): ProvisionedTokens {
   if (apiTokens) return { tokens: parseApiTokens(apiTokens), generated: false };
   if (fs.existsSync(tokenFile)) {
-    const line = fs.readFileSync(tokenFile, 'utf8').split('\n').find((l) => l.startsWith('API_TOKENS='));
-    if (line) return { tokens: parseApiTokens(line.slice('API_TOKENS='.length)), file: tokenFile, generated: false };
+    const line = fs
+      .readFileSync(tokenFile, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('API_TOKENS='));
+    if (line)
+      return { tokens: parseApiTokens(line.slice('API_TOKENS='.length)), file: tokenFile, generated: false };
   }
   const value = [
     `reader:read:${generateSecret()}`,

@@ -19,7 +19,11 @@ const digest = (secret: string) => createHash('sha256').update(secret, 'utf8').d
 /** `name:scope[+scope]:secret,…` -> tokens. Throws with the offending entry (without its secret). */
 export function parseApiTokens(raw: string): ApiToken[] {
   const tokens: ApiToken[] = [];
-  for (const [index, entry] of raw.split(',').map((e) => e.trim()).filter(Boolean).entries()) {
+  for (const [index, entry] of raw
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)
+    .entries()) {
     const first = entry.indexOf(':');
     const second = entry.indexOf(':', first + 1);
     if (first <= 0 || second <= first + 1 || second === entry.length - 1) {
@@ -30,10 +34,14 @@ export function parseApiTokens(raw: string): ApiToken[] {
     const secret = entry.slice(second + 1);
     const unknown = scopes.filter((s) => !(API_SCOPES as readonly string[]).includes(s));
     if (unknown.length) {
-      throw new Error(`API_TOKENS entry "${name}" has unknown scope(s) ${unknown.join(', ')}; use ${API_SCOPES.join(', ')}`);
+      throw new Error(
+        `API_TOKENS entry "${name}" has unknown scope(s) ${unknown.join(', ')}; use ${API_SCOPES.join(', ')}`,
+      );
     }
-    if (secret.length < 16) throw new Error(`API_TOKENS entry "${name}" has a secret shorter than 16 characters`);
-    if (tokens.some((t) => t.name === name)) throw new Error(`API_TOKENS names must be unique; "${name}" repeats`);
+    if (secret.length < 16)
+      throw new Error(`API_TOKENS entry "${name}" has a secret shorter than 16 characters`);
+    if (tokens.some((t) => t.name === name))
+      throw new Error(`API_TOKENS names must be unique; "${name}" repeats`);
     tokens.push({ name, scopes: scopes as ApiScope[], digest: digest(secret) });
   }
   if (!tokens.length) throw new Error('API_TOKENS is set but holds no token');

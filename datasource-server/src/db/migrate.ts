@@ -50,13 +50,17 @@ async function run(db: Kysely<any>, table: string, migrations: Record<string, Mi
 export async function migrate({ db, dialect }: Db): Promise<{ mode: StorageMode; applied: string[] }> {
   const mode = await detectMode(db);
   const applied: string[] = [];
-  if (mode === 'standalone') applied.push(...(await run(db, OMA_MIGRATION_TABLE, omaCoreMigrations(dialect))));
+  if (mode === 'standalone')
+    applied.push(...(await run(db, OMA_MIGRATION_TABLE, omaCoreMigrations(dialect))));
   applied.push(...(await run(db, OWN_MIGRATION_TABLE, ownMigrations(dialect))));
   return { mode, applied };
 }
 
 export async function databaseVersion({ db, dialect }: Db): Promise<string | null> {
-  const query = dialect === 'mysql' ? sql<{ v: string }>`select version() as v` : sql<{ v: string }>`select sqlite_version() as v`;
+  const query =
+    dialect === 'mysql'
+      ? sql<{ v: string }>`select version() as v`
+      : sql<{ v: string }>`select sqlite_version() as v`;
   const { rows } = await query.execute(db);
   return rows[0]?.v ?? null;
 }

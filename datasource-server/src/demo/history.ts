@@ -37,7 +37,10 @@ export const FAILURE_MESSAGES: Record<ErrorClassification, string[]> = {
     'read tcp 10.20.0.15:10809: i/o timeout after 300s',
     'VMA tunnel disconnected during transfer',
   ],
-  authentication: ['vCenter session expired: 401 Unauthorized', 'Cannot complete login due to an incorrect user name or password'],
+  authentication: [
+    'vCenter session expired: 401 Unauthorized',
+    'Cannot complete login due to an incorrect user name or password',
+  ],
   permission: [
     'Permission to perform this operation was denied: VirtualMachine.Provisioning.DiskRandomRead',
     'NoPermission: VirtualMachine.State.CreateSnapshot',
@@ -47,7 +50,10 @@ export const FAILURE_MESSAGES: Record<ErrorClassification, string[]> = {
     'Snapshot creation failed: msg.snapshot.error-QUIESCINGERROR',
     'Target volume is full: no space left on device',
   ],
-  network: ['CloudStack volume attach timed out after 600s', 'Packet loss above 5% on migration network; transfer aborted'],
+  network: [
+    'CloudStack volume attach timed out after 600s',
+    'Packet loss above 5% on migration network; transfer aborted',
+  ],
   system: ['OMA volume daemon restarted during sync', 'migratekit exited with code 137 (out of memory)'],
 };
 
@@ -73,7 +79,8 @@ function throughputMBps(rng: Rng, datastoreMBps: number, at: number): number {
   return Math.max(5, Math.min(400, datastoreMBps * timeOfDayFactor(hour) * rng.jitter(0.25)));
 }
 
-const changeId = (rng: Rng, seq: number) => `52 ${rng.hex(2)} ${rng.hex(2)} ${rng.hex(2)} ${rng.hex(2)} ${rng.hex(2)} ${rng.hex(2)} ${rng.hex(2)}-${rng.hex(2)} ${rng.hex(2)} ${rng.hex(2)} ${rng.hex(2)}/${seq}`;
+const changeId = (rng: Rng, seq: number) =>
+  `52 ${rng.hex(2)} ${rng.hex(2)} ${rng.hex(2)} ${rng.hex(2)} ${rng.hex(2)} ${rng.hex(2)} ${rng.hex(2)}-${rng.hex(2)} ${rng.hex(2)} ${rng.hex(2)} ${rng.hex(2)}/${seq}`;
 
 const stamp = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
 
@@ -82,7 +89,12 @@ export interface HistoryWindow {
   end: number;
 }
 
-export function buildHistory(world: World, vm: VmSpec, window: HistoryWindow, osseaConfigId: number): VmHistory {
+export function buildHistory(
+  world: World,
+  vm: VmSpec,
+  window: HistoryWindow,
+  osseaConfigId: number,
+): VmHistory {
   const rng = Rng.derive(world.seed, 1_000_000 + vm.index);
   const span = window.end - window.start;
   const jobs: ReplicationJobsTable[] = [];
@@ -171,7 +183,12 @@ export function buildHistory(world: World, vm: VmSpec, window: HistoryWindow, os
       seq += 1;
       lastChange = changeId(rng, seq);
     }
-    const message = outcome === 'failed' ? rng.pick(FAILURE_MESSAGES[classification]) : outcome === 'cancelled' ? 'Cancelled by operator' : null;
+    const message =
+      outcome === 'failed'
+        ? rng.pick(FAILURE_MESSAGES[classification])
+        : outcome === 'cancelled'
+          ? 'Cancelled by operator'
+          : null;
 
     jobs.push({
       id: jobId,
@@ -209,7 +226,16 @@ export function buildHistory(world: World, vm: VmSpec, window: HistoryWindow, os
     });
 
     if (initial) {
-      addVolumeOperations(rng, vm, jobId, createdAt, startedAt + setupSeconds * 500, volumeOperations, volumeHistory, jobTracking);
+      addVolumeOperations(
+        rng,
+        vm,
+        jobId,
+        createdAt,
+        startedAt + setupSeconds * 500,
+        volumeOperations,
+        volumeHistory,
+        jobTracking,
+      );
     }
     if (done) {
       successful += 1;
@@ -266,7 +292,8 @@ export function buildHistory(world: World, vm: VmSpec, window: HistoryWindow, os
     cpu_count: vm.cpu,
     memory_mb: vm.memoryMb,
     os_type: vm.os,
-    power_state: currentStatus === 'failed_over_live' ? 'poweredOff' : rng.chance(0.95) ? 'poweredOn' : 'poweredOff',
+    power_state:
+      currentStatus === 'failed_over_live' ? 'poweredOff' : rng.chance(0.95) ? 'poweredOn' : 'poweredOff',
     vm_tools_version: vm.toolsVersion,
     created_at: discoveredAt,
     updated_at: lastAt ?? discoveredAt,
@@ -278,7 +305,12 @@ export function buildHistory(world: World, vm: VmSpec, window: HistoryWindow, os
     next_scheduled_at: null,
     ossea_config_id: osseaConfigId,
     last_operation_summary: last
-      ? JSON.stringify({ operation: 'replication', job_id: last.id, status: last.status, completed_at: last.completed_at })
+      ? JSON.stringify({
+          operation: 'replication',
+          job_id: last.id,
+          status: last.status,
+          completed_at: last.completed_at,
+        })
       : null,
   };
 
@@ -376,15 +408,32 @@ function addVolumeOperations(
         volume_id: volumeId,
         vm_id: vm.contextId,
         request: JSON.stringify({ job_id: jobId, disk_id: disk.diskId, size_gb: disk.sizeGb, type }),
-        response: failedOp ? null : JSON.stringify({ volume_id: volumeId, device_path: `/dev/vd${'bcdefg'[disk.unitNumber] ?? 'z'}` }),
+        response: failedOp
+          ? null
+          : JSON.stringify({
+              volume_id: volumeId,
+              device_path: `/dev/vd${'bcdefg'[disk.unitNumber] ?? 'z'}`,
+            }),
         error: failedOp ? 'CloudStack async job failed: resource unavailable, retried successfully' : null,
         created_at: toDbTime(startedAt),
         updated_at: toDbTime(endedAt),
         completed_at: toDbTime(endedAt),
       });
       history.push(
-        { operation_id: id, previous_status: null, new_status: 'pending', changed_at: toDbTime(startedAt), details: null },
-        { operation_id: id, previous_status: 'pending', new_status: 'executing', changed_at: toDbTime(startedAt + 500), details: null },
+        {
+          operation_id: id,
+          previous_status: null,
+          new_status: 'pending',
+          changed_at: toDbTime(startedAt),
+          details: null,
+        },
+        {
+          operation_id: id,
+          previous_status: 'pending',
+          new_status: 'executing',
+          changed_at: toDbTime(startedAt + 500),
+          details: null,
+        },
         {
           operation_id: id,
           previous_status: 'executing',
@@ -415,4 +464,3 @@ function addVolumeOperations(
     }
   }
 }
-

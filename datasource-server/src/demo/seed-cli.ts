@@ -20,7 +20,8 @@ const HELP = `Seed a demo OMA history.
 function positiveInt(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a non-negative integer, got "${raw}"`);
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`--${name} must be a non-negative integer, got "${raw}"`);
   return value;
 }
 
@@ -46,17 +47,24 @@ async function main() {
   const days = positiveInt('days', values.days, 120);
   const seed = positiveInt('seed', values.seed, 42);
   const end = values.end ? new Date(values.end) : undefined;
-  if (end && Number.isNaN(end.getTime())) throw new Error(`--end must be an ISO-8601 date, got "${values.end}"`);
+  if (end && Number.isNaN(end.getTime()))
+    throw new Error(`--end must be an ISO-8601 date, got "${values.end}"`);
 
   const store = openDatabase(config.dbUrl, { poolSize: 2 });
   try {
     const { mode } = await migrate(store);
     if (mode === 'attach' && !values['allow-attach']) {
-      throw new Error('This is an existing OMA database (attach mode); the seeder refuses to write demo data into it');
+      throw new Error(
+        'This is an existing OMA database (attach mode); the seeder refuses to write demo data into it',
+      );
     }
     if (mode === 'attach' && values.reset) throw new Error('--reset is refused on an attached OMA database');
     const bar = new SingleBar(
-      { format: 'seeding {bar} {percentage}% | {value}/{total} VMs | {jobs} jobs | {rate} jobs/s | ETA {eta_formatted}', hideCursor: true },
+      {
+        format:
+          'seeding {bar} {percentage}% | {value}/{total} VMs | {jobs} jobs | {rate} jobs/s | ETA {eta_formatted}',
+        hideCursor: true,
+      },
       Presets.shades_classic,
     );
     const t0 = performance.now();

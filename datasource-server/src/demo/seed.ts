@@ -41,14 +41,27 @@ const TABLE_OF: Record<keyof VmHistory, keyof Database> = {
 };
 
 /** Tables the seeder fills, for --reset. */
-export const SEEDED_TABLES: (keyof Database)[] = [...Object.values(TABLE_OF), 'ossea_configs', 'omi_cloudstack_networks'];
+export const SEEDED_TABLES: (keyof Database)[] = [
+  ...Object.values(TABLE_OF),
+  'ossea_configs',
+  'omi_cloudstack_networks',
+];
 
 // SQLite binds at most 32766 parameters per statement; MariaDB's limit is the packet size.
 const MAX_PARAMS = 30_000;
 const FLUSH_EVERY_JOBS = 8_000;
 
 function emptyBuffers(): Buffers {
-  return { context: [], jobs: [], disks: [], cbt: [], volumeOperations: [], volumeHistory: [], jobTracking: [], mappings: [] };
+  return {
+    context: [],
+    jobs: [],
+    disks: [],
+    cbt: [],
+    volumeOperations: [],
+    volumeHistory: [],
+    jobTracking: [],
+    mappings: [],
+  };
 }
 
 async function flush(db: Kysely<Database>, buffers: Buffers, rows: Record<string, number>) {
@@ -60,7 +73,10 @@ async function flush(db: Kysely<Database>, buffers: Buffers, rows: Record<string
       const chunk = Math.max(1, Math.floor(MAX_PARAMS / Object.keys(batch[0]).length));
       const table = TABLE_OF[key];
       for (let i = 0; i < batch.length; i += chunk) {
-        await db.insertInto(table).values(batch.slice(i, i + chunk) as never).execute();
+        await db
+          .insertInto(table)
+          .values(batch.slice(i, i + chunk) as never)
+          .execute();
       }
       rows[table] = (rows[table] ?? 0) + batch.length;
     }
@@ -72,7 +88,10 @@ async function flush(db: Kysely<Database>, buffers: Buffers, rows: Record<string
 }
 
 export async function countContexts(db: Kysely<Database>): Promise<number> {
-  const row = await db.selectFrom('vm_replication_contexts').select((e) => e.fn.countAll<number>().as('n')).executeTakeFirst();
+  const row = await db
+    .selectFrom('vm_replication_contexts')
+    .select((e) => e.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
   return Number(row?.n ?? 0);
 }
 
@@ -101,7 +120,10 @@ export async function seedDemoWorld(store: Db, options: SeedOptions): Promise<Se
         .executeTakeFirstOrThrow();
       const osseaConfigId = Number(config.insertId);
       await db.deleteFrom('omi_cloudstack_networks').execute();
-      await db.insertInto('omi_cloudstack_networks').values(world.networks.map((n) => networkToRow(n, now))).execute();
+      await db
+        .insertInto('omi_cloudstack_networks')
+        .values(world.networks.map((n) => networkToRow(n, now)))
+        .execute();
       rows.omi_cloudstack_networks = world.networks.length;
 
       let buffers = emptyBuffers();

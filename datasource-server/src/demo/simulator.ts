@@ -66,7 +66,9 @@ export class Simulator {
 
   state(): { status: 'ok' | 'down'; message?: string } {
     if (!this.timer) return { status: 'down', message: 'simulator stopped' };
-    return this.lastError ? { status: 'down', message: this.lastError } : { status: 'ok', message: `${this.active.size} jobs running` };
+    return this.lastError
+      ? { status: 'down', message: this.lastError }
+      : { status: 'ok', message: `${this.active.size} jobs running` };
   }
 
   async start() {
@@ -123,16 +125,31 @@ export class Simulator {
     const { db } = this.store;
     const candidates = await db
       .selectFrom('vm_replication_contexts')
-      .select(['context_id', 'vm_name', 'vmware_vm_id', 'vm_path', 'vcenter_host', 'datacenter', 'successful_jobs', 'ossea_config_id'])
+      .select([
+        'context_id',
+        'vm_name',
+        'vmware_vm_id',
+        'vm_path',
+        'vcenter_host',
+        'datacenter',
+        'successful_jobs',
+        'ossea_config_id',
+      ])
       .where('current_status', 'in', ['ready_for_failover', 'failed', 'discovered'])
       .where('scheduler_enabled', '=', 1)
       .orderBy('last_job_at')
       .limit(20)
       .execute();
-    const idle = candidates.filter((c) => ![...this.active.values()].some((a) => a.contextId === c.context_id));
+    const idle = candidates.filter(
+      (c) => ![...this.active.values()].some((a) => a.contextId === c.context_id),
+    );
     if (!idle.length) return false;
     const vm = this.rng.pick(idle);
-    const disks = await db.selectFrom('vm_disks').select(['disk_id', 'capacity_bytes', 'size_gb', 'datastore']).where('vm_context_id', '=', vm.context_id).execute();
+    const disks = await db
+      .selectFrom('vm_disks')
+      .select(['disk_id', 'capacity_bytes', 'size_gb', 'datastore'])
+      .where('vm_context_id', '=', vm.context_id)
+      .execute();
     if (!disks.length) return false;
     const last = await db
       .selectFrom('replication_jobs')
@@ -203,7 +220,11 @@ export class Simulator {
         }))
         .where('context_id', '=', vm.context_id)
         .execute();
-      await trx.updateTable('vm_disks').set({ job_id: jobId, sync_status: 'pending', sync_progress_percent: 0, bytes_synced: 0 }).where('vm_context_id', '=', vm.context_id).execute();
+      await trx
+        .updateTable('vm_disks')
+        .set({ job_id: jobId, sync_status: 'pending', sync_progress_percent: 0, bytes_synced: 0 })
+        .where('vm_context_id', '=', vm.context_id)
+        .execute();
     });
 
     const failing = this.rng.chance(this.options.failureRate);
@@ -211,7 +232,11 @@ export class Simulator {
       jobId,
       contextId: vm.context_id,
       stageIndex: 0,
-      disks: disks.map((d, i) => ({ diskId: d.disk_id, total: Math.round((totalBytes * weights[i]) / weightSum), bytes: 0 })),
+      disks: disks.map((d, i) => ({
+        diskId: d.disk_id,
+        total: Math.round((totalBytes * weights[i]) / weightSum),
+        bytes: 0,
+      })),
       diskIndex: 0,
       bps,
       incremental,
@@ -229,7 +254,10 @@ export class Simulator {
     return true;
   }
 
-  private push(job: ActiveJob, push: Omit<ProgressPush, 'bytes_transferred' | 'total_bytes'> & Partial<ProgressPush>) {
+  private push(
+    job: ActiveJob,
+    push: Omit<ProgressPush, 'bytes_transferred' | 'total_bytes'> & Partial<ProgressPush>,
+  ) {
     const disk = push.disk_id ? job.disks.find((d) => d.diskId === push.disk_id) : undefined;
     return applyProgressPush(this.store, this.bus, job.jobId, {
       sync_type: job.incremental ? 'incremental' : 'full',
@@ -250,7 +278,12 @@ export class Simulator {
     if (disk) {
       const bps = Math.round(job.bps * this.rng.jitter(0.15));
       disk.bytes = Math.min(disk.total, disk.bytes + Math.round((bps * this.options.tickMs) / 1000));
-      const moved = job.disks.reduce((a, d) => a + d.bytes, 0) / Math.max(1, job.disks.reduce((a, d) => a + d.total, 0));
+      const moved =
+        job.disks.reduce((a, d) => a + d.bytes, 0) /
+        Math.max(
+          1,
+          job.disks.reduce((a, d) => a + d.total, 0),
+        );
       if (job.failAt !== undefined && moved >= job.failAt) {
         await this.push(job, {
           stage: 'Transfer',
@@ -263,7 +296,12 @@ export class Simulator {
         await this.finish(job, false);
         return;
       }
-      await this.push(job, { stage: 'Transfer', status: 'Streaming', disk_id: disk.diskId, throughput_bps: bps });
+      await this.push(job, {
+        stage: 'Transfer',
+        status: 'Streaming',
+        disk_id: disk.diskId,
+        throughput_bps: bps,
+      });
       if (disk.bytes >= disk.total) job.diskIndex += 1;
       return;
     }
@@ -277,9 +315,17 @@ export class Simulator {
     this.active.delete(job.jobId);
     const { db } = this.store;
     const now = toDbTime(new Date());
-    const previous = await db.selectFrom('replication_jobs').select(['previous_change_id', 'started_at']).where('id', '=', job.jobId).executeTakeFirst();
-    const changeId = success ? `52 ${this.rng.hex(2)} ${this.rng.hex(2)} ${this.rng.hex(2)}-${this.rng.hex(4)}/${Date.now() % 100000}` : null;
-    const startedMs = previous?.started_at ? Date.parse(`${previous.started_at.replace(' ', 'T')}Z`) : Date.now();
+    const previous = await db
+      .selectFrom('replication_jobs')
+      .select(['previous_change_id', 'started_at'])
+      .where('id', '=', job.jobId)
+      .executeTakeFirst();
+    const changeId = success
+      ? `52 ${this.rng.hex(2)} ${this.rng.hex(2)} ${this.rng.hex(2)}-${this.rng.hex(4)}/${Date.now() % 100000}`
+      : null;
+    const startedMs = previous?.started_at
+      ? Date.parse(`${previous.started_at.replace(' ', 'T')}Z`)
+      : Date.now();
     const rows = job.disks
       .filter((d) => d.bytes > 0)
       .map((d) => ({
@@ -296,6 +342,11 @@ export class Simulator {
         created_at: now,
       }));
     if (rows.length) await db.insertInto('cbt_history').values(rows).execute();
-    if (changeId) await db.updateTable('replication_jobs').set({ change_id: changeId }).where('id', '=', job.jobId).execute();
+    if (changeId)
+      await db
+        .updateTable('replication_jobs')
+        .set({ change_id: changeId })
+        .where('id', '=', job.jobId)
+        .execute();
   }
 }

@@ -63,7 +63,14 @@ export interface World {
   seed: number;
   datacenters: Datacenter[];
   networks: CloudStackNetwork[];
-  osseaConfig: { name: string; api_url: string; api_key: string; secret_key: string; zone: string; network_id: string };
+  osseaConfig: {
+    name: string;
+    api_url: string;
+    api_key: string;
+    secret_key: string;
+    zone: string;
+    network_id: string;
+  };
 }
 
 const ENVS = [
@@ -72,7 +79,22 @@ const ENVS = [
   ['dev', 2],
   ['stage', 1],
 ] as const;
-const ROLES = ['web', 'app', 'db', 'sql', 'exchange', 'voice', 'vdi', 'kubernetes', 'finance', 'hr', 'mgmt', 'backup', 'dmz', 'iot'] as const;
+const ROLES = [
+  'web',
+  'app',
+  'db',
+  'sql',
+  'exchange',
+  'voice',
+  'vdi',
+  'kubernetes',
+  'finance',
+  'hr',
+  'mgmt',
+  'backup',
+  'dmz',
+  'iot',
+] as const;
 
 const SITES = [
   { vcenter: 'vcenter-01.corp.example.com', dc: 'DC-London', code: 'lon', zone: 'zone-a', failure: 1.0 },
@@ -108,7 +130,10 @@ const PORT_GROUP_STYLES: ((env: string, role: string, vlan: number, n: number) =
 ];
 
 /** CloudStack admins have their own styles for the live and the DR-test network. */
-const NETWORK_STYLES: { live: (env: string, role: string, vlan: number) => string; test: (env: string, role: string, vlan: number) => string }[] = [
+const NETWORK_STYLES: {
+  live: (env: string, role: string, vlan: number) => string;
+  test: (env: string, role: string, vlan: number) => string;
+}[] = [
   { live: (e, r) => `net-${e}-${r}`, test: (e, r) => `test-${e}-${r}` },
   { live: (e, r, v) => `guest-${e}-${r}-${v}`, test: (e, r, v) => `drtest-${e}-${r}-${v}` },
   { live: (e, r) => `${cap(e)} ${cap(r)}`, test: (e, r) => `${cap(e)} ${cap(r)} (DR test)` },
@@ -119,7 +144,8 @@ export function buildWorld(seed: number): World {
   const networks: CloudStackNetwork[] = [];
   const usedVlans = new Set<number>();
   let networkCount = 0;
-  const networkId = () => `${rng.hex(8)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(4)}-${String(++networkCount).padStart(12, '0')}`;
+  const networkId = () =>
+    `${rng.hex(8)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(4)}-${String(++networkCount).padStart(12, '0')}`;
 
   const datacenters: Datacenter[] = SITES.map((site, siteIndex) => {
     const pgStyle = PORT_GROUP_STYLES[siteIndex % PORT_GROUP_STYLES.length];
@@ -176,7 +202,14 @@ export function buildWorld(seed: number): World {
           }
         : null;
       if (test) networks.push(test);
-      portGroups.push({ name: pgStyle(env, role, vlan, n), vlan, env, role, liveNetworkId: hasLive ? live.id : null, testNetworkId: test?.id ?? null });
+      portGroups.push({
+        name: pgStyle(env, role, vlan, n),
+        vlan,
+        env,
+        role,
+        liveNetworkId: hasLive ? live.id : null,
+        testNetworkId: test?.id ?? null,
+      });
     }
     // Decommissioned networks that look like candidates but must not be picked.
     for (const pg of portGroups.slice(0, 2)) {
@@ -196,8 +229,22 @@ export function buildWorld(seed: number): World {
         is_system: false,
       });
     }
-    portGroups.push({ name: 'VM Network', vlan: 0, env: 'legacy', role: 'flat', liveNetworkId: null, testNetworkId: null });
-    return { name: site.dc, vcenter: site.vcenter, zone: site.zone, datastores, portGroups, failureFactor: site.failure };
+    portGroups.push({
+      name: 'VM Network',
+      vlan: 0,
+      env: 'legacy',
+      role: 'flat',
+      liveNetworkId: null,
+      testNetworkId: null,
+    });
+    return {
+      name: site.dc,
+      vcenter: site.vcenter,
+      zone: site.zone,
+      datastores,
+      portGroups,
+      failureFactor: site.failure,
+    };
   });
 
   return {
@@ -258,7 +305,8 @@ export function buildVm(world: World, index: number): VmSpec {
   const disks: DiskSpec[] = [];
   for (let d = 0; d < diskCount; d++) {
     const datastore = d > 0 && rng.chance(0.2) ? rng.pick(dc.datastores) : homeStore;
-    const sizeGb = d === 0 ? rng.pick([40, 60, 80, 100, 120]) : rng.pick([50, 100, 200, 250, 500, 750, 1000, 2000]);
+    const sizeGb =
+      d === 0 ? rng.pick([40, 60, 80, 100, 120]) : rng.pick([50, 100, 200, 250, 500, 750, 1000, 2000]);
     disks.push({
       diskId: `disk-${2000 + d}`,
       label: `Hard disk ${d + 1}`,
@@ -288,7 +336,10 @@ export function buildVm(world: World, index: number): VmSpec {
     toolsVersion: String(rng.pick([11333, 12320, 12352])),
     nics,
     disks,
-    dailyChange: rng.between(0.003, primary.role === 'db' || primary.role === 'sql' || primary.role === 'exchange' ? 0.06 : 0.025),
+    dailyChange: rng.between(
+      0.003,
+      primary.role === 'db' || primary.role === 'sql' || primary.role === 'exchange' ? 0.06 : 0.025,
+    ),
     scheduleHour: rng.chance(0.85) ? rng.int(0, 5) : rng.int(6, 23),
   };
 }

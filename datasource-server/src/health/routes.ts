@@ -53,8 +53,22 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
       const dbUp = checks.db.status === 'ok';
       const counts = {
-        vm_contexts: dbUp ? await count(() => db.selectFrom('vm_replication_contexts').select((e) => e.fn.countAll<number>().as('n')).executeTakeFirst()) : null,
-        replication_jobs: dbUp ? await count(() => db.selectFrom('replication_jobs').select((e) => e.fn.countAll<number>().as('n')).executeTakeFirst()) : null,
+        vm_contexts: dbUp
+          ? await count(() =>
+              db
+                .selectFrom('vm_replication_contexts')
+                .select((e) => e.fn.countAll<number>().as('n'))
+                .executeTakeFirst(),
+            )
+          : null,
+        replication_jobs: dbUp
+          ? await count(() =>
+              db
+                .selectFrom('replication_jobs')
+                .select((e) => e.fn.countAll<number>().as('n'))
+                .executeTakeFirst(),
+            )
+          : null,
         running_jobs: dbUp
           ? await count(() =>
               db
@@ -64,7 +78,14 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
                 .executeTakeFirst(),
             )
           : null,
-        network_mappings: dbUp ? await count(() => db.selectFrom('network_mappings').select((e) => e.fn.countAll<number>().as('n')).executeTakeFirst()) : null,
+        network_mappings: dbUp
+          ? await count(() =>
+              db
+                .selectFrom('network_mappings')
+                .select((e) => e.fn.countAll<number>().as('n'))
+                .executeTakeFirst(),
+            )
+          : null,
       };
 
       const status = reasons.length ? 'degraded' : 'ok';

@@ -19,7 +19,11 @@ export function decodeCursor(cursor: string, parts: number): string[] {
     decoded.length !== parts + 1 ||
     !decoded.slice(1).every((p) => typeof p === 'string')
   ) {
-    throw new ApiError(400, 'invalid_cursor', 'The cursor is not one this server issued; start again without it');
+    throw new ApiError(
+      400,
+      'invalid_cursor',
+      'The cursor is not one this server issued; start again without it',
+    );
   }
   return decoded.slice(1) as string[];
 }

@@ -12,7 +12,8 @@ export class ApiError extends Error {
   }
 }
 
-export const notFound = (what: string, id: string) => new ApiError(404, 'not_found', `${what} "${id}" does not exist`);
+export const notFound = (what: string, id: string) =>
+  new ApiError(404, 'not_found', `${what} "${id}" does not exist`);
 
 interface ValidationIssue {
   instancePath?: string;
@@ -32,13 +33,21 @@ function describeValidation(context: string | undefined, issues: ValidationIssue
 }
 
 const SQL_DUPLICATE = new Set(['ER_DUP_ENTRY', 'SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']);
-const DB_UNAVAILABLE = new Set(['ECONNREFUSED', 'PROTOCOL_CONNECTION_LOST', 'ETIMEDOUT', 'ER_CON_COUNT_ERROR', 'SQLITE_BUSY']);
+const DB_UNAVAILABLE = new Set([
+  'ECONNREFUSED',
+  'PROTOCOL_CONNECTION_LOST',
+  'ETIMEDOUT',
+  'ER_CON_COUNT_ERROR',
+  'SQLITE_BUSY',
+]);
 
 /** Every error leaves as `{error:{code,message,details}}`; only real faults are 500s. */
 export function registerErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError & { details?: unknown[] }, request, reply) => {
     if (err instanceof ApiError) {
-      return reply.code(err.statusCode).send({ error: { code: err.code, message: err.message, details: err.details } });
+      return reply
+        .code(err.statusCode)
+        .send({ error: { code: err.code, message: err.message, details: err.details } });
     }
     if (err.validation) {
       const details = describeValidation(err.validationContext, err.validation as ValidationIssue[]);
@@ -52,7 +61,9 @@ export function registerErrorHandling(app: FastifyInstance) {
     }
     const code = err.code ?? '';
     if (SQL_DUPLICATE.has(code)) {
-      return reply.code(409).send({ error: { code: 'conflict', message: 'A row with the same unique key already exists' } });
+      return reply
+        .code(409)
+        .send({ error: { code: 'conflict', message: 'A row with the same unique key already exists' } });
     }
     if (DB_UNAVAILABLE.has(code)) {
       request.log.error({ code }, 'database unavailable');
@@ -71,6 +82,8 @@ export function registerErrorHandling(app: FastifyInstance) {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` } });
+    reply.code(404).send({
+      error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` },
+    });
   });
 }

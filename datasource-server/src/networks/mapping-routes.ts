@@ -32,13 +32,18 @@ const mappingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { vm_id, source_network_name, is_test_network, cursor } = request.query;
       const limit = request.query.limit ?? 1000;
-      let q = db.selectFrom('network_mappings').selectAll().orderBy('id').limit(limit + 1);
+      let q = db
+        .selectFrom('network_mappings')
+        .selectAll()
+        .orderBy('id')
+        .limit(limit + 1);
       if (vm_id) q = q.where('vm_id', '=', vm_id);
       if (source_network_name) q = q.where('source_network_name', '=', source_network_name);
       if (is_test_network !== undefined) q = q.where('is_test_network', '=', is_test_network ? 1 : 0);
       if (cursor) {
         const [afterId] = decodeCursor(cursor, 1);
-        if (!/^\d{1,18}$/.test(afterId)) throw new ApiError(400, 'invalid_cursor', 'The cursor is not one this server issued');
+        if (!/^\d{1,18}$/.test(afterId))
+          throw new ApiError(400, 'invalid_cursor', 'The cursor is not one this server issued');
         q = q.where('id', '>', Number(afterId));
       }
       const rows = await q.execute();
@@ -61,7 +66,14 @@ const mappingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Create or replace the mapping of one VM NIC network (201 created, 200 replaced)',
         security,
         body: CreateNetworkMapping,
-        response: { 200: NetworkMapping, 201: NetworkMapping, ...authErrors, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody },
+        response: {
+          200: NetworkMapping,
+          201: NetworkMapping,
+          ...authErrors,
+          404: ErrorBody,
+          409: ErrorBody,
+          422: ErrorBody,
+        },
       },
     },
     async (request, reply) => {

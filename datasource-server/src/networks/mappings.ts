@@ -21,7 +21,12 @@ export async function resolveVm(db: Kysely<Database>, vmId: string) {
     .execute();
   if (matches.length === 0) throw notFound('VM', vmId);
   if (matches.length > 1) {
-    throw new ApiError(409, 'ambiguous_vm_name', `"${vmId}" names VMs in several vCenters; use the VMware UUID`, matches.map((m) => m.vmware_vm_id));
+    throw new ApiError(
+      409,
+      'ambiguous_vm_name',
+      `"${vmId}" names VMs in several vCenters; use the VMware UUID`,
+      matches.map((m) => m.vmware_vm_id),
+    );
   }
   return matches[0];
 }
@@ -43,7 +48,11 @@ function findMapping(
 }
 
 /** Creates or replaces the mapping for (VM, source network, test flag), with an audit row. */
-export async function upsertMapping(db: Kysely<Database>, input: CreateNetworkMapping, actor: string): Promise<MappingChange> {
+export async function upsertMapping(
+  db: Kysely<Database>,
+  input: CreateNetworkMapping,
+  actor: string,
+): Promise<MappingChange> {
   const isTest = input.is_test_network ? 1 : 0;
   return db.transaction().execute(async (trx) => {
     const vm = await resolveVm(trx, input.vm_id);
@@ -54,7 +63,9 @@ export async function upsertMapping(db: Kysely<Database>, input: CreateNetworkMa
       .orderBy('id')
       .limit(1)
       .executeTakeFirst();
-    const vmNetworks = parseNics(firstDisk?.network_config).flatMap((n) => (n.network_name ? [n.network_name] : []));
+    const vmNetworks = parseNics(firstDisk?.network_config).flatMap((n) =>
+      n.network_name ? [n.network_name] : [],
+    );
     if (!vmNetworks.includes(input.source_network_name)) {
       throw new ApiError(
         422,
@@ -116,7 +127,11 @@ export async function upsertMapping(db: Kysely<Database>, input: CreateNetworkMa
         created_at: now,
       })
       .execute();
-    return { action: existing ? 'updated' : 'created', mapping, previousDestination: existing?.destination_network_id ?? null };
+    return {
+      action: existing ? 'updated' : 'created',
+      mapping,
+      previousDestination: existing?.destination_network_id ?? null,
+    };
   });
 }
 

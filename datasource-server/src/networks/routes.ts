@@ -1,6 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { AvailableNetworks, ErrorBody, ReplaceAvailableNetworks, SourceNetwork } from '@oma-insights/contracts';
+import {
+  AvailableNetworks,
+  ErrorBody,
+  ReplaceAvailableNetworks,
+  SourceNetwork,
+} from '@oma-insights/contracts';
 import { toDbTime } from '../db/time';
 import { ApiError } from '../http/errors';
 import { networkToRow, presentNetwork } from './present';
@@ -25,7 +30,12 @@ const networkRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async () => {
-      const rows = await db.selectFrom('omi_cloudstack_networks').selectAll().orderBy('zone_name').orderBy('name').execute();
+      const rows = await db
+        .selectFrom('omi_cloudstack_networks')
+        .selectAll()
+        .orderBy('zone_name')
+        .orderBy('name')
+        .execute();
       return { success: true, data: rows.map(presentNetwork) };
     },
   );
@@ -46,19 +56,29 @@ const networkRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const networks = request.body.data;
       const seen = new Set<string>();
-      const duplicates = networks.filter((n) => (seen.has(n.id) ? true : (seen.add(n.id), false))).map((n) => n.id);
+      const duplicates = networks
+        .filter((n) => (seen.has(n.id) ? true : (seen.add(n.id), false)))
+        .map((n) => n.id);
       if (duplicates.length) {
-        throw new ApiError(422, 'duplicate_network_id', 'Each network id may appear once', [...new Set(duplicates)]);
+        throw new ApiError(422, 'duplicate_network_id', 'Each network id may appear once', [
+          ...new Set(duplicates),
+        ]);
       }
       const now = toDbTime(new Date());
       const rows = networks.map((n) => networkToRow(n, now));
       await db.transaction().execute(async (trx) => {
         await trx.deleteFrom('omi_cloudstack_networks').execute();
         for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-          await trx.insertInto('omi_cloudstack_networks').values(rows.slice(i, i + INSERT_CHUNK)).execute();
+          await trx
+            .insertInto('omi_cloudstack_networks')
+            .values(rows.slice(i, i + INSERT_CHUNK))
+            .execute();
         }
       });
-      request.log.info({ count: rows.length, actor: request.principal?.name }, 'cloudstack network inventory replaced');
+      request.log.info(
+        { count: rows.length, actor: request.principal?.name },
+        'cloudstack network inventory replaced',
+      );
       return { success: true, data: rows.map(presentNetwork) };
     },
   );
@@ -69,9 +89,13 @@ const networkRoutes: FastifyPluginAsyncTypebox = async (app) => {
       onRequest: app.requireScope('read'),
       schema: {
         tags: ['networks'],
-        summary: 'VMware networks seen on VM NICs (vm_disks.network_config) with VM counts and mapping coverage',
+        summary:
+          'VMware networks seen on VM NICs (vm_disks.network_config) with VM counts and mapping coverage',
         security,
-        response: { 200: Type.Object({ networks: Type.Array(SourceNetwork), count: Type.Integer() }), ...authErrors },
+        response: {
+          200: Type.Object({ networks: Type.Array(SourceNetwork), count: Type.Integer() }),
+          ...authErrors,
+        },
       },
     },
     async () => {

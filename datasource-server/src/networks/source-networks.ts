@@ -18,13 +18,20 @@ export interface MappingKey {
 
 /** Pure aggregation: VM NIC lists + existing mappings -> per-network counts. */
 export function summarizeSourceNetworks(vms: VmNics[], mappings: MappingKey[]): SourceNetwork[] {
-  const byName = new Map<string, { vms: Set<string>; nics: number; vcenters: Set<string>; live: Set<string>; test: Set<string> }>();
+  const byName = new Map<
+    string,
+    { vms: Set<string>; nics: number; vcenters: Set<string>; live: Set<string>; test: Set<string> }
+  >();
   for (const vm of vms) {
     for (const nic of parseNics(vm.network_config)) {
       const name = nic.network_name?.trim();
       if (!name) continue;
       let entry = byName.get(name);
-      if (!entry) byName.set(name, (entry = { vms: new Set(), nics: 0, vcenters: new Set(), live: new Set(), test: new Set() }));
+      if (!entry)
+        byName.set(
+          name,
+          (entry = { vms: new Set(), nics: 0, vcenters: new Set(), live: new Set(), test: new Set() }),
+        );
       entry.vms.add(vm.context_id);
       entry.nics += 1;
       entry.vcenters.add(vm.vcenter_host);
@@ -53,14 +60,22 @@ export function vmNicLists(db: Kysely<Database>) {
     .selectFrom('vm_disks as d')
     .innerJoin('vm_replication_contexts as c', 'c.context_id', 'd.vm_context_id')
     .select(['c.context_id', 'c.vcenter_host', 'd.network_config'])
-    .where('d.id', 'in', (eb) => eb.selectFrom('vm_disks').select((e) => e.fn.min('id').as('id')).groupBy('vm_context_id'))
+    .where('d.id', 'in', (eb) =>
+      eb
+        .selectFrom('vm_disks')
+        .select((e) => e.fn.min('id').as('id'))
+        .groupBy('vm_context_id'),
+    )
     .execute();
 }
 
 export async function sourceNetworks(db: Kysely<Database>) {
   const [vms, mappings] = await Promise.all([
     vmNicLists(db),
-    db.selectFrom('network_mappings').select(['vm_context_id', 'source_network_name', 'is_test_network']).execute(),
+    db
+      .selectFrom('network_mappings')
+      .select(['vm_context_id', 'source_network_name', 'is_test_network'])
+      .execute(),
   ]);
   return summarizeSourceNetworks(vms, mappings);
 }

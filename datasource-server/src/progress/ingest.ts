@@ -1,7 +1,12 @@
 // Applies a progress push from the migration engine. The HTTP ingest endpoint and the demo
 // simulator both call this, so the simulator exercises exactly the production path.
 import type { Kysely, Transaction } from 'kysely';
-import { TERMINAL_JOB_STATUSES, type ProgressPush, type VmaStage, type VmaStatus } from '@oma-insights/contracts';
+import {
+  TERMINAL_JOB_STATUSES,
+  type ProgressPush,
+  type VmaStage,
+  type VmaStatus,
+} from '@oma-insights/contracts';
 import type { Db } from '../db/connect';
 import type { Database, ReplicationJobUpdate } from '../db/schema';
 import { toDbTime } from '../db/time';
@@ -32,12 +37,26 @@ async function lockJob(trx: Transaction<Database>, dialect: Db['dialect'], jobId
   return (dialect === 'mysql' ? query.forUpdate() : query).executeTakeFirst();
 }
 
-async function applyInTransaction(trx: Transaction<Database>, dialect: Db['dialect'], jobId: string, push: ProgressPush): Promise<Applied | PushResult> {
+async function applyInTransaction(
+  trx: Transaction<Database>,
+  dialect: Db['dialect'],
+  jobId: string,
+  push: ProgressPush,
+): Promise<Applied | PushResult> {
   const job = await lockJob(trx, dialect, jobId);
   if (!job) throw notFound('Replication job', jobId);
-  const progress = await trx.selectFrom('omi_job_progress').selectAll().where('job_id', '=', jobId).executeTakeFirst();
+  const progress = await trx
+    .selectFrom('omi_job_progress')
+    .selectAll()
+    .where('job_id', '=', jobId)
+    .executeTakeFirst();
   const disk = push.disk_id
-    ? await trx.selectFrom('omi_disk_progress').selectAll().where('job_id', '=', jobId).where('disk_id', '=', push.disk_id).executeTakeFirst()
+    ? await trx
+        .selectFrom('omi_disk_progress')
+        .selectAll()
+        .where('job_id', '=', jobId)
+        .where('disk_id', '=', push.disk_id)
+        .executeTakeFirst()
     : undefined;
 
   const jobPercent = Number(job.progress_percent ?? 0);
@@ -52,7 +71,13 @@ async function applyInTransaction(trx: Transaction<Database>, dialect: Db['diale
     push,
   );
   if (!decision.apply) {
-    return { job_id: jobId, applied: false, reason: decision.reason, status: job.status ?? 'pending', progress_percent: jobPercent };
+    return {
+      job_id: jobId,
+      applied: false,
+      reason: decision.reason,
+      status: job.status ?? 'pending',
+      progress_percent: jobPercent,
+    };
   }
 
   const now = new Date();
@@ -70,14 +95,25 @@ async function applyInTransaction(trx: Transaction<Database>, dialect: Db['diale
       updated_at: nowDb,
     };
     if (disk) {
-      await trx.updateTable('omi_disk_progress').set(diskValues).where('job_id', '=', jobId).where('disk_id', '=', push.disk_id).execute();
+      await trx
+        .updateTable('omi_disk_progress')
+        .set(diskValues)
+        .where('job_id', '=', jobId)
+        .where('disk_id', '=', push.disk_id)
+        .execute();
     } else {
-      await trx.insertInto('omi_disk_progress').values({ job_id: jobId, disk_id: push.disk_id, ...diskValues }).execute();
+      await trx
+        .insertInto('omi_disk_progress')
+        .values({ job_id: jobId, disk_id: push.disk_id, ...diskValues })
+        .execute();
     }
     // The job's totals are the sum over the disks reported so far.
     const sums = await trx
       .selectFrom('omi_disk_progress')
-      .select([(e) => e.fn.sum<number>('bytes_transferred').as('bytes'), (e) => e.fn.sum<number>('total_bytes').as('total')])
+      .select([
+        (e) => e.fn.sum<number>('bytes_transferred').as('bytes'),
+        (e) => e.fn.sum<number>('total_bytes').as('total'),
+      ])
       .where('job_id', '=', jobId)
       .executeTakeFirstOrThrow();
     bytes = Number(sums.bytes ?? 0);
@@ -137,14 +173,23 @@ async function applyInTransaction(trx: Transaction<Database>, dialect: Db['diale
     last_push_at: nowDb,
     errors: errors.length ? JSON.stringify(errors.slice(-20)) : null,
   };
-  if (progress) await trx.updateTable('omi_job_progress').set(progressValues).where('job_id', '=', jobId).execute();
-  else await trx.insertInto('omi_job_progress').values({ job_id: jobId, ...progressValues }).execute();
+  if (progress)
+    await trx.updateTable('omi_job_progress').set(progressValues).where('job_id', '=', jobId).execute();
+  else
+    await trx
+      .insertInto('omi_job_progress')
+      .values({ job_id: jobId, ...progressValues })
+      .execute();
 
   if (job.vm_context_id) await updateContext(trx, job.vm_context_id, jobId, ended, nowDb);
   if (ended && job.vm_context_id) {
     await trx
       .updateTable('vm_disks')
-      .set({ sync_status: ended, ...(ended === 'completed' ? { sync_progress_percent: 100 } : {}), updated_at: nowDb })
+      .set({
+        sync_status: ended,
+        ...(ended === 'completed' ? { sync_progress_percent: 100 } : {}),
+        updated_at: nowDb,
+      })
       .where('vm_context_id', '=', job.vm_context_id)
       .where('job_id', '=', jobId)
       .execute();
@@ -153,7 +198,10 @@ async function applyInTransaction(trx: Transaction<Database>, dialect: Db['diale
   return {
     result: { job_id: jobId, applied: true, status, progress_percent: percent },
     ended,
-    error: ended === 'failed' ? { message: update.error_message ?? null, classification: update.vma_error_classification ?? null } : undefined,
+    error:
+      ended === 'failed'
+        ? { message: update.error_message ?? null, classification: update.vma_error_classification ?? null }
+        : undefined,
     event: {
       job_id: jobId,
       vm_name: job.source_vm_name,
@@ -170,10 +218,17 @@ async function applyInTransaction(trx: Transaction<Database>, dialect: Db['diale
   };
 }
 
-const vmDiskStatusChanges = (status: VmaStatus) => status === 'Streaming' || status === 'Succeeded' || status === 'Failed';
+const vmDiskStatusChanges = (status: VmaStatus) =>
+  status === 'Streaming' || status === 'Succeeded' || status === 'Failed';
 
 /** OMA lifecycle: a running job keeps its VM "replicating"; its end sets counters and status. */
-async function updateContext(trx: Kysely<Database>, contextId: string, jobId: string, ended: Applied['ended'], now: string) {
+async function updateContext(
+  trx: Kysely<Database>,
+  contextId: string,
+  jobId: string,
+  ended: Applied['ended'],
+  now: string,
+) {
   if (!ended) {
     await trx
       .updateTable('vm_replication_contexts')
@@ -199,8 +254,15 @@ async function updateContext(trx: Kysely<Database>, contextId: string, jobId: st
     .execute();
 }
 
-export async function applyProgressPush(store: Db, bus: EventBus, jobId: string, push: ProgressPush): Promise<PushResult> {
-  const outcome = await store.db.transaction().execute((trx) => applyInTransaction(trx, store.dialect, jobId, push));
+export async function applyProgressPush(
+  store: Db,
+  bus: EventBus,
+  jobId: string,
+  push: ProgressPush,
+): Promise<PushResult> {
+  const outcome = await store.db
+    .transaction()
+    .execute((trx) => applyInTransaction(trx, store.dialect, jobId, push));
   if (!('event' in outcome)) return outcome;
   // Published after commit, so subscribers never see a change that was rolled back.
   await bus.publish('progress_update', outcome.event);
@@ -215,4 +277,5 @@ export async function applyProgressPush(store: Db, bus: EventBus, jobId: string,
   return outcome.result;
 }
 
-export const isTerminal = (status: string | null) => (TERMINAL_JOB_STATUSES as readonly string[]).includes(status ?? '');
+export const isTerminal = (status: string | null) =>
+  (TERMINAL_JOB_STATUSES as readonly string[]).includes(status ?? '');

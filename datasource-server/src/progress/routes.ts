@@ -17,7 +17,8 @@ const progressRoutes: FastifyPluginAsyncTypebox = async (app) => {
       onRequest: app.requireScope('read'),
       schema: {
         tags: ['progress'],
-        summary: 'Job progress in the VMA shape (status, phase, percentage, bytes, throughput, ETA, per disk)',
+        summary:
+          'Job progress in the VMA shape (status, phase, percentage, bytes, throughput, ETA, per disk)',
         security,
         params: JobParams,
         response: { 200: JobProgress, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody },
@@ -25,11 +26,20 @@ const progressRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { job_id } = request.params;
-      const job = await db.selectFrom('replication_jobs').selectAll().where('id', '=', job_id).executeTakeFirst();
+      const job = await db
+        .selectFrom('replication_jobs')
+        .selectAll()
+        .where('id', '=', job_id)
+        .executeTakeFirst();
       if (!job) throw notFound('Replication job', job_id);
       const [progress, diskProgress, cbt, disks] = await Promise.all([
         db.selectFrom('omi_job_progress').selectAll().where('job_id', '=', job_id).executeTakeFirst(),
-        db.selectFrom('omi_disk_progress').selectAll().where('job_id', '=', job_id).orderBy('disk_id').execute(),
+        db
+          .selectFrom('omi_disk_progress')
+          .selectAll()
+          .where('job_id', '=', job_id)
+          .orderBy('disk_id')
+          .execute(),
         db.selectFrom('cbt_history').selectAll().where('job_id', '=', job_id).orderBy('id').execute(),
         job.vm_context_id
           ? db.selectFrom('vm_disks').selectAll().where('vm_context_id', '=', job.vm_context_id).execute()

@@ -19,15 +19,14 @@ export interface CurrentProgress {
   percent: number;
 }
 
-export type PushDecision =
-  | { apply: true }
-  | { apply: false; reason: 'job_finished' | 'late' | 'duplicate' };
+export type PushDecision = { apply: true } | { apply: false; reason: 'job_finished' | 'late' | 'duplicate' };
 
 const stageIndex = (stage: VmaStage | null) => (stage === null ? -1 : VMA_STAGES.indexOf(stage));
 
 /** Progress never moves backwards: late pushes (earlier stage, fewer bytes) and repeats change nothing. */
 export function decidePush(current: CurrentProgress, push: ProgressPush): PushDecision {
-  if ((TERMINAL_JOB_STATUSES as readonly string[]).includes(current.jobStatus)) return { apply: false, reason: 'job_finished' };
+  if ((TERMINAL_JOB_STATUSES as readonly string[]).includes(current.jobStatus))
+    return { apply: false, reason: 'job_finished' };
   const [was, now] = [stageIndex(current.stage), stageIndex(push.stage)];
   if (now < was) return { apply: false, reason: 'late' };
   if (now === was) {

@@ -1,6 +1,12 @@
 // Builds the VMA progress shape from OMA rows plus our per-job progress state. Pure.
 import type { JobProgress, VmaStatus } from '@oma-insights/contracts';
-import type { CbtHistoryRow, OmiDiskProgressTable, OmiJobProgressTable, ReplicationJobRow, VmDiskRow } from '../db/schema';
+import type {
+  CbtHistoryRow,
+  OmiDiskProgressTable,
+  OmiJobProgressTable,
+  ReplicationJobRow,
+  VmDiskRow,
+} from '../db/schema';
 import { dbTimeToMs, fromDbTime } from '../db/time';
 import { etaSeconds, percentOf, round2, toMBps } from './rules';
 
@@ -30,7 +36,14 @@ export interface ProgressSources {
 const diskStatus = (status: string): 'pending' | 'syncing' | 'completed' | 'failed' =>
   status === 'completed' || status === 'failed' || status === 'syncing' ? status : 'pending';
 
-export function buildJobProgress({ job, progress, diskProgress, cbt, disks, now }: ProgressSources): JobProgress {
+export function buildJobProgress({
+  job,
+  progress,
+  diskProgress,
+  cbt,
+  disks,
+  now,
+}: ProgressSources): JobProgress {
   const label = new Map(disks.map((d) => [d.disk_id, d.label]));
   const bytes = Number(job.bytes_transferred ?? 0);
   const total = Number(job.total_bytes ?? 0);
@@ -66,10 +79,17 @@ export function buildJobProgress({ job, progress, diskProgress, cbt, disks, now 
         };
       });
 
-  const errors: string[] = progress?.errors ? (JSON.parse(progress.errors) as string[]) : job.error_message ? [job.error_message] : [];
+  const errors: string[] = progress?.errors
+    ? (JSON.parse(progress.errors) as string[])
+    : job.error_message
+      ? [job.error_message]
+      : [];
   return {
     job_id: job.id,
-    status: (progress?.vma_status as VmaStatus | undefined) ?? VMA_STATUS_OF_JOB[job.status ?? 'pending'] ?? 'Queued',
+    status:
+      (progress?.vma_status as VmaStatus | undefined) ??
+      VMA_STATUS_OF_JOB[job.status ?? 'pending'] ??
+      'Queued',
     sync_type: job.vma_sync_type ?? job.replication_type,
     phase: progress?.stage ?? job.vma_current_phase ?? job.current_operation,
     percentage: round2(Number(job.progress_percent ?? 0)),

@@ -1,15 +1,12 @@
 // Row -> API shape. Pure: no I/O, so the conversions are unit tested directly.
 import type { CbtHistoryRow, Nic, ReplicationJob, VmContext, VmDisk } from '@oma-insights/contracts';
-import type {
-  CbtHistoryRow as CbtRow,
-  ReplicationJobRow,
-  VmContextRow,
-  VmDiskRow,
-} from '../db/schema';
+import type { CbtHistoryRow as CbtRow, ReplicationJobRow, VmContextRow, VmDiskRow } from '../db/schema';
 import { fromDbTime } from '../db/time';
 
-const num = (v: number | string | null | undefined, fallback = 0) => (v === null || v === undefined ? fallback : Number(v));
-const numOrNull = (v: number | string | null | undefined) => (v === null || v === undefined ? null : Number(v));
+const num = (v: number | string | null | undefined, fallback = 0) =>
+  v === null || v === undefined ? fallback : Number(v);
+const numOrNull = (v: number | string | null | undefined) =>
+  v === null || v === undefined ? null : Number(v);
 
 export function parseJson(text: string | null | undefined): unknown {
   if (!text) return null;

@@ -5,18 +5,28 @@ import { decodeCursor, encodeCursor, likeContains } from '../http/cursor';
 
 export async function listContexts(db: Kysely<Database>, query: VmContextQuery) {
   const limit = query.limit ?? 100;
-  let q = db.selectFrom('vm_replication_contexts').selectAll().orderBy('vm_name').orderBy('context_id').limit(limit + 1);
+  let q = db
+    .selectFrom('vm_replication_contexts')
+    .selectAll()
+    .orderBy('vm_name')
+    .orderBy('context_id')
+    .limit(limit + 1);
   if (query.status) q = q.where('current_status', '=', query.status);
   if (query.vcenter) q = q.where('vcenter_host', '=', query.vcenter);
   if (query.search) q = q.where('vm_name', 'like', likeContains(query.search));
   if (query.cursor) {
     const [name, id] = decodeCursor(query.cursor, 2);
-    q = q.where((eb) => eb.or([eb('vm_name', '>', name), eb.and([eb('vm_name', '=', name), eb('context_id', '>', id)])]));
+    q = q.where((eb) =>
+      eb.or([eb('vm_name', '>', name), eb.and([eb('vm_name', '=', name), eb('context_id', '>', id)])]),
+    );
   }
   const rows = await q.execute();
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  return { rows: page, nextCursor: rows.length > limit && last ? encodeCursor([last.vm_name, last.context_id]) : null };
+  return {
+    rows: page,
+    nextCursor: rows.length > limit && last ? encodeCursor([last.vm_name, last.context_id]) : null,
+  };
 }
 
 export function contextsNamed(db: Kysely<Database>, vmName: string, vcenter?: string) {

@@ -57,10 +57,25 @@ const vmContextRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security,
         params: Type.Object({ vm_name: Type.String({ minLength: 1, maxLength: 255 }) }),
         querystring: Type.Object(
-          { vcenter: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Needed when the name exists in several vCenters' })) },
+          {
+            vcenter: Type.Optional(
+              Type.String({
+                minLength: 1,
+                maxLength: 255,
+                description: 'Needed when the name exists in several vCenters',
+              }),
+            ),
+          },
           { additionalProperties: false },
         ),
-        response: { 200: VmContextDetail, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+        response: {
+          200: VmContextDetail,
+          400: ErrorBody,
+          401: ErrorBody,
+          403: ErrorBody,
+          404: ErrorBody,
+          409: ErrorBody,
+        },
       },
     },
     async (request) => {
@@ -68,7 +83,12 @@ const vmContextRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const matches = await contextsNamed(db, vm_name, request.query.vcenter);
       if (matches.length === 0) throw notFound('VM', vm_name);
       if (matches.length > 1) {
-        throw new ApiError(409, 'ambiguous_vm_name', `VM "${vm_name}" exists in several vCenters; add ?vcenter=`, matches.map((m) => m.vcenter_host));
+        throw new ApiError(
+          409,
+          'ambiguous_vm_name',
+          `VM "${vm_name}" exists in several vCenters; add ?vcenter=`,
+          matches.map((m) => m.vcenter_host),
+        );
       }
       const context = matches[0];
       const detail = await contextDetail(db, context.context_id, context.current_job_id);

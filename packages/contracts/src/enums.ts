@@ -74,7 +74,13 @@ export const MAPPING_TYPES = ['live', 'test', 'both'] as const;
 export type MappingType = (typeof MAPPING_TYPES)[number];
 
 export const VOLUME_OPERATION_TYPES = ['create', 'attach', 'detach', 'delete', 'cleanup'] as const;
-export const VOLUME_OPERATION_STATUSES = ['pending', 'executing', 'completed', 'failed', 'cancelled'] as const;
+export const VOLUME_OPERATION_STATUSES = [
+  'pending',
+  'executing',
+  'completed',
+  'failed',
+  'cancelled',
+] as const;
 
 export const API_SCOPES = ['read', 'write', 'ingest'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];

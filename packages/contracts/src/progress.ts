@@ -68,7 +68,9 @@ export type JobProgress = Static<typeof JobProgress>;
 export const ProgressPushResult = Type.Object({
   job_id: Type.String(),
   applied: Type.Boolean({ description: 'false when the push was late or a duplicate and changed nothing' }),
-  reason: Type.Optional(Type.String({ description: 'Why a push was not applied: late, duplicate, job_finished' })),
+  reason: Type.Optional(
+    Type.String({ description: 'Why a push was not applied: late, duplicate, job_finished' }),
+  ),
   status: Type.String(),
   progress_percent: Type.Number(),
 });

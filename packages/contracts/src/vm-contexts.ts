@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable, NullableTimestamp, StringEnum, Timestamp } from './common';
+import { Nullable, NullableTimestamp, StringEnum } from './common';
 import { JOB_STATUSES, VM_CONTEXT_STATUSES } from './enums';
 
 export const VmContext = Type.Object({
@@ -128,11 +128,12 @@ export const VmContextQuery = Type.Object(
   {
     status: Type.Optional(StringEnum(VM_CONTEXT_STATUSES)),
     vcenter: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
-    search: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Substring of the VM name' })),
+    search: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 255, description: 'Substring of the VM name' }),
+    ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
     cursor: Type.Optional(Type.String({ maxLength: 512 })),
   },
   { additionalProperties: false },
 );
 export type VmContextQuery = Static<typeof VmContextQuery>;
-

@@ -13,9 +13,22 @@ import type { DialectName } from '../connect';
 import { columnTypes } from './column-types';
 
 const JOB_TRACKING_TYPES = [
-  'cleanup', 'failover', 'migration', 'cloudstack', 'volume_daemon', 'linstor', 'virtio', 'ossea',
-  'scheduler', 'discovery', 'bulk-operations', 'group-management', 'conflict-detection',
-  'phantom-detection', 'schedule_management', 'schedule_control',
+  'cleanup',
+  'failover',
+  'migration',
+  'cloudstack',
+  'volume_daemon',
+  'linstor',
+  'virtio',
+  'ossea',
+  'scheduler',
+  'discovery',
+  'bulk-operations',
+  'group-management',
+  'conflict-detection',
+  'phantom-detection',
+  'schedule_management',
+  'schedule_control',
 ] as const;
 const JOB_TRACKING_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
 const JOB_CATEGORIES = ['system', 'failover', 'replication', 'scheduler', 'discovery', 'bulk'] as const;
@@ -36,7 +49,11 @@ export function omaCoreMigrations(dialect: DialectName): Record<string, Migratio
           .addColumn('vm_path', 'varchar(500)', (c) => c.notNull())
           .addColumn('vcenter_host', 'varchar(255)', (c) => c.notNull())
           .addColumn('datacenter', 'varchar(255)', (c) => c.notNull())
-          .addColumn(...t.enumColumn('current_status', VM_CONTEXT_STATUSES, (c) => c.notNull().defaultTo('discovered')))
+          .addColumn(
+            ...t.enumColumn('current_status', VM_CONTEXT_STATUSES, (c) =>
+              c.notNull().defaultTo('discovered'),
+            ),
+          )
           .addColumn('current_job_id', 'varchar(191)')
           .addColumn('total_jobs_run', 'integer', (c) => c.defaultTo(0))
           .addColumn('successful_jobs', 'integer', (c) => c.defaultTo(0))
@@ -63,8 +80,16 @@ export function omaCoreMigrations(dialect: DialectName): Record<string, Migratio
           .addUniqueConstraint('unique_vm_name_per_vcenter', ['vm_name', 'vcenter_host'])
           .execute();
         await db.schema.createIndex('idx_vm_name').on('vm_replication_contexts').column('vm_name').execute();
-        await db.schema.createIndex('idx_current_status').on('vm_replication_contexts').column('current_status').execute();
-        await db.schema.createIndex('idx_vcenter').on('vm_replication_contexts').column('vcenter_host').execute();
+        await db.schema
+          .createIndex('idx_current_status')
+          .on('vm_replication_contexts')
+          .column('current_status')
+          .execute();
+        await db.schema
+          .createIndex('idx_vcenter')
+          .on('vm_replication_contexts')
+          .column('vcenter_host')
+          .execute();
 
         await db.schema
           .createTable('replication_jobs')
@@ -117,7 +142,11 @@ export function omaCoreMigrations(dialect: DialectName): Record<string, Migratio
           .on('replication_jobs')
           .columns(['status', 'completed_at'])
           .execute();
-        await db.schema.createIndex('idx_replication_jobs_context').on('replication_jobs').column('vm_context_id').execute();
+        await db.schema
+          .createIndex('idx_replication_jobs_context')
+          .on('replication_jobs')
+          .column('vm_context_id')
+          .execute();
       },
     },
 
@@ -175,7 +204,11 @@ export function omaCoreMigrations(dialect: DialectName): Record<string, Migratio
           .addColumn('created_at', t.datetime)
           .execute();
         await db.schema.createIndex('fk_cbt_history_job').on('cbt_history').column('job_id').execute();
-        await db.schema.createIndex('idx_cbt_history_context').on('cbt_history').column('vm_context_id').execute();
+        await db.schema
+          .createIndex('idx_cbt_history_context')
+          .on('cbt_history')
+          .column('vm_context_id')
+          .execute();
       },
     },
 
@@ -193,14 +226,24 @@ export function omaCoreMigrations(dialect: DialectName): Record<string, Migratio
           .addColumn('updated_at', t.timestamp, (c) => c.defaultTo(now))
           .addColumn('vm_context_id', 'varchar(64)')
           .addColumn('vmware_vm_id', 'varchar(255)')
-          .addColumn(...t.enumColumn('validation_status', MAPPING_VALIDATION_STATUSES, (c) => c.defaultTo('pending')))
+          .addColumn(
+            ...t.enumColumn('validation_status', MAPPING_VALIDATION_STATUSES, (c) => c.defaultTo('pending')),
+          )
           .addColumn(...t.enumColumn('mapping_type', MAPPING_TYPES, (c) => c.defaultTo('live')))
           .addColumn('network_strategy', 'varchar(50)')
           .addColumn('last_validated', t.timestamp)
           .addUniqueConstraint('unique_vm_network_type', ['vm_id', 'source_network_name', 'is_test_network'])
-          .addUniqueConstraint('unique_context_network_type', ['vm_context_id', 'source_network_name', 'is_test_network'])
+          .addUniqueConstraint('unique_context_network_type', [
+            'vm_context_id',
+            'source_network_name',
+            'is_test_network',
+          ])
           .execute();
-        await db.schema.createIndex('idx_network_mappings_vm_context_id').on('network_mappings').column('vm_context_id').execute();
+        await db.schema
+          .createIndex('idx_network_mappings_vm_context_id')
+          .on('network_mappings')
+          .column('vm_context_id')
+          .execute();
 
         await db.schema
           .createTable('ossea_configs')
@@ -229,7 +272,9 @@ export function omaCoreMigrations(dialect: DialectName): Record<string, Migratio
           .createTable('volume_operations')
           .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
           .addColumn(...t.enumColumn('type', VOLUME_OPERATION_TYPES, (c) => c.notNull()))
-          .addColumn(...t.enumColumn('status', VOLUME_OPERATION_STATUSES, (c) => c.notNull().defaultTo('pending')))
+          .addColumn(
+            ...t.enumColumn('status', VOLUME_OPERATION_STATUSES, (c) => c.notNull().defaultTo('pending')),
+          )
           .addColumn('volume_id', 'varchar(64)', (c) => c.notNull())
           .addColumn('vm_id', 'varchar(64)')
           .addColumn('request', t.json, (c) => c.notNull())
@@ -239,9 +284,21 @@ export function omaCoreMigrations(dialect: DialectName): Record<string, Migratio
           .addColumn('updated_at', t.timestamp, (c) => c.defaultTo(now))
           .addColumn('completed_at', t.timestamp)
           .execute();
-        await db.schema.createIndex('idx_volume_operations_vm_id').on('volume_operations').column('vm_id').execute();
-        await db.schema.createIndex('idx_volume_operations_status').on('volume_operations').column('status').execute();
-        await db.schema.createIndex('idx_volume_operations_created_at').on('volume_operations').column('created_at').execute();
+        await db.schema
+          .createIndex('idx_volume_operations_vm_id')
+          .on('volume_operations')
+          .column('vm_id')
+          .execute();
+        await db.schema
+          .createIndex('idx_volume_operations_status')
+          .on('volume_operations')
+          .column('status')
+          .execute();
+        await db.schema
+          .createIndex('idx_volume_operations_created_at')
+          .on('volume_operations')
+          .column('created_at')
+          .execute();
 
         await db.schema
           .createTable('volume_operation_history')
@@ -284,7 +341,11 @@ export function omaCoreMigrations(dialect: DialectName): Record<string, Migratio
           .addColumn('context_id', 'varchar(64)')
           .addColumn(...t.enumColumn('job_category', JOB_CATEGORIES, (c) => c.defaultTo('system')))
           .execute();
-        await db.schema.createIndex('idx_job_tracking_context_id').on('job_tracking').column('context_id').execute();
+        await db.schema
+          .createIndex('idx_job_tracking_context_id')
+          .on('job_tracking')
+          .column('context_id')
+          .execute();
         await db.schema
           .createIndex('idx_job_tracking_category_status_started')
           .on('job_tracking')

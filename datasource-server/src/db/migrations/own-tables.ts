@@ -46,7 +46,11 @@ export function ownMigrations(dialect: DialectName): Record<string, Migration> {
           .addColumn('actor', 'varchar(255)', (c) => c.notNull())
           .addColumn('created_at', t.datetime, (c) => c.notNull())
           .execute();
-        await db.schema.createIndex('idx_omi_mapping_audit_created').on('omi_mapping_audit').column('created_at').execute();
+        await db.schema
+          .createIndex('idx_omi_mapping_audit_created')
+          .on('omi_mapping_audit')
+          .column('created_at')
+          .execute();
       },
     },
     '2026_11_25_103_job_progress': {

@@ -873,6 +873,101 @@ describe.each(TARGETS)('API on %s', (target) => {
     );
   });
 
+  describe('bad input on every endpoint is a clear 4xx', () => {
+    const long = 'x'.repeat(300);
+    const cases: [
+      string,
+      'GET' | 'POST' | 'PUT' | 'DELETE',
+      string,
+      unknown,
+      Parameters<typeof bearer>[0],
+      number,
+    ][] = [
+      ['vm name too long', 'GET', `/api/v1/vm-contexts/${long}`, undefined, 'reader', 400],
+      ['detail with unknown parameter', 'GET', '/api/v1/vm-contexts/x?limit=3', undefined, 'reader', 400],
+      ['job id too long', 'GET', `/api/v1/progress/${long}`, undefined, 'reader', 400],
+      ['a push that is not JSON', 'POST', '/api/v1/progress/x', 'not json at all', 'ingest', 400],
+      [
+        'source networks with an unknown parameter',
+        'GET',
+        '/api/v1/networks/source?x=1',
+        undefined,
+        'reader',
+        400,
+      ],
+      [
+        'inventory with an unknown parameter',
+        'GET',
+        '/api/v1/networks/available?zone=a',
+        undefined,
+        'reader',
+        400,
+      ],
+      ['mappings limit 0', 'GET', '/api/v1/network-mappings?limit=0', undefined, 'reader', 400],
+      [
+        'mappings non-boolean flag',
+        'GET',
+        '/api/v1/network-mappings?is_test_network=maybe',
+        undefined,
+        'reader',
+        400,
+      ],
+      ['mappings unknown filter', 'GET', '/api/v1/network-mappings?vm=abc', undefined, 'reader', 400],
+
+      [
+        'inventory with wrong types',
+        'PUT',
+        '/api/v1/networks/available',
+        { data: [{ id: 1, name: true }] },
+        'writer',
+        400,
+      ],
+      [
+        'inventory too large',
+        'PUT',
+        '/api/v1/networks/available',
+        { data: [{ id: 'a', name: 'b', display_text: 'x'.repeat(9 * 1024 * 1024) }] },
+        'writer',
+        413,
+      ],
+      [
+        'mapping body too large',
+        'POST',
+        '/api/v1/network-mappings',
+        { vm_id: 'x'.repeat(2 * 1024 * 1024), source_network_name: 'a', destination_network_id: 'b' },
+        'writer',
+        413,
+      ],
+      ['mapping as an array', 'POST', '/api/v1/network-mappings', [{ vm_id: 'a' }], 'writer', 400],
+      [
+        'mapping flag as a string',
+        'POST',
+        '/api/v1/network-mappings',
+        { vm_id: 'a', source_network_name: 'b', destination_network_id: 'c', is_test_network: 'yes' },
+        'writer',
+        400,
+      ],
+      [
+        'delete with an unknown parameter',
+        'DELETE',
+        '/api/v1/network-mappings?vm_id=a&source_network_name=b&force=1',
+        undefined,
+        'writer',
+        400,
+      ],
+    ];
+    test.each(cases)('%s', async (_name, method, url, payload, who, status) => {
+      const headers: Record<string, string> = { ...bearer(who) };
+      if (typeof payload === 'string') headers['content-type'] = 'application/json';
+      const res = await t.app.inject({ method, url, headers, payload: payload as string });
+      expect(res.statusCode).toBe(status);
+      if (status >= 400) {
+        expect(res.json().error.code).toEqual(expect.any(String));
+        expect(res.json().error.message).toEqual(expect.any(String));
+      }
+    });
+  });
+
   test('unknown routes are a uniform 404', async () => {
     const res = await get('/api/v1/nothing-here');
     expect(res.statusCode).toBe(404);

@@ -64,6 +64,9 @@ async function main() {
         format:
           'seeding {bar} {percentage}% | {value}/{total} VMs | {jobs} jobs | {rate} jobs/s | ETA {eta_formatted}',
         hideCursor: true,
+        // Outside a terminal (CI logs, pipes) print a progress line every few seconds instead.
+        noTTYOutput: true,
+        notTTYSchedule: 3000,
       },
       Presets.shades_classic,
     );

@@ -103,7 +103,8 @@ export async function seedDemoWorld(store: Db, options: SeedOptions): Promise<Se
   const rows: Record<string, number> = {};
 
   await store.db.connection().execute(async (db) => {
-    if (store.dialect === 'mysql') await sql`SET foreign_key_checks = 0`.execute(db);
+    // Seeding writes rows whose keys it generated itself: skip per-row FK and unique lookups.
+    if (store.dialect === 'mysql') await sql`SET foreign_key_checks = 0, unique_checks = 0`.execute(db);
     try {
       if (options.reset) {
         for (const table of SEEDED_TABLES) await db.deleteFrom(table).execute();
@@ -145,7 +146,7 @@ export async function seedDemoWorld(store: Db, options: SeedOptions): Promise<Se
         }
       }
     } finally {
-      if (store.dialect === 'mysql') await sql`SET foreign_key_checks = 1`.execute(db);
+      if (store.dialect === 'mysql') await sql`SET foreign_key_checks = 1, unique_checks = 1`.execute(db);
     }
   });
 

@@ -1,20 +1,50 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
-import { Health } from '@oma-insights/contracts';
+import { Health, JOB_STATUSES, TERMINAL_JOB_STATUSES } from '@oma-insights/contracts';
 import { databaseVersion } from '../db/migrate';
 import { API_VERSION, VERSION } from '../version';
 
 const startedAt = new Date();
+const COUNTS_TTL_MS = 30_000;
+const RUNNING_STATUSES = JOB_STATUSES.filter(
+  (s) => !(TERMINAL_JOB_STATUSES as readonly string[]).includes(s),
+);
 
 const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app.store;
 
-  async function count(query: () => Promise<{ n: number | string } | undefined>) {
-    try {
-      return Number((await query())?.n ?? 0);
-    } catch {
-      return null;
-    }
+  // Exact counts over a million-row job table cost seconds on a small buffer pool; health is
+  // polled often, so counts are recomputed at most once per COUNTS_TTL_MS.
+  let counts: { at: number; value: Health['counts'] } | null = null;
+  const countRows = async (table: 'vm_replication_contexts' | 'replication_jobs' | 'network_mappings') =>
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((e) => e.fn.countAll<number>().as('n'))
+          .executeTakeFirst()
+      )?.n ?? 0,
+    );
+  async function currentCounts(): Promise<Health['counts']> {
+    if (counts && Date.now() - counts.at < COUNTS_TTL_MS) return counts.value;
+    const [vmContexts, jobs, running, mappings] = await Promise.all([
+      countRows('vm_replication_contexts'),
+      countRows('replication_jobs'),
+      db
+        .selectFrom('replication_jobs')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .where('status', 'in', RUNNING_STATUSES) // uses the (status, updated_at) index
+        .executeTakeFirst(),
+      countRows('network_mappings'),
+    ]);
+    const value = {
+      vm_contexts: vmContexts,
+      replication_jobs: jobs,
+      running_jobs: Number(running?.n ?? 0),
+      network_mappings: mappings,
+    };
+    counts = { at: Date.now(), value };
+    return value;
   }
 
   app.get(
@@ -51,42 +81,8 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (state.status === 'down') reasons.push(`${name} down: ${state.message ?? 'unknown'}`);
       }
 
-      const dbUp = checks.db.status === 'ok';
-      const counts = {
-        vm_contexts: dbUp
-          ? await count(() =>
-              db
-                .selectFrom('vm_replication_contexts')
-                .select((e) => e.fn.countAll<number>().as('n'))
-                .executeTakeFirst(),
-            )
-          : null,
-        replication_jobs: dbUp
-          ? await count(() =>
-              db
-                .selectFrom('replication_jobs')
-                .select((e) => e.fn.countAll<number>().as('n'))
-                .executeTakeFirst(),
-            )
-          : null,
-        running_jobs: dbUp
-          ? await count(() =>
-              db
-                .selectFrom('replication_jobs')
-                .select((e) => e.fn.countAll<number>().as('n'))
-                .where('status', 'not in', ['completed', 'failed', 'cancelled'])
-                .executeTakeFirst(),
-            )
-          : null,
-        network_mappings: dbUp
-          ? await count(() =>
-              db
-                .selectFrom('network_mappings')
-                .select((e) => e.fn.countAll<number>().as('n'))
-                .executeTakeFirst(),
-            )
-          : null,
-      };
+      const empty = { vm_contexts: null, replication_jobs: null, running_jobs: null, network_mappings: null };
+      const rowCounts = checks.db.status === 'ok' ? await currentCounts().catch(() => empty) : empty;
 
       const status = reasons.length ? 'degraded' : 'ok';
       reply.code(status === 'ok' ? 200 : 503);
@@ -102,7 +98,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         uptime_s: Math.round(process.uptime()),
         started_at: startedAt.toISOString(),
         checks,
-        counts,
+        counts: rowCounts,
         demo: { simulator: app.components.get('simulator')?.().status === 'ok' },
       } as const;
     },

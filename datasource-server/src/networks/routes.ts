@@ -17,6 +17,7 @@ const networkRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app.store;
   const security = [{ bearer: [] }];
   const authErrors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
+  const noParameters = Type.Object({}, { additionalProperties: false });
 
   app.get(
     '/networks/available',
@@ -26,6 +27,7 @@ const networkRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['networks'],
         summary: 'CloudStack network inventory (destination networks), CloudStack field names',
         security,
+        querystring: noParameters,
         response: { 200: AvailableNetworks, ...authErrors },
       },
     },
@@ -92,6 +94,7 @@ const networkRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary:
           'VMware networks seen on VM NICs (vm_disks.network_config) with VM counts and mapping coverage',
         security,
+        querystring: noParameters,
         response: {
           200: Type.Object({ networks: Type.Array(SourceNetwork), count: Type.Integer() }),
           ...authErrors,

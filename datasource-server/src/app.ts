@@ -6,6 +6,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import authPlugin from './auth/plugin';
 import type { ApiToken } from './auth/tokens';
+import grafanaRoutes from './grafana/routes';
 import healthRoutes from './health/routes';
 import { ApiError, registerErrorHandling } from './http/errors';
 import { validatorCompiler } from './http/validation';
@@ -61,6 +62,7 @@ export async function buildApp(options: AppOptions) {
         { name: 'vm-contexts', description: 'OMA VM contexts, jobs, disks, CBT history' },
         { name: 'progress', description: 'VMA-compatible job progress' },
         { name: 'networks', description: 'Source and destination networks, mappings' },
+        { name: 'grafana', description: 'Grafana query protocol (data frames)' },
       ],
     },
   });
@@ -74,6 +76,7 @@ export async function buildApp(options: AppOptions) {
       await api.register(progressRoutes);
       await api.register(networkRoutes);
       await api.register(mappingRoutes);
+      await api.register(grafanaRoutes);
     },
     { prefix: API_PREFIX },
   );

@@ -1,4 +1,4 @@
-import { mysqlReachable } from './helper';
+import { mysqlReachable } from './mysql-check';
 
 /** Decides once per run whether the MariaDB targets run; test files read the answer from env. */
 export default async function globalSetup() {

@@ -13,8 +13,8 @@ import { openDatabase, type Db } from '../src/db/connect';
 import { migrate, type StorageMode } from '../src/db/migrate';
 import { seedDemoWorld } from '../src/demo/seed';
 import { InMemoryEventBus, type LiveEvent } from '../src/events/bus';
+import { MYSQL_URL } from './mysql-check';
 
-export const MYSQL_URL = process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 export const SCHEMA_DUMP = path.resolve(__dirname, '../../../shared/fixtures/oma-production-schema.sql');
 /** A fixed end of history keeps seeded worlds identical between runs. */
 export const FIXED_END = new Date('2026-11-01T12:00:00Z');
@@ -34,31 +34,6 @@ export const API_TOKENS = [
 export const bearer = (who: keyof typeof SECRETS) => ({ authorization: `Bearer ${SECRETS[who]}` });
 
 export type TargetName = 'sqlite' | 'mysql' | 'mysql-attach';
-
-let mysqlAvailable: boolean | undefined;
-export async function mysqlReachable(): Promise<boolean> {
-  if (mysqlAvailable !== undefined) return mysqlAvailable;
-  try {
-    const conn = await createConnection({ uri: MYSQL_URL, connectTimeout: 3000 });
-    await conn.end();
-    mysqlAvailable = true;
-  } catch (err) {
-    if (process.env.REQUIRE_MYSQL === '1')
-      throw new Error(
-        `REQUIRE_MYSQL=1 but MariaDB at ${MYSQL_URL} is unreachable: ${(err as Error).message}`,
-      );
-    console.warn(
-      `\n*** MariaDB at ${MYSQL_URL} unreachable: MySQL test targets SKIPPED (${(err as Error).message}) ***\n`,
-    );
-    mysqlAvailable = false;
-  }
-  return mysqlAvailable;
-}
-
-/** The targets this machine can run; MySQL ones only when MariaDB answers. */
-export async function availableTargets(): Promise<TargetName[]> {
-  return (await mysqlReachable()) ? ['sqlite', 'mysql', 'mysql-attach'] : ['sqlite'];
-}
 
 async function freshMysqlDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `omi_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;

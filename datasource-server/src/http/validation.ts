@@ -8,5 +8,8 @@ const common = { removeAdditional: false, useDefaults: true, allErrors: true, st
 const coercing = new Ajv({ ...common, coerceTypes: 'array' });
 const strict = new Ajv({ ...common, coerceTypes: false });
 
+/** A validator for a JSON document checked outside a route's own schema (e.g. each /query query). */
+export const compileJsonValidator = (schema: object) => strict.compile(schema);
+
 export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) =>
   (httpPart === 'body' ? strict : coercing).compile(schema) as ReturnType<FastifySchemaCompiler<object>>;

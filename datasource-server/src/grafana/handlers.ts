@@ -1,0 +1,276 @@
+// One handler per query type: database rows -> frames. Kept close to SQL; shaping lives in frames.ts.
+import type { Kysely } from 'kysely';
+import { TERMINAL_JOB_STATUSES } from '@oma-insights/contracts';
+import type { Database, ReplicationJobRow, VmContextRow } from '../db/schema';
+import { dbTimeToMs, toDbTime } from '../db/time';
+import { likeContains } from '../http/cursor';
+import type { TimeRange } from '../http/time-params';
+import { sourceNetworks } from '../networks/source-networks';
+import { toFrame, type Column, type Frame } from './frames';
+import { listOf, type QueryOf, type QueryType } from './query-types';
+
+export interface QueryContext {
+  db: Kysely<Database>;
+  range: TimeRange;
+}
+
+const DEFAULT_ROWS = 500;
+const time = (value: string | null) => dbTimeToMs(value);
+
+const CONTEXT_COLUMNS: Column<VmContextRow>[] = [
+  { name: 'vm_name', type: 'string', value: (r) => r.vm_name, config: { displayName: 'VM' } },
+  {
+    name: 'current_status',
+    type: 'string',
+    value: (r) => r.current_status,
+    config: { displayName: 'Status' },
+  },
+  { name: 'vcenter_host', type: 'string', value: (r) => r.vcenter_host, config: { displayName: 'vCenter' } },
+  { name: 'datacenter', type: 'string', value: (r) => r.datacenter },
+  {
+    name: 'total_jobs_run',
+    type: 'number',
+    value: (r) => Number(r.total_jobs_run ?? 0),
+    config: { displayName: 'Jobs' },
+  },
+  {
+    name: 'successful_jobs',
+    type: 'number',
+    value: (r) => Number(r.successful_jobs ?? 0),
+    config: { displayName: 'Succeeded' },
+  },
+  {
+    name: 'failed_jobs',
+    type: 'number',
+    value: (r) => Number(r.failed_jobs ?? 0),
+    config: { displayName: 'Failed' },
+  },
+  {
+    name: 'last_job_at',
+    type: 'time',
+    value: (r) => time(r.last_job_at),
+    config: { displayName: 'Last job' },
+  },
+  { name: 'os_type', type: 'string', value: (r) => r.os_type },
+  { name: 'cpu_count', type: 'number', value: (r) => r.cpu_count },
+  { name: 'memory_mb', type: 'number', value: (r) => r.memory_mb, config: { unit: 'decmbytes' } },
+  { name: 'power_state', type: 'string', value: (r) => r.power_state },
+  { name: 'current_job_id', type: 'string', value: (r) => r.current_job_id },
+  { name: 'context_id', type: 'string', value: (r) => r.context_id },
+];
+
+const JOB_COLUMNS: Column<ReplicationJobRow>[] = [
+  { name: 'job_id', type: 'string', value: (r) => r.id },
+  { name: 'vm_name', type: 'string', value: (r) => r.source_vm_name, config: { displayName: 'VM' } },
+  { name: 'vcenter_host', type: 'string', value: (r) => r.v_center_host, config: { displayName: 'vCenter' } },
+  {
+    name: 'replication_type',
+    type: 'string',
+    value: (r) => r.replication_type,
+    config: { displayName: 'Type' },
+  },
+  { name: 'status', type: 'string', value: (r) => r.status },
+  { name: 'phase', type: 'string', value: (r) => r.vma_current_phase ?? r.current_operation },
+  {
+    name: 'progress_percent',
+    type: 'number',
+    value: (r) => Number(r.progress_percent ?? 0),
+    config: { unit: 'percent', min: 0, max: 100, displayName: 'Progress' },
+  },
+  {
+    name: 'bytes_transferred',
+    type: 'number',
+    value: (r) => Number(r.bytes_transferred ?? 0),
+    config: { unit: 'bytes', displayName: 'Transferred' },
+  },
+  {
+    name: 'total_bytes',
+    type: 'number',
+    value: (r) => Number(r.total_bytes ?? 0),
+    config: { unit: 'bytes', displayName: 'Total' },
+  },
+  {
+    name: 'throughput',
+    type: 'number',
+    value: (r) => Number(r.vma_throughput_mbps ?? 0),
+    config: { unit: 'MBs', displayName: 'Throughput' },
+  },
+  {
+    name: 'eta_seconds',
+    type: 'number',
+    value: (r) => (r.completed_at ? null : r.vma_eta_seconds),
+    config: { unit: 's', displayName: 'ETA' },
+  },
+  {
+    name: 'error_classification',
+    type: 'string',
+    value: (r) => r.vma_error_classification,
+    config: { displayName: 'Error class' },
+  },
+  { name: 'error_message', type: 'string', value: (r) => r.error_message, config: { displayName: 'Error' } },
+  { name: 'created_at', type: 'time', value: (r) => time(r.created_at) },
+  { name: 'started_at', type: 'time', value: (r) => time(r.started_at) },
+  { name: 'completed_at', type: 'time', value: (r) => time(r.completed_at) },
+];
+
+const TERMINAL = TERMINAL_JOB_STATUSES as string[];
+
+async function vmContexts({ db }: QueryContext, q: QueryOf<'vmContexts'>): Promise<Frame[]> {
+  let query = db
+    .selectFrom('vm_replication_contexts')
+    .selectAll()
+    .orderBy('vm_name')
+    .limit(q.limit ?? DEFAULT_ROWS);
+  const statuses = listOf(q.status);
+  const vcenters = listOf(q.vcenter);
+  if (statuses.length) query = query.where('current_status', 'in', statuses);
+  if (vcenters.length) query = query.where('vcenter_host', 'in', vcenters);
+  if (q.search) query = query.where('vm_name', 'like', likeContains(q.search));
+  return [toFrame('vm_contexts', q.refId, CONTEXT_COLUMNS, await query.execute())];
+}
+
+async function jobs({ db, range }: QueryContext, q: QueryOf<'jobs'>): Promise<Frame[]> {
+  const filter = q.status ?? 'running';
+  const limit = q.limit ?? DEFAULT_ROWS;
+  const vms = listOf(q.vm);
+  const base = () => {
+    const query = db.selectFrom('replication_jobs').selectAll();
+    return vms.length ? query.where('source_vm_name', 'in', vms) : query;
+  };
+  // Each branch stays on an index: (status, updated_at) for running jobs, (status, completed_at) for finished ones.
+  const running = () =>
+    base().where('status', 'not in', TERMINAL).orderBy('created_at', 'desc').limit(limit).execute();
+  const finished = (statuses: string[]) =>
+    base()
+      .where('status', 'in', statuses)
+      .where('completed_at', '>=', toDbTime(range.from))
+      .where('completed_at', '<=', toDbTime(range.to))
+      .orderBy('completed_at', 'desc')
+      .limit(limit)
+      .execute();
+  const rows =
+    filter === 'running'
+      ? await running()
+      : filter === 'recent'
+        ? await finished(TERMINAL)
+        : filter === 'failed'
+          ? await finished(['failed'])
+          : [...(await running()), ...(await finished(TERMINAL))].slice(0, limit);
+  return [toFrame('jobs', q.refId, JOB_COLUMNS, rows, { custom: { filter } })];
+}
+
+async function variable({ db }: QueryContext, q: QueryOf<'variable'>): Promise<Frame[]> {
+  const vcenters = listOf(q.vcenter);
+  let values: { text: string; value: string }[];
+  switch (q.variable) {
+    case 'vcenters': {
+      const rows = await db
+        .selectFrom('vm_replication_contexts')
+        .select('vcenter_host')
+        .distinct()
+        .orderBy('vcenter_host')
+        .execute();
+      values = rows.map((r) => ({ text: r.vcenter_host, value: r.vcenter_host }));
+      break;
+    }
+    case 'datacenters': {
+      let query = db
+        .selectFrom('vm_replication_contexts')
+        .select('datacenter')
+        .distinct()
+        .orderBy('datacenter');
+      if (vcenters.length) query = query.where('vcenter_host', 'in', vcenters);
+      values = (await query.execute()).map((r) => ({ text: r.datacenter, value: r.datacenter }));
+      break;
+    }
+    case 'vms': {
+      let query = db.selectFrom('vm_replication_contexts').select('vm_name').orderBy('vm_name').limit(10_000);
+      if (vcenters.length) query = query.where('vcenter_host', 'in', vcenters);
+      values = (await query.execute()).map((r) => ({ text: r.vm_name, value: r.vm_name }));
+      break;
+    }
+    case 'sourceNetworks': {
+      values = (await sourceNetworks(db))
+        .map((n) => ({ text: n.network_name, value: n.network_name }))
+        .sort((a, b) => a.text.localeCompare(b.text));
+      break;
+    }
+    case 'destinationNetworks': {
+      const rows = await db
+        .selectFrom('omi_cloudstack_networks')
+        .select(['id', 'name'])
+        .orderBy('name')
+        .execute();
+      values = rows.map((r) => ({ text: r.name, value: r.id }));
+      break;
+    }
+  }
+  return [
+    toFrame(
+      'variable',
+      q.refId,
+      [
+        { name: 'text', type: 'string', value: (v: { text: string }) => v.text },
+        { name: 'value', type: 'string', value: (v: { value: string }) => v.value },
+      ],
+      values,
+    ),
+  ];
+}
+
+async function failedJobAnnotations(
+  { db, range }: QueryContext,
+  q: QueryOf<'failedJobAnnotations'>,
+): Promise<Frame[]> {
+  let query = db
+    .selectFrom('replication_jobs')
+    .selectAll()
+    .where('status', '=', 'failed')
+    .where('completed_at', '>=', toDbTime(range.from))
+    .where('completed_at', '<=', toDbTime(range.to))
+    .orderBy('completed_at', 'desc')
+    .limit(q.limit ?? DEFAULT_ROWS);
+  const vms = listOf(q.vm);
+  if (vms.length) query = query.where('source_vm_name', 'in', vms);
+  const rows = await query.execute();
+  return [
+    toFrame(
+      'failed_jobs',
+      q.refId,
+      [
+        { name: 'time', type: 'time', value: (r: ReplicationJobRow) => time(r.completed_at) },
+        { name: 'timeEnd', type: 'time', value: (r: ReplicationJobRow) => time(r.completed_at) },
+        {
+          name: 'title',
+          type: 'string',
+          value: (r: ReplicationJobRow) => `Replication failed: ${r.source_vm_name}`,
+        },
+        {
+          name: 'text',
+          type: 'string',
+          value: (r: ReplicationJobRow) =>
+            `${r.error_message ?? 'no error message'} (${r.vma_error_classification ?? 'unclassified'}, ${r.replication_type}, job ${r.id})`,
+        },
+        {
+          name: 'tags',
+          type: 'other',
+          value: (r: ReplicationJobRow) => [
+            'replication-failed',
+            r.vma_error_classification ?? 'unclassified',
+            r.v_center_host,
+          ],
+        },
+        { name: 'job_id', type: 'string', value: (r: ReplicationJobRow) => r.id },
+      ],
+      rows,
+    ),
+  ];
+}
+
+type Handler<K extends QueryType> = (ctx: QueryContext, query: QueryOf<K>) => Promise<Frame[]>;
+export const HANDLERS: { [K in QueryType]: Handler<K> } = {
+  vmContexts,
+  jobs,
+  variable,
+  failedJobAnnotations,
+};

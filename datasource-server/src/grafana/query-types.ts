@@ -1,0 +1,104 @@
+// The query types `POST /api/v1/query` answers, each with its own schema. One list; the request
+// schema, the dispatcher and the OpenAPI description all derive from it.
+import { Type, type Static } from '@sinclair/typebox';
+import { StringEnum } from '@oma-insights/contracts';
+
+export const JOB_FILTERS = ['running', 'recent', 'failed', 'all'] as const;
+export const VARIABLE_KINDS = [
+  'vcenters',
+  'datacenters',
+  'vms',
+  'sourceNetworks',
+  'destinationNetworks',
+] as const;
+export const MAX_ROWS = 5000;
+
+const refId = Type.String({ minLength: 1, maxLength: 64 });
+const text = Type.String({ maxLength: 1000 });
+const limit = Type.Integer({ minimum: 1, maximum: MAX_ROWS });
+const strict = { additionalProperties: false } as const;
+
+export const QUERY_SCHEMAS = {
+  vmContexts: Type.Object(
+    {
+      refId,
+      queryType: Type.Literal('vmContexts'),
+      status: Type.Optional(text),
+      vcenter: Type.Optional(text),
+      search: Type.Optional(text),
+      limit: Type.Optional(limit),
+    },
+    strict,
+  ),
+  jobs: Type.Object(
+    {
+      refId,
+      queryType: Type.Literal('jobs'),
+      status: Type.Optional(StringEnum(JOB_FILTERS)),
+      vm: Type.Optional(text),
+      limit: Type.Optional(limit),
+    },
+    strict,
+  ),
+  variable: Type.Object(
+    {
+      refId,
+      queryType: Type.Literal('variable'),
+      variable: StringEnum(VARIABLE_KINDS),
+      vcenter: Type.Optional(text),
+    },
+    strict,
+  ),
+  failedJobAnnotations: Type.Object(
+    {
+      refId,
+      queryType: Type.Literal('failedJobAnnotations'),
+      vm: Type.Optional(text),
+      limit: Type.Optional(limit),
+    },
+    strict,
+  ),
+};
+
+export type QueryType = keyof typeof QUERY_SCHEMAS;
+export const QUERY_TYPES = Object.keys(QUERY_SCHEMAS) as QueryType[];
+export type QueryOf<K extends QueryType> = Static<(typeof QUERY_SCHEMAS)[K]>;
+
+export const MAX_QUERIES = 20;
+
+/** The envelope is checked by the route; each query separately, so one bad query fails alone. */
+export const QueryRequest = Type.Object(
+  {
+    range: Type.Object(
+      {
+        from: Type.Union([Type.String({ maxLength: 64 }), Type.Number()]),
+        to: Type.Union([Type.String({ maxLength: 64 }), Type.Number()]),
+        raw: Type.Optional(Type.Unknown()),
+      },
+      strict,
+    ),
+    intervalMs: Type.Optional(Type.Number({ minimum: 0 })),
+    maxDataPoints: Type.Optional(Type.Integer({ minimum: 0 })),
+    queries: Type.Array(
+      Type.Object(
+        { refId, queryType: Type.Optional(Type.String({ maxLength: 64 })) },
+        { additionalProperties: true },
+      ),
+      {
+        minItems: 1,
+        maxItems: 200,
+        description: `Up to ${MAX_QUERIES} are answered; further ones get an error each`,
+      },
+    ),
+  },
+  { ...strict, description: `queryType is one of ${QUERY_TYPES.join(', ')}` },
+);
+export type QueryRequest = Static<typeof QueryRequest>;
+
+/** Comma-separated values (multi-value template variables) as a list. */
+export function listOf(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+}

@@ -1,0 +1,103 @@
+// `POST /api/v1/query`: Grafana's query protocol. Several queries per request; each is validated
+// and answered on its own, so one bad or failing query never fails the others.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { ErrorBody } from '@oma-insights/contracts';
+import { parseRange } from '../http/time-params';
+import { compileJsonValidator } from '../http/validation';
+import type { Frame } from './frames';
+import { HANDLERS, type QueryContext } from './handlers';
+import { MAX_QUERIES, QUERY_SCHEMAS, QUERY_TYPES, QueryRequest, type QueryType } from './query-types';
+
+const validators = Object.fromEntries(
+  QUERY_TYPES.map((type) => [type, compileJsonValidator(QUERY_SCHEMAS[type])]),
+) as Record<QueryType, ReturnType<typeof compileJsonValidator>>;
+
+interface QueryResult {
+  frames: Frame[];
+  error?: string;
+  status?: number;
+}
+
+const QueryResponse = Type.Object({
+  results: Type.Record(
+    Type.String(),
+    Type.Object({
+      frames: Type.Array(Type.Unknown()),
+      error: Type.Optional(Type.String()),
+      status: Type.Optional(Type.Integer()),
+    }),
+  ),
+});
+
+const fail = (status: number, error: string): QueryResult => ({ frames: [], error, status });
+
+const grafanaRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { db } = app.store;
+
+  async function answer(ctx: QueryContext | string, query: Record<string, unknown>): Promise<QueryResult> {
+    if (typeof ctx === 'string') return fail(400, `Bad time range: ${ctx}`);
+    const type = query.queryType as QueryType;
+    if (!QUERY_TYPES.includes(type)) {
+      return fail(
+        400,
+        `Unknown queryType ${JSON.stringify(query.queryType ?? null)}; use one of ${QUERY_TYPES.join(', ')}`,
+      );
+    }
+    const validate = validators[type];
+    if (!validate(query)) {
+      const problems = (validate.errors ?? []).slice(0, 5).map((e) => {
+        const extra =
+          e.params && 'additionalProperty' in e.params ? ` "${String(e.params.additionalProperty)}"` : '';
+        return `${e.instancePath || '/'} ${e.message ?? 'is invalid'}${extra}`;
+      });
+      return fail(400, `Invalid ${type} query: ${problems.join('; ')}`);
+    }
+    try {
+      return {
+        frames: await (HANDLERS[type] as (c: QueryContext, q: unknown) => Promise<Frame[]>)(ctx, query),
+      };
+    } catch (err) {
+      app.log.error({ err, queryType: type }, 'query failed');
+      return fail(500, `The ${type} query failed on the server; see the server log`);
+    }
+  }
+
+  app.post(
+    '/query',
+    {
+      onRequest: app.requireScope('read'),
+      schema: {
+        tags: ['grafana'],
+        summary: 'Grafana query protocol: several queries in, data frames per refId out',
+        description: `Query types: ${QUERY_TYPES.join(', ')}. At most ${MAX_QUERIES} queries are answered per request; each error is reported on its own refId.`,
+        security: [{ bearer: [] }],
+        body: QueryRequest,
+        response: { 200: QueryResponse, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody },
+      },
+    },
+    async (request) => {
+      const { range, queries } = request.body;
+      const parsed = parseRange(range.from, range.to);
+      const ctx: QueryContext | string = typeof parsed === 'string' ? parsed : { db, range: parsed };
+      const results: Record<string, QueryResult> = {};
+      const seen = new Set<string>();
+      await Promise.all(
+        queries.map(async (query, index) => {
+          if (seen.has(query.refId)) {
+            results[`${query.refId}#${index}`] = fail(400, `Duplicate refId "${query.refId}"`);
+            return;
+          }
+          seen.add(query.refId);
+          results[query.refId] =
+            index >= MAX_QUERIES
+              ? fail(400, `Too many queries in one request: at most ${MAX_QUERIES} are answered`)
+              : await answer(ctx, query);
+        }),
+      );
+      return { results };
+    },
+  );
+};
+
+export default grafanaRoutes;

@@ -5,7 +5,7 @@
 const { createConnection } = require('mysql2/promise');
 const { openDatabase } = require('../datasource-server/dist/db/connect');
 const { migrate } = require('../datasource-server/dist/db/migrate');
-const { seedDemoWorld } = require('../datasource-server/dist/demo/seed');
+const { seedDemoWorld, TABLE_OF } = require('../datasource-server/dist/demo/seed');
 const { buildHistory } = require('../datasource-server/dist/demo/history');
 const { buildVm, buildWorld } = require('../datasource-server/dist/demo/world');
 
@@ -13,16 +13,6 @@ const SERVER = process.argv[2] ?? process.env.MYSQL_URL ?? 'mysql://root@127.0.0
 const VMS = Number(process.argv[3] ?? 200);
 const DAYS = 60;
 const END = new Date('2026-11-01T00:00:00Z');
-const TABLES = {
-  context: 'vm_replication_contexts',
-  jobs: 'replication_jobs',
-  disks: 'vm_disks',
-  cbt: 'cbt_history',
-  volumeOperations: 'volume_operations',
-  volumeHistory: 'volume_operation_history',
-  jobTracking: 'job_tracking',
-  mappings: 'network_mappings',
-};
 
 async function freshStore(name) {
   const admin = await createConnection({ uri: SERVER });
@@ -48,7 +38,7 @@ async function rowByRow(store) {
   let jobs = 0;
   for (let i = 0; i < VMS; i++) {
     const history = buildHistory(world, buildVm(world, i), window, 1);
-    for (const [key, table] of Object.entries(TABLES)) {
+    for (const [key, table] of Object.entries(TABLE_OF)) {
       const rows = key === 'context' ? [history.context] : history[key];
       for (const row of rows) await store.db.insertInto(table).values(row).execute();
     }

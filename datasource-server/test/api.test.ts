@@ -3,6 +3,7 @@
 import { sql } from 'kysely';
 import { ERROR_CLASSIFICATIONS } from '@oma-insights/contracts';
 import { toDbTime } from '../src/db/time';
+import { newJobRow } from '../src/vm-contexts/new-job';
 import { parseNics } from '../src/vm-contexts/present';
 import { bearer, buildTestApp, FIXED_END, TARGETS, type TestApp } from './helper';
 
@@ -270,25 +271,9 @@ describe.each(TARGETS)('API on %s', (target) => {
         .orderBy('id')
         .execute();
       const id = `test-${Math.random().toString(36).slice(2, 10)}`;
-      const now = toDbTime(new Date());
       await db
         .insertInto('replication_jobs')
-        .values({
-          id,
-          vm_context_id: vm.context_id,
-          source_vm_id: vm.vmware_vm_id,
-          source_vm_name: vm.vm_name,
-          source_vm_path: vm.vm_path,
-          v_center_host: vm.vcenter_host,
-          datacenter: vm.datacenter,
-          replication_type: 'incremental',
-          status,
-          progress_percent: 0,
-          bytes_transferred: 0,
-          total_bytes: 0,
-          created_at: now,
-          updated_at: now,
-        } as never)
+        .values(newJobRow(vm, id, { status }))
         .execute();
       await db
         .updateTable('vm_replication_contexts')

@@ -1,5 +1,6 @@
 // POST /api/v1/query (Grafana's query protocol) on every target.
 import { toDbTime } from '../src/db/time';
+import { newJobRow } from '../src/vm-contexts/new-job';
 import { bearer, buildTestApp, FIXED_END, TARGETS, type TestApp } from './helper';
 
 const SEED = { vms: 25, days: 20 };
@@ -58,23 +59,9 @@ describe.each(TARGETS)('POST /query on %s', (target) => {
       .selectAll()
       .orderBy('vm_name')
       .executeTakeFirstOrThrow();
-    const now = toDbTime(new Date());
     await db
       .insertInto('replication_jobs')
-      .values({
-        id: 'query-running-1',
-        vm_context_id: vm.context_id,
-        source_vm_id: vm.vmware_vm_id,
-        source_vm_name: vm.vm_name,
-        source_vm_path: vm.vm_path,
-        v_center_host: vm.vcenter_host,
-        datacenter: vm.datacenter,
-        replication_type: 'incremental',
-        status: 'replicating',
-        progress_percent: 42,
-        created_at: now,
-        updated_at: now,
-      } as never)
+      .values(newJobRow(vm, 'query-running-1', { status: 'replicating', progress_percent: 42 }))
       .execute();
 
     const running = await one({ queryType: 'jobs', status: 'running' });

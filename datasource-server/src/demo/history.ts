@@ -57,7 +57,8 @@ export const FAILURE_MESSAGES: Record<ErrorClassification, string[]> = {
   system: ['OMA volume daemon restarted during sync', 'migratekit exited with code 137 (out of memory)'],
 };
 
-const CLASSIFICATION_WEIGHTS = [
+/** How often each VMA error classification occurs among failures. */
+export const CLASSIFICATION_WEIGHTS = [
   ['network', 30],
   ['connection', 25],
   ['disk', 15],

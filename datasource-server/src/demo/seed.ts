@@ -29,7 +29,7 @@ export interface SeedStats {
 type Buffers = { [K in keyof VmHistory]: VmHistory[K] extends (infer R)[] ? R[] : VmHistory[K][] };
 
 /** Insert order matters only for readability: foreign keys are off while seeding. */
-const TABLE_OF: Record<keyof VmHistory, keyof Database> = {
+export const TABLE_OF: Record<keyof VmHistory, keyof Database> = {
   context: 'vm_replication_contexts',
   jobs: 'replication_jobs',
   disks: 'vm_disks',

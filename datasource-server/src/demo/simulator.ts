@@ -7,8 +7,9 @@ import type { Db } from '../db/connect';
 import { toDbTime } from '../db/time';
 import type { EventBus } from '../events/bus';
 import { applyProgressPush } from '../progress/ingest';
-import { FAILURE_MESSAGES, timeOfDayFactor } from './history';
+import { CLASSIFICATION_WEIGHTS, FAILURE_MESSAGES, timeOfDayFactor } from './history';
 import { Rng } from './rng';
+import { newJobRow } from '../vm-contexts/new-job';
 
 interface DiskRun {
   diskId: string;
@@ -173,40 +174,15 @@ export class Simulator {
     await db.transaction().execute(async (trx) => {
       await trx
         .insertInto('replication_jobs')
-        .values({
-          id: jobId,
-          vm_context_id: vm.context_id,
-          source_vm_id: vm.vmware_vm_id,
-          source_vm_name: vm.vm_name,
-          source_vm_path: vm.vm_path,
-          v_center_host: vm.vcenter_host,
-          datacenter: vm.datacenter,
-          replication_type: incremental ? 'incremental' : 'initial',
-          target_network: null,
-          status: 'pending',
-          progress_percent: 0,
-          current_operation: 'Queued',
-          bytes_transferred: 0,
-          total_bytes: totalBytes,
-          transfer_speed_bps: 0,
-          error_message: null,
-          change_id: null,
-          previous_change_id: incremental ? (last?.change_id ?? null) : null,
-          ossea_config_id: vm.ossea_config_id,
-          created_at: nowDb,
-          updated_at: nowDb,
-          started_at: null,
-          completed_at: null,
-          vma_sync_type: incremental ? 'incremental' : 'initial',
-          vma_current_phase: null,
-          vma_throughput_mbps: 0,
-          vma_eta_seconds: null,
-          vma_last_poll_at: null,
-          vma_error_classification: null,
-          vma_error_details: null,
-          setup_progress_percent: 0,
-          vm_group_id: null,
-        })
+        .values(
+          newJobRow(vm, jobId, {
+            replication_type: incremental ? 'incremental' : 'initial',
+            total_bytes: totalBytes,
+            previous_change_id: incremental ? (last?.change_id ?? null) : null,
+            created_at: nowDb,
+            updated_at: nowDb,
+          }),
+        )
         .execute();
       await trx
         .updateTable('vm_replication_contexts')
@@ -241,14 +217,7 @@ export class Simulator {
       bps,
       incremental,
       failAt: failing ? this.rng.between(0.05, 0.95) : undefined,
-      classification: this.rng.weighted([
-        ['network', 30],
-        ['connection', 25],
-        ['disk', 15],
-        ['system', 15],
-        ['permission', 8],
-        ['authentication', 7],
-      ] as const),
+      classification: this.rng.weighted(CLASSIFICATION_WEIGHTS),
       changeId: null,
     });
     return true;

@@ -1,0 +1,31 @@
+'use strict';
+// Runs before each plugin test file (jsdom): jest-dom matchers and the browser APIs that
+// @grafana/ui touches but jsdom lacks.
+require('@testing-library/jest-dom');
+const { TextDecoder, TextEncoder } = require('node:util');
+
+Object.assign(global, { TextDecoder, TextEncoder });
+
+Object.defineProperty(window, 'matchMedia', {
+  writable: true,
+  value: (query) => ({
+    matches: false,
+    media: query,
+    onchange: null,
+    addListener: () => {},
+    removeListener: () => {},
+    addEventListener: () => {},
+    removeEventListener: () => {},
+    dispatchEvent: () => false,
+  }),
+});
+
+if (!window.ResizeObserver) {
+  window.ResizeObserver = class ResizeObserver {
+    observe() {}
+    unobserve() {}
+    disconnect() {}
+  };
+}
+
+HTMLCanvasElement.prototype.getContext = () => null;

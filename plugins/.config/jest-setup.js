@@ -28,4 +28,20 @@ if (!window.ResizeObserver) {
   };
 }
 
+if (!window.IntersectionObserver) {
+  window.IntersectionObserver = class IntersectionObserver {
+    constructor() {
+      this.root = null;
+      this.rootMargin = '';
+      this.thresholds = [];
+    }
+    observe() {}
+    unobserve() {}
+    disconnect() {}
+    takeRecords() {
+      return [];
+    }
+  };
+}
+
 HTMLCanvasElement.prototype.getContext = () => null;

@@ -1,4 +1,4 @@
-import type { ChangeEvent } from 'react';
+import { useEffect, useState, type ChangeEvent } from 'react';
 import type { QueryEditorProps, SelectableValue } from '@grafana/data';
 import { InlineField, InlineFieldRow, Input, RadioButtonGroup, Select, Stack } from '@grafana/ui';
 
@@ -141,7 +141,10 @@ function TextFilter(props: {
   );
 }
 
+/** The row limit is edited as text and applied when you leave the field (so it can be cleared and retyped). */
 function LimitField({ value, onLimit }: { value: number | undefined; onLimit: (n: number | undefined, run: boolean) => void }) {
+  const [text, setText] = useState(value === undefined ? '' : String(value));
+  useEffect(() => setText(value === undefined ? '' : String(value)), [value]);
   return (
     <InlineField label="Limit" labelWidth={8} tooltip="Maximum number of rows.">
       <Input
@@ -149,9 +152,16 @@ function LimitField({ value, onLimit }: { value: number | undefined; onLimit: (n
         type="number"
         min={1}
         width={10}
-        value={value ?? ''}
-        onChange={(e: ChangeEvent<HTMLInputElement>) => onLimit(parseLimit(e.currentTarget.value), false)}
-        onBlur={(e) => onLimit(parseLimit(e.currentTarget.value), true)}
+        value={text}
+        onChange={(e: ChangeEvent<HTMLInputElement>) => setText(e.currentTarget.value)}
+        onBlur={() => {
+          const limit = parseLimit(text);
+          if (limit !== value) {
+            onLimit(limit, true);
+          } else {
+            setText(value === undefined ? '' : String(value));
+          }
+        }}
       />
     </InlineField>
   );

@@ -16,6 +16,19 @@ describe('describeFailure', () => {
     expect(f.message).toMatch(/rejected the read token \(HTTP 401\)/);
   });
 
+  it.each([
+    [{ error: 'Bad Request', response: GRAFANA_AUTH_FAILED }],
+    [{ message: GRAFANA_AUTH_FAILED }],
+  ])('recognises the rewritten 401 in the wrapped body shapes of BackendSrv (%p)', (data) => {
+    expect(describeFailure({ status: 400, data }, read).kind).toBe('unauthorized');
+  });
+
+  it('keeps an ordinary 400 a bad request', () => {
+    expect(describeFailure({ status: 400, data: { error: { code: 'bad_request', message: 'range.from' } } }, read).kind).toBe(
+      'badRequest',
+    );
+  });
+
   it('names the write token for a 401 on the write route', () => {
     expect(describeFailure({ status: 401, data: {} }, write).message).toMatch(/write token/);
   });

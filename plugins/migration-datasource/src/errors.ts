@@ -43,18 +43,17 @@ function asFetchError(err: unknown): FetchErrorLike {
   return typeof err === 'object' && err !== null ? (err as FetchErrorLike) : { message: String(err) };
 }
 
+/**
+ * The text of an error body. Grafana's BackendSrv hands a non-JSON body over as a string, and some
+ * versions wrap it as `{ error: statusText, response: text }` or `{ message: text }`: look at all.
+ */
 function bodyText(data: unknown): string {
   if (typeof data === 'string') {
     return data;
   }
   if (typeof data === 'object' && data !== null) {
-    const d = data as { message?: unknown; error?: unknown };
-    if (typeof d.message === 'string') {
-      return d.message;
-    }
-    if (typeof d.error === 'string') {
-      return d.error;
-    }
+    const d = data as { message?: unknown; error?: unknown; response?: unknown };
+    return [d.message, d.response, d.error].filter((v): v is string => typeof v === 'string').join(' ');
   }
   return '';
 }

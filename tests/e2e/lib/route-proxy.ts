@@ -57,9 +57,12 @@ export function roleIncludes(userRole: OrgRole, required: string): boolean {
   return ROLE_RANK[userRole] >= need;
 }
 
-/** Grafana's util.CleanRelativePath: clean as an absolute path, then drop the leading slash. */
+/** Grafana's util.CleanRelativePath: Go's path.Clean of "/"+p (no trailing slash), without the leading slash. */
 export function cleanRelativePath(p: string): string {
-  return path.posix.normalize(`/${p}`).replace(/^\/+/, '');
+  return path.posix
+    .normalize(`/${p}`)
+    .replace(/\/+$/, '')
+    .replace(/^\/+/, '');
 }
 
 /** Grafana's util.JoinURLFragments. */

@@ -56,6 +56,13 @@ describe('interpolateQuery', () => {
     expect(q).toEqual(expect.objectContaining({ status: 'running' }));
   });
 
+  it('drops a filter whose variable is set to All (allValue __all)', () => {
+    const q = interpolateQuery({ refId: 'A', queryType: 'vmContexts', vcenter: '$vcenter', search: 'x' }, (v) =>
+      v === '$vcenter' ? '__all' : v,
+    );
+    expect(q).toEqual(expect.objectContaining({ vcenter: undefined, search: 'x' }));
+  });
+
   it('drops a filter whose variable resolves to an empty string', () => {
     const q = interpolateQuery({ refId: 'A', queryType: 'jobs', status: 'all', vm: '$empty' }, (v) =>
       v === '$empty' ? '' : v,

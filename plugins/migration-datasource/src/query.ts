@@ -4,6 +4,7 @@
  */
 import type { DataQuery } from '@grafana/schema';
 import {
+  ALL_VALUE,
   DEFAULT_LIMIT,
   JOB_STATUS_FILTERS,
   MAX_LIMIT,
@@ -90,7 +91,8 @@ function interpolateOptional(value: string | undefined, interpolate: Interpolate
   if (value === undefined) {
     return undefined;
   }
-  return optionalString(interpolate(value));
+  const result = optionalString(interpolate(value));
+  return result === ALL_VALUE ? undefined : result;
 }
 
 /** Applies template variables to every free-text field of every query type. */

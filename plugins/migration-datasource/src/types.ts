@@ -40,6 +40,12 @@ export type JobStatusFilter = (typeof JOB_STATUS_FILTERS)[number];
 export const VARIABLE_KINDS = ['vcenters', 'datacenters', 'vms', 'sourceNetworks', 'destinationNetworks'] as const;
 export type VariableKind = (typeof VARIABLE_KINDS)[number];
 
+/**
+ * Value a dashboard variable's "All" option should carry (`allValue`): a filter that resolves to
+ * it is dropped, so "All" means "no filter" without the server having to know about it.
+ */
+export const ALL_VALUE = '__all';
+
 export const DEFAULT_LIMIT = 500;
 export const MAX_LIMIT = 5000;
 

@@ -247,6 +247,19 @@ describe('testDatasource', () => {
     expect(res.message).toMatch(/did not answer like an OMA Migration Insights server/);
   });
 
+  it('treats a 503 health answer with a health body as a degraded but reachable server', async () => {
+    route({ health: () => fail(503, { ...health, status: 'degraded', reasons: ['jobs down: lock lost'] }) });
+    const res = await new DataSource(makeInstanceSettings()).testDatasource();
+    expect(res.status).toBe('warning');
+    expect(res.message).toMatch(/accepts the read token\. The server reports status "degraded": jobs down: lock lost\./);
+  });
+
+  it('still calls a bare 503 unreachable', async () => {
+    route({ health: () => fail(503, '') });
+    const res = await new DataSource(makeInstanceSettings()).testDatasource();
+    expect(res).toEqual(expect.objectContaining({ status: 'error', message: expect.stringMatching(/Cannot reach/) }));
+  });
+
   it('warns when the server reports degraded health', async () => {
     route({ health: () => respond({ ...health, status: 'degraded', checks: { db: 'slow' } }) });
     const res = await new DataSource(makeInstanceSettings()).testDatasource();

@@ -34,6 +34,10 @@ type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 const ROUTE_PATHS: Record<Route, string> = { read: READ_ROUTE, write: WRITE_ROUTE };
 const DEFAULT_VARIABLE_RANGE_MS = 7 * 24 * 3600 * 1000;
 
+function isHealthBody(data: unknown): data is ServerHealth {
+  return typeof data === 'object' && data !== null && typeof (data as ServerHealth).version === 'string';
+}
+
 /** A row of the OMA `network_mappings` table, as `POST /api/v1/network-mappings` takes it. */
 export interface NetworkMappingInput {
   vm_id: string;
@@ -154,8 +158,14 @@ export class DataSource extends DataSourceApi<OmaQuery, OmaDataSourceOptions> {
       const res = await lastValueFrom(this.request<ServerHealth>('read', 'GET', '/debug/health'));
       health = res.data;
     } catch (err) {
-      const failure = describeFailure(err, { route: 'read', serverUrl: this.serverUrl });
-      return { status: 'error', message: failure.message };
+      // A degraded server answers its health with 503 and the health body: it is reachable.
+      const data = (err as { status?: number; data?: unknown }).data;
+      if ((err as { status?: number }).status === 503 && isHealthBody(data)) {
+        health = data;
+      } else {
+        const failure = describeFailure(err, { route: 'read', serverUrl: this.serverUrl });
+        return { status: 'error', message: failure.message };
+      }
     }
     const major = majorVersion(health?.version);
     if (major === undefined) {
@@ -186,9 +196,10 @@ export class DataSource extends DataSourceApi<OmaQuery, OmaDataSourceOptions> {
     const where = [health.mode, health.dialect].filter(Boolean).join(', ');
     const summary = `OMA Migration Insights server ${health.version}${where ? ` (${where})` : ''} is reachable and accepts the read token.`;
     if (health.status !== 'ok') {
+      const reasons = health.reasons?.length ? `: ${health.reasons.join('; ')}` : '';
       return {
         status: 'warning',
-        message: `${summary} The server reports status "${health.status}".`,
+        message: `${summary} The server reports status "${health.status}"${reasons}.`,
         details: { verboseMessage: JSON.stringify(health.checks ?? {}, null, 2) },
       };
     }

@@ -113,6 +113,8 @@ export const WRITE_ROUTE = 'write';
 /** `GET /api/v1/debug/health` response (fields this plugin reads). */
 export interface ServerHealth {
   status: 'ok' | 'degraded' | string;
+  /** Why the status is degraded. */
+  reasons?: string[];
   version: string;
   mode?: string;
   dialect?: string;

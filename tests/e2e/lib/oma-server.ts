@@ -1,8 +1,8 @@
 /**
  * Starts the real OMA Migration Insights server for the browser tests:
  *   node datasource-server/dist/main.js   (built by `npm run build:server`)
- * with PORT, HOST=127.0.0.1, DB_URL=<fresh temp SQLite file>, DEMO=1 and API_TOKENS holding a
- * read-only, a read+write and an ingest-only token.
+ * with PORT, HOST=127.0.0.1, DB_URL=<fresh temp SQLite file>, DEMO=1 (DEMO_VMS=40, DEMO_DAYS=14)
+ * and API_TOKENS holding a read-only, a read+write and an ingest-only token.
  *
  * Overrides (for debugging): OMA_E2E_SERVER_ENTRY=<script> runs another entry point;
  * OMA_E2E_SERVER_URL=<url> uses an already running server, with its tokens in
@@ -95,6 +95,9 @@ export async function startOmaServer(timeoutMs = 90_000): Promise<OmaServer> {
       DB_URL: path.join(dataDir, 'oma.sqlite'),
       API_TOKENS: `reader:read:${tokens.read},writer:read+write:${tokens.write},ingester:ingest:${tokens.ingest}`,
       DEMO: '1',
+      // A small demo world keeps start-up quick; the tests compare against what the server answers.
+      DEMO_VMS: process.env.DEMO_VMS ?? '40',
+      DEMO_DAYS: process.env.DEMO_DAYS ?? '14',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 'use strict';
+/* eslint-disable @typescript-eslint/no-require-imports, no-console -- a CommonJS build script that reports on the console */
 /**
  * Builds every plugin under plugins/ (a folder with src/plugin.json), or only the ones named on
  * the command line, with the shared webpack config, and prints each bundle's size.

@@ -42,7 +42,9 @@ function createPluginConfig({ pluginDir, production = true }) {
   const pluginId = values.PLUGIN_ID;
   const fill = (content) => Buffer.from(fillTemplate(content.toString('utf8'), values));
 
-  const entry = { module: path.join(srcDir, fs.existsSync(path.join(srcDir, 'module.tsx')) ? 'module.tsx' : 'module.ts') };
+  const entry = {
+    module: path.join(srcDir, fs.existsSync(path.join(srcDir, 'module.tsx')) ? 'module.tsx' : 'module.ts'),
+  };
 
   return {
     name: pluginId,

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 'use strict';
-/** Builds the e2e host page bundle into tests/e2e/.build (git-ignored). About a minute cold. */
+/* eslint-disable @typescript-eslint/no-require-imports, no-console -- a CommonJS build script that reports on the console */
+/** Builds the e2e host page bundle into tests/e2e/dist (git-ignored). About a minute cold. */
 const webpack = require('webpack');
 const config = require('./host/webpack.config');
 
@@ -16,5 +17,7 @@ webpack(config, (err, stats) => {
     for (const e of info.errors) console.error(e.message);
     process.exit(1);
   }
-  console.log(`e2e host bundle built in ${((Date.now() - started) / 1000).toFixed(1)} s -> tests/e2e/.build/host.js`);
+  console.log(
+    `e2e host bundle built in ${((Date.now() - started) / 1000).toFixed(1)} s -> tests/e2e/dist/host.js`,
+  );
 });

@@ -34,14 +34,21 @@ async function serverQuery(query: Record<string, unknown>): Promise<WireResult> 
   const res = await fetch(`${server.url}/api/v1/query`, {
     method: 'POST',
     headers: { authorization: `Bearer ${server.tokens.read}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ range: { from: from.toISOString(), to: to.toISOString() }, queries: [{ refId: 'A', ...query }] }),
+    body: JSON.stringify({
+      range: { from: from.toISOString(), to: to.toISOString() },
+      queries: [{ refId: 'A', ...query }],
+    }),
   });
   expect(res.status).toBe(200);
   const body = (await res.json()) as { results: Record<string, WireResult> };
   return body.results.A;
 }
 
-function ds(uid: string, jsonData: Record<string, unknown>, secureJsonData: Record<string, string>): DataSourceConfig {
+function ds(
+  uid: string,
+  jsonData: Record<string, unknown>,
+  secureJsonData: Record<string, string>,
+): DataSourceConfig {
   return { uid, name: `OMA (${uid})`, type: PLUGIN_ID, jsonData, secureJsonData };
 }
 
@@ -64,11 +71,13 @@ async function openHost(user: string, uid: string, query: Record<string, unknown
     }
   });
   await page.goto(`${host.url}/?user=${user}`);
-  await page.waitForFunction(() => document.body.dataset.hostReady === 'true', undefined, { timeout: 30_000 });
-  const mounted = await page.evaluate(
-    ([u, q]) => window.omaHost.mountDataSource(u as string, q as never),
-    [uid, { refId: 'A', ...query }] as const,
-  );
+  await page.waitForFunction(() => document.body.dataset.hostReady === 'true', undefined, {
+    timeout: 30_000,
+  });
+  const mounted = await page.evaluate(([u, q]) => window.omaHost.mountDataSource(u as string, q as never), [
+    uid,
+    { refId: 'A', ...query },
+  ] as const);
   expect(mounted.pluginId).toBe(PLUGIN_ID);
   expect(mounted.moduleKeys).toContain('plugin');
   await page.getByRole('button', { name: 'Save & test' }).waitFor();
@@ -79,7 +88,10 @@ async function openHost(user: string, uid: string, query: Record<string, unknown
 async function runQueryAndWait(page: Page) {
   await page.getByTestId('run-query').click();
   try {
-    await page.waitForSelector('[data-testid="host-results"][data-state="done"]', { state: 'attached', timeout: 30_000 });
+    await page.waitForSelector('[data-testid="host-results"][data-state="done"]', {
+      state: 'attached',
+      timeout: 30_000,
+    });
   } catch (err) {
     throw new Error(`${String(err)}\nbrowser errors:\n${(browserErrors.get(page) ?? []).join('\n')}`);
   }
@@ -91,7 +103,17 @@ beforeAll(async () => {
   // A server that answers health with another major version.
   incompatible = http.createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ status: 'ok', version: '1.0.0', mode: 'standalone', dialect: 'sqlite', uptime_s: 1, checks: {}, counts: {} }));
+    res.end(
+      JSON.stringify({
+        status: 'ok',
+        version: '1.0.0',
+        mode: 'standalone',
+        dialect: 'sqlite',
+        uptime_s: 1,
+        checks: {},
+        counts: {},
+      }),
+    );
   });
   await new Promise<void>((r) => incompatible.listen(0, '127.0.0.1', r));
   const incompatibleUrl = `http://127.0.0.1:${(incompatible.address() as AddressInfo).port}`;
@@ -138,7 +160,9 @@ describe('health check (Save & test) through the route proxy', () => {
     await page.getByRole('button', { name: 'Save & test' }).click();
     const alert = page.getByTestId('health-result');
     await alert.waitFor();
-    await expect(alert.textContent()).resolves.toMatch(/server 0\.\d+\.\d+.* is reachable and accepts the read token/);
+    await expect(alert.textContent()).resolves.toMatch(
+      /server 0\.\d+\.\d+.* is reachable and accepts the read token/,
+    );
     expect(await page.evaluate(() => window.omaHost.lastHealth?.status)).toMatch(/^(success|warning)$/);
 
     // The requests went through the read route, and the proxy added the read token.
@@ -159,8 +183,16 @@ describe('health check (Save & test) through the route proxy', () => {
   test.each([
     ['oma-bad-token', /rejected the read token \(HTTP 401\)/, 'health-bad-token.png'],
     ['oma-ingest-only', /lacks the "read" scope \(HTTP 403/, 'health-missing-scope.png'],
-    ['oma-down', /Cannot reach the OMA Migration Insights server at http:\/\/127\.0\.0\.1:\d+/, 'health-unreachable.png'],
-    ['oma-incompatible', /Version mismatch: the server runs 1\.0\.0, this plugin needs a 0\.x server/, 'health-version.png'],
+    [
+      'oma-down',
+      /Cannot reach the OMA Migration Insights server at http:\/\/127\.0\.0\.1:\d+/,
+      'health-unreachable.png',
+    ],
+    [
+      'oma-incompatible',
+      /Version mismatch: the server runs 1\.0\.0, this plugin needs a 0\.x server/,
+      'health-version.png',
+    ],
   ])('%s: says precisely what is wrong', async (uid, message, shot) => {
     const page = await openHost('editor', uid, { queryType: 'vmContexts' });
     await page.getByRole('button', { name: 'Save & test' }).click();
@@ -239,7 +271,12 @@ describe('the write route', () => {
           .createNetworkMapping(m)
           .then(
             () => ({ ok: true, kind: undefined, status: undefined, message: '' }),
-            (e: { kind?: string; status?: number; message: string }) => ({ ok: false, kind: e.kind, status: e.status, message: e.message }),
+            (e: { kind?: string; status?: number; message: string }) => ({
+              ok: false,
+              kind: e.kind,
+              status: e.status,
+              message: e.message,
+            }),
           ),
       mapping,
     );
@@ -247,7 +284,9 @@ describe('the write route', () => {
     expect(outcome.message).toMatch(/needs the Editor role/);
     const denied = host.proxyLog.filter((r) => r.proxyPath === 'write/network-mappings').at(-1);
     expect(denied).toEqual(expect.objectContaining({ user: 'viewer', method: 'POST', status: 403 }));
-    expect(host.upstreamLog.slice(before).filter((r) => r.method === 'POST' && r.url.includes('network-mappings'))).toEqual([]);
+    expect(
+      host.upstreamLog.slice(before).filter((r) => r.method === 'POST' && r.url.includes('network-mappings')),
+    ).toEqual([]);
     await page.close();
   });
 
@@ -265,7 +304,9 @@ describe('the write route', () => {
     );
     // The server may refuse this mapping on its merits (e.g. unknown VM), but never for the token or role.
     expect(['ok', 'badRequest', 'notFound']).toContain(outcome.kind);
-    const forwarded = host.upstreamLog.filter((r) => r.user === 'editor' && r.url.endsWith('/api/v1/network-mappings'));
+    const forwarded = host.upstreamLog.filter(
+      (r) => r.user === 'editor' && r.url.endsWith('/api/v1/network-mappings'),
+    );
     expect(forwarded).toHaveLength(1);
     expect(forwarded[0].authorization).toBe(`Bearer ${server.tokens.write}`);
     await page.close();

@@ -48,7 +48,9 @@ test('the plugin folders are exactly the known plugins', () => {
 });
 
 test('the schema rejects what it must (the validator is live)', () => {
-  expect(schemaErrors({ id: 'Bad Id', type: 'datasource', name: 'x', info: {}, dependencies: {} }).length).toBeGreaterThan(0);
+  expect(
+    schemaErrors({ id: 'Bad Id', type: 'datasource', name: 'x', info: {}, dependencies: {} }).length,
+  ).toBeGreaterThan(0);
 });
 
 describe.each(folders)('plugins/%s', (folder) => {
@@ -64,7 +66,15 @@ describe.each(folders)('plugins/%s', (folder) => {
   }, 180_000);
 
   test('has the create-plugin layout', () => {
-    for (const file of ['src/module.ts', 'src/plugin.json', 'README.md', 'CHANGELOG.md', 'package.json', 'tsconfig.json', 'jest.config.js']) {
+    for (const file of [
+      'src/module.ts',
+      'src/plugin.json',
+      'README.md',
+      'CHANGELOG.md',
+      'package.json',
+      'tsconfig.json',
+      'jest.config.js',
+    ]) {
       expect(fs.existsSync(path.join(dir, file))).toBe(true);
     }
     expect(fs.readdirSync(path.join(dir, 'src', 'img')).some((f) => f.endsWith('.svg'))).toBe(true);

@@ -19,9 +19,33 @@ const OUR_DS_TYPE = 'oma-migration-datasource';
 
 /** Panel types that ship with Grafana 12/13. */
 const BUILTIN_PANEL_TYPES = new Set([
-  'alertlist', 'annolist', 'barchart', 'bargauge', 'candlestick', 'canvas', 'dashlist', 'datagrid', 'flamegraph',
-  'gauge', 'geomap', 'heatmap', 'histogram', 'logs', 'news', 'nodeGraph', 'piechart', 'row', 'stat',
-  'state-timeline', 'status-history', 'table', 'text', 'timeseries', 'traces', 'trend', 'xychart',
+  'alertlist',
+  'annolist',
+  'barchart',
+  'bargauge',
+  'candlestick',
+  'canvas',
+  'dashlist',
+  'datagrid',
+  'flamegraph',
+  'gauge',
+  'geomap',
+  'heatmap',
+  'histogram',
+  'logs',
+  'news',
+  'nodeGraph',
+  'piechart',
+  'row',
+  'stat',
+  'state-timeline',
+  'status-history',
+  'table',
+  'text',
+  'timeseries',
+  'traces',
+  'trend',
+  'xychart',
 ]);
 /** Data source references Grafana resolves itself. */
 const BUILTIN_DS_UIDS = new Set(['-- Grafana --', '-- Dashboard --', '-- Mixed --', 'grafana']);
@@ -49,7 +73,9 @@ interface Dashboard {
   uid: string;
   title: string;
   panels: Panel[];
-  templating?: { list: Array<{ type: string; name: string; datasource?: DsRef; query?: unknown; allValue?: string }> };
+  templating?: {
+    list: Array<{ type: string; name: string; datasource?: DsRef; query?: unknown; allValue?: string }>;
+  };
   annotations?: { list: Array<{ name: string; datasource?: DsRef; target?: Target; builtIn?: number }> };
 }
 interface ProvisionedDs {
@@ -81,15 +107,23 @@ const datasources: ProvisionedDs[] = yamlFiles(path.join(PROVISIONING, 'datasour
 );
 const dsByUid = new Map(datasources.map((d) => [d.uid, d]));
 
-const pluginJsons = pluginFolders().map((f) => readJson<{ id: string; type: string }>(path.join(PLUGINS_DIR, f, 'src', 'plugin.json')));
+const pluginJsons = pluginFolders().map((f) =>
+  readJson<{ id: string; type: string }>(path.join(PLUGINS_DIR, f, 'src', 'plugin.json')),
+);
 const ourPanelTypes = new Set(pluginJsons.filter((p) => p.type === 'panel').map((p) => p.id));
 const ourDsTypes = new Set(pluginJsons.filter((p) => p.type === 'datasource').map((p) => p.id));
 
 const providers = yamlFiles(path.join(PROVISIONING, 'dashboards')).flatMap(
   (f) =>
-    (parseYaml(fs.readFileSync(f, 'utf8')) as {
-      providers: Array<{ name: string; type: string; options: { path: string; foldersFromFilesStructure?: boolean } }>;
-    }).providers,
+    (
+      parseYaml(fs.readFileSync(f, 'utf8')) as {
+        providers: Array<{
+          name: string;
+          type: string;
+          options: { path: string; foldersFromFilesStructure?: boolean };
+        }>;
+      }
+    ).providers,
 );
 
 function repoPathOf(containerPath: string): string {
@@ -145,7 +179,9 @@ describe('dashboard provider', () => {
   });
 
   test('provides the Migration Operations dashboard, in a folder', () => {
-    const found = dashboardFiles.map((f) => ({ f, d: readJson<Dashboard>(f) })).find(({ d }) => d.title === 'Migration Operations');
+    const found = dashboardFiles
+      .map((f) => ({ f, d: readJson<Dashboard>(f) }))
+      .find(({ d }) => d.title === 'Migration Operations');
     expect(found).toBeDefined();
     expect(path.relative(repoPathOf(providers[0].options.path), path.dirname(found!.f))).not.toBe('');
   });
@@ -166,7 +202,11 @@ describe.each(dashboardFiles.map((f) => [path.relative(PROVISIONING, f), f]))('%
       return;
     }
     const ds = dsByUid.get(ref.uid ?? '');
-    expect({ where, uid: ref.uid, provisioned: Boolean(ds) }).toEqual({ where, uid: ref.uid, provisioned: true });
+    expect({ where, uid: ref.uid, provisioned: Boolean(ds) }).toEqual({
+      where,
+      uid: ref.uid,
+      provisioned: true,
+    });
     if (ref.type) {
       expect({ where, type: ref.type }).toEqual({ where, type: ds!.type });
     }
@@ -177,7 +217,11 @@ describe.each(dashboardFiles.map((f) => [path.relative(PROVISIONING, f), f]))('%
     if (!uid || dsByUid.get(uid)?.type !== OUR_DS_TYPE) {
       return;
     }
-    expect({ where, queryType: target.queryType, known: (KNOWN_QUERY_TYPES as readonly string[]).includes(target.queryType ?? '') }).toEqual({
+    expect({
+      where,
+      queryType: target.queryType,
+      known: (KNOWN_QUERY_TYPES as readonly string[]).includes(target.queryType ?? ''),
+    }).toEqual({
       where,
       queryType: target.queryType,
       known: true,
@@ -207,7 +251,11 @@ describe.each(dashboardFiles.map((f) => [path.relative(PROVISIONING, f), f]))('%
 
   test('panel types are built into Grafana or are our panel plugins', () => {
     for (const p of panels) {
-      expect({ panel: p.title, type: p.type, known: BUILTIN_PANEL_TYPES.has(p.type) || ourPanelTypes.has(p.type) }).toEqual({
+      expect({
+        panel: p.title,
+        type: p.type,
+        known: BUILTIN_PANEL_TYPES.has(p.type) || ourPanelTypes.has(p.type),
+      }).toEqual({
         panel: p.title,
         type: p.type,
         known: true,
@@ -241,7 +289,9 @@ describe.each(dashboardFiles.map((f) => [path.relative(PROVISIONING, f), f]))('%
     }
     for (const a of dashboard.annotations?.list ?? []) {
       if (a.target) {
-        checkOurQuery({ ...a.target, datasource: a.datasource }, `annotation ${a.name}`, ['failedJobAnnotations']);
+        checkOurQuery({ ...a.target, datasource: a.datasource }, `annotation ${a.name}`, [
+          'failedJobAnnotations',
+        ]);
       }
     }
     expect(ours).toBeGreaterThan(0);
@@ -263,7 +313,11 @@ test('Migration Operations shows running jobs with progress, recent failures and
   const file = dashboardFiles.find((f) => readJson<Dashboard>(f).title === 'Migration Operations')!;
   const panels = flatPanels(readJson<Dashboard>(file).panels);
   const byQuery = (queryType: string, status?: string) =>
-    panels.filter((p) => (p.targets ?? []).some((t) => t.queryType === queryType && (status === undefined || t.status === status)));
+    panels.filter((p) =>
+      (p.targets ?? []).some(
+        (t) => t.queryType === queryType && (status === undefined || t.status === status),
+      ),
+    );
   expect(byQuery('jobs', 'running').map((p) => p.type)).toEqual(expect.arrayContaining(['table', 'stat']));
   expect(byQuery('jobs', 'failed').map((p) => p.type)).toContain('table');
   expect(byQuery('vmContexts').map((p) => p.type)).toEqual(expect.arrayContaining(['bargauge', 'table']));

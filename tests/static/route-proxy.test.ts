@@ -22,7 +22,9 @@ import {
 } from '../e2e/lib/route-proxy';
 import { PLUGINS_DIR, readJson } from './repo';
 
-const pluginRoutes = readJson<{ routes: PluginRoute[] }>(path.join(PLUGINS_DIR, 'migration-datasource', 'src', 'plugin.json')).routes;
+const pluginRoutes = readJson<{ routes: PluginRoute[] }>(
+  path.join(PLUGINS_DIR, 'migration-datasource', 'src', 'plugin.json'),
+).routes;
 
 describe('route matching (Grafana validateRequest)', () => {
   test('roles include the ones below them', () => {
@@ -87,7 +89,9 @@ describe('templates', () => {
 
   test('the target joins the route url and the rest of the path', () => {
     const full: DataSourceConfig = { uid: 'u', name: 'n', type: 't', ...ds };
-    expect(routeTarget(pluginRoutes[0], 'read/debug/health', full).toString()).toBe('http://oma:8080/api/v1/debug/health');
+    expect(routeTarget(pluginRoutes[0], 'read/debug/health', full).toString()).toBe(
+      'http://oma:8080/api/v1/debug/health',
+    );
   });
 });
 
@@ -115,7 +119,15 @@ describe('proxying', () => {
     };
     proxy = http.createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://p');
-      proxyDataSourceRequest({ req, res, ds, routes: pluginRoutes, proxyPath: url.pathname.slice(1), search: url.search, role });
+      proxyDataSourceRequest({
+        req,
+        res,
+        ds,
+        routes: pluginRoutes,
+        proxyPath: url.pathname.slice(1),
+        search: url.search,
+        role,
+      });
     });
     await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
     proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
@@ -133,7 +145,9 @@ describe('proxying', () => {
   });
 
   test('adds the route token, strips cookies and Set-Cookie, keeps the query string', async () => {
-    const res = await fetch(`${proxyUrl}/read/vm-contexts?limit=5`, { headers: { cookie: 'grafana_session=abc', authorization: 'Bearer from-browser' } });
+    const res = await fetch(`${proxyUrl}/read/vm-contexts?limit=5`, {
+      headers: { cookie: 'grafana_session=abc', authorization: 'Bearer from-browser' },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('set-cookie')).toBeNull();
     expect(seen).toHaveLength(1);
@@ -152,7 +166,11 @@ describe('proxying', () => {
 
   test('lets an Editor write with the write token and passes the body on', async () => {
     role = 'Editor';
-    const res = await fetch(`${proxyUrl}/write/network-mappings`, { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } });
+    const res = await fetch(`${proxyUrl}/write/network-mappings`, {
+      method: 'POST',
+      body: '{"a":1}',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(200);
     expect(seen[0]).toEqual(expect.objectContaining({ method: 'POST', url: '/api/v1/network-mappings' }));
     expect(seen[0].headers.authorization).toBe('Bearer write-secret');
@@ -181,7 +199,13 @@ describe('proxying', () => {
       proxyDataSourceRequest({
         req,
         res,
-        ds: { uid: 'd', name: 'd', type: 't', jsonData: { serverUrl: `http://127.0.0.1:${port}` }, secureJsonData: {} },
+        ds: {
+          uid: 'd',
+          name: 'd',
+          type: 't',
+          jsonData: { serverUrl: `http://127.0.0.1:${port}` },
+          secureJsonData: {},
+        },
         routes: pluginRoutes,
         proxyPath: 'read/debug/health',
         search: '',

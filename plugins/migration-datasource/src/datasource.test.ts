@@ -29,7 +29,15 @@ function fail(status: number, data: unknown) {
   return throwError(() => ({ status, data, statusText: '' }));
 }
 
-const health = { status: 'ok', version: '0.1.0', mode: 'standalone', dialect: 'sqlite', uptime_s: 3, checks: {}, counts: {} };
+const health = {
+  status: 'ok',
+  version: '0.1.0',
+  mode: 'standalone',
+  dialect: 'sqlite',
+  uptime_s: 3,
+  checks: {},
+  counts: {},
+};
 
 beforeEach(() => {
   fetchMock.mockReset();
@@ -54,7 +62,10 @@ describe('query', () => {
     expect(options.url).toBe(`${PROXY_URL}/read/query`);
     expect(options.method).toBe('POST');
     expect(options.data).toEqual({
-      range: { from: new Date(FIXED_NOW - 6 * 3600 * 1000).toISOString(), to: new Date(FIXED_NOW).toISOString() },
+      range: {
+        from: new Date(FIXED_NOW - 6 * 3600 * 1000).toISOString(),
+        to: new Date(FIXED_NOW).toISOString(),
+      },
       intervalMs: 60000,
       maxDataPoints: 500,
       queries: [
@@ -63,7 +74,9 @@ describe('query', () => {
       ],
     });
     expect(res.data).toHaveLength(1);
-    expect(res.data[0].fields.find((f: { name: string }) => f.name === 'last_job_at')?.type).toBe(FieldType.time);
+    expect(res.data[0].fields.find((f: { name: string }) => f.name === 'last_job_at')?.type).toBe(
+      FieldType.time,
+    );
     expect(res.errors).toBeUndefined();
   });
 
@@ -82,7 +95,9 @@ describe('query', () => {
 
   it('surfaces a per-query error without losing the other query’s frames', async () => {
     fetchMock.mockReturnValue(
-      respond({ results: { A: { frames: [makeWireFrame()] }, B: { error: 'limit must be <= 5000', status: 400 } } }),
+      respond({
+        results: { A: { frames: [makeWireFrame()] }, B: { error: 'limit must be <= 5000', status: 400 } },
+      }),
     );
     const ds = new DataSource(makeInstanceSettings());
     const res = await lastValueFrom(
@@ -101,7 +116,12 @@ describe('query', () => {
     fetchMock.mockReturnValue(fail(400, 'Authentication to data source failed'));
     const ds = new DataSource(makeInstanceSettings());
     const res = await lastValueFrom(
-      ds.query(makeRequest([{ refId: 'A', queryType: 'vmContexts' }, { refId: 'B', queryType: 'jobs', status: 'all' }])),
+      ds.query(
+        makeRequest([
+          { refId: 'A', queryType: 'vmContexts' },
+          { refId: 'B', queryType: 'jobs', status: 'all' },
+        ]),
+      ),
     );
     expect(res.data).toEqual([]);
     expect(res.errors?.map((e) => e.refId)).toEqual(['A', 'B']);
@@ -110,7 +130,9 @@ describe('query', () => {
 
   it('sends nothing when every query is hidden', async () => {
     const ds = new DataSource(makeInstanceSettings());
-    const res = await lastValueFrom(ds.query(makeRequest([{ refId: 'A', queryType: 'vmContexts', hide: true }])));
+    const res = await lastValueFrom(
+      ds.query(makeRequest([{ refId: 'A', queryType: 'vmContexts', hide: true }])),
+    );
     expect(res).toEqual({ data: [] });
     expect(fetchMock).not.toHaveBeenCalled();
   });
@@ -148,7 +170,9 @@ describe('metricFindQuery', () => {
   });
 
   it('throws the server’s error for the variable query', async () => {
-    fetchMock.mockReturnValue(respond({ results: { variable: { error: 'database unavailable', status: 503 } } }));
+    fetchMock.mockReturnValue(
+      respond({ results: { variable: { error: 'database unavailable', status: 503 } } }),
+    );
     const ds = new DataSource(makeInstanceSettings());
     await expect(ds.metricFindQuery('vms')).rejects.toThrow('database unavailable');
   });
@@ -165,7 +189,11 @@ describe('write', () => {
     fetchMock.mockReturnValue(respond({ id: 1 }));
     const ds = new DataSource(makeInstanceSettings());
     await expect(
-      ds.createNetworkMapping({ vm_id: 'db-01', source_network_name: 'VM Network', destination_network_id: 'n-1' }),
+      ds.createNetworkMapping({
+        vm_id: 'db-01',
+        source_network_name: 'VM Network',
+        destination_network_id: 'n-1',
+      }),
     ).resolves.toEqual({ id: 1 });
     expect(fetchMock.mock.calls[0][0]).toEqual(
       expect.objectContaining({ url: `${PROXY_URL}/write/network-mappings`, method: 'POST' }),
@@ -176,8 +204,16 @@ describe('write', () => {
     fetchMock.mockReturnValue(fail(403, { message: 'plugin proxy route access denied' }));
     const ds = new DataSource(makeInstanceSettings());
     await expect(
-      ds.createNetworkMapping({ vm_id: 'db-01', source_network_name: 'VM Network', destination_network_id: 'n-1' }),
-    ).rejects.toMatchObject({ kind: 'forbiddenRole', status: 403, message: expect.stringMatching(/Editor role/) });
+      ds.createNetworkMapping({
+        vm_id: 'db-01',
+        source_network_name: 'VM Network',
+        destination_network_id: 'n-1',
+      }),
+    ).rejects.toMatchObject({
+      kind: 'forbiddenRole',
+      status: 403,
+      message: expect.stringMatching(/Editor role/),
+    });
   });
 });
 
@@ -207,7 +243,9 @@ describe('testDatasource', () => {
 
   it('asks for the server URL when it is not set, without calling anything', async () => {
     const res = await new DataSource(makeInstanceSettings({ jsonData: {} })).testDatasource();
-    expect(res).toEqual(expect.objectContaining({ status: 'error', message: expect.stringMatching(/server URL/) }));
+    expect(res).toEqual(
+      expect.objectContaining({ status: 'error', message: expect.stringMatching(/server URL/) }),
+    );
     expect(fetchMock).not.toHaveBeenCalled();
   });
 
@@ -251,13 +289,17 @@ describe('testDatasource', () => {
     route({ health: () => fail(503, { ...health, status: 'degraded', reasons: ['jobs down: lock lost'] }) });
     const res = await new DataSource(makeInstanceSettings()).testDatasource();
     expect(res.status).toBe('warning');
-    expect(res.message).toMatch(/accepts the read token\. The server reports status "degraded": jobs down: lock lost\./);
+    expect(res.message).toMatch(
+      /accepts the read token\. The server reports status "degraded": jobs down: lock lost\./,
+    );
   });
 
   it('still calls a bare 503 unreachable', async () => {
     route({ health: () => fail(503, '') });
     const res = await new DataSource(makeInstanceSettings()).testDatasource();
-    expect(res).toEqual(expect.objectContaining({ status: 'error', message: expect.stringMatching(/Cannot reach/) }));
+    expect(res).toEqual(
+      expect.objectContaining({ status: 'error', message: expect.stringMatching(/Cannot reach/) }),
+    );
   });
 
   it('warns when the server reports degraded health', async () => {
@@ -272,7 +314,9 @@ describe('testDatasource', () => {
 describe('defaults', () => {
   it('offers a vmContexts default query and a failed-job default annotation query', () => {
     const ds = new DataSource(makeInstanceSettings());
-    expect(ds.getDefaultQuery('dashboard' as never)).toEqual(expect.objectContaining({ queryType: 'vmContexts' }));
+    expect(ds.getDefaultQuery('dashboard' as never)).toEqual(
+      expect.objectContaining({ queryType: 'vmContexts' }),
+    );
     expect(ds.annotations?.getDefaultQuery?.()).toEqual({ queryType: 'failedJobAnnotations' });
   });
 });

@@ -110,7 +110,10 @@ export class DataSource extends DataSourceApi<OmaQuery, OmaDataSourceOptions> {
     );
   }
 
-  override async metricFindQuery(query: unknown, options?: LegacyMetricFindQueryOptions): Promise<MetricFindValue[]> {
+  override async metricFindQuery(
+    query: unknown,
+    options?: LegacyMetricFindQueryOptions,
+  ): Promise<MetricFindValue[]> {
     const templateSrv = getTemplateSrv();
     const parsed = interpolateQuery(parseVariableQuery(query), (value) =>
       templateSrv.replace(value, options?.scopedVars, 'csv'),

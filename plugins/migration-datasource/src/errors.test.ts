@@ -16,17 +16,18 @@ describe('describeFailure', () => {
     expect(f.message).toMatch(/rejected the read token \(HTTP 401\)/);
   });
 
-  it.each([
-    [{ error: 'Bad Request', response: GRAFANA_AUTH_FAILED }],
-    [{ message: GRAFANA_AUTH_FAILED }],
-  ])('recognises the rewritten 401 in the wrapped body shapes of BackendSrv (%p)', (data) => {
-    expect(describeFailure({ status: 400, data }, read).kind).toBe('unauthorized');
-  });
+  it.each([[{ error: 'Bad Request', response: GRAFANA_AUTH_FAILED }], [{ message: GRAFANA_AUTH_FAILED }]])(
+    'recognises the rewritten 401 in the wrapped body shapes of BackendSrv (%p)',
+    (data) => {
+      expect(describeFailure({ status: 400, data }, read).kind).toBe('unauthorized');
+    },
+  );
 
   it('keeps an ordinary 400 a bad request', () => {
-    expect(describeFailure({ status: 400, data: { error: { code: 'bad_request', message: 'range.from' } } }, read).kind).toBe(
-      'badRequest',
-    );
+    expect(
+      describeFailure({ status: 400, data: { error: { code: 'bad_request', message: 'range.from' } } }, read)
+        .kind,
+    ).toBe('badRequest');
   });
 
   it('names the write token for a 401 on the write route', () => {
@@ -34,7 +35,10 @@ describe('describeFailure', () => {
   });
 
   it('tells a role refusal by the data proxy from a missing token scope', () => {
-    const role = describeFailure({ status: 403, data: { message: 'plugin proxy route access denied' } }, write);
+    const role = describeFailure(
+      { status: 403, data: { message: 'plugin proxy route access denied' } },
+      write,
+    );
     expect(role.kind).toBe('forbiddenRole');
     expect(role.message).toMatch(/Editor role/);
 
@@ -48,16 +52,25 @@ describe('describeFailure', () => {
 
   it('explains a 404 and passes on the server’s message for other 4xx and 5xx', () => {
     expect(describeFailure({ status: 404, data: {} }, read).kind).toBe('notFound');
-    const bad = describeFailure({ status: 422, data: { error: { code: 'unprocessable', message: 'no such VM' } } }, read);
+    const bad = describeFailure(
+      { status: 422, data: { error: { code: 'unprocessable', message: 'no such VM' } } },
+      read,
+    );
     expect(bad).toEqual(expect.objectContaining({ kind: 'badRequest', status: 422 }));
     expect(bad.message).toContain('no such VM');
-    const srv = describeFailure({ status: 500, data: { error: { code: 'internal', message: 'boom' } } }, read);
+    const srv = describeFailure(
+      { status: 500, data: { error: { code: 'internal', message: 'boom' } } },
+      read,
+    );
     expect(srv.kind).toBe('server');
     expect(srv.message).toContain('boom');
   });
 
   it('treats a 503 with our error body as a server answer, not as unreachable', () => {
-    const f = describeFailure({ status: 503, data: { error: { code: 'db_down', message: 'database down' } } }, read);
+    const f = describeFailure(
+      { status: 503, data: { error: { code: 'db_down', message: 'database down' } } },
+      read,
+    );
     expect(f.kind).toBe('server');
     expect(f.message).toContain('database down');
   });

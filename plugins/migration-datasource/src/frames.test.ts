@@ -66,7 +66,9 @@ describe('toDataQueryResponse', () => {
 
   it('reports a query the server left out', () => {
     const res = toDataQueryResponse({ results: {} }, ['C']);
-    expect(res.errors?.[0]).toEqual(expect.objectContaining({ refId: 'C', message: expect.stringMatching(/no result/) }));
+    expect(res.errors?.[0]).toEqual(
+      expect.objectContaining({ refId: 'C', message: expect.stringMatching(/no result/) }),
+    );
   });
 
   it('has no errors key when everything succeeded', () => {

@@ -91,7 +91,8 @@ export function framesToMetricFindValues(frames: DataFrame[]): MetricFindValue[]
   if (!frame) {
     return [];
   }
-  const textField = frame.fields.find((f) => f.name === 'text') ?? frame.fields.find((f) => f.type === FieldType.string);
+  const textField =
+    frame.fields.find((f) => f.name === 'text') ?? frame.fields.find((f) => f.type === FieldType.string);
   if (!textField) {
     return [];
   }

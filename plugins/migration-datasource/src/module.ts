@@ -5,6 +5,8 @@ import { QueryEditor } from './components/QueryEditor';
 import { DataSource } from './datasource';
 import type { OmaDataSourceOptions, OmaQuery, OmaSecureJsonData } from './types';
 
-export const plugin = new DataSourcePlugin<DataSource, OmaQuery, OmaDataSourceOptions, OmaSecureJsonData>(DataSource)
+export const plugin = new DataSourcePlugin<DataSource, OmaQuery, OmaDataSourceOptions, OmaSecureJsonData>(
+  DataSource,
+)
   .setConfigEditor(ConfigEditor)
   .setQueryEditor(QueryEditor);

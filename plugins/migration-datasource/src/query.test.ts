@@ -1,4 +1,10 @@
-import { buildQueryRequest, interpolateQuery, normalizeQuery, parseVariableQuery, toWireQuery } from './query';
+import {
+  buildQueryRequest,
+  interpolateQuery,
+  normalizeQuery,
+  parseVariableQuery,
+  toWireQuery,
+} from './query';
 import { DEFAULT_LIMIT, MAX_LIMIT, type OmaQuery } from './types';
 
 const vars: Record<string, string> = { vcenter: 'vc-01.lab', vm: 'db-01', st: 'failed', js: 'recent' };
@@ -26,39 +32,60 @@ describe('normalizeQuery', () => {
   });
 
   it('turns blank filters into undefined and a bad limit into the default', () => {
-    const q = normalizeQuery({ refId: 'A', queryType: 'vmContexts', search: '  ', vcenter: '', limit: -3 } as never);
-    expect(q).toEqual(expect.objectContaining({ search: undefined, vcenter: undefined, limit: DEFAULT_LIMIT }));
+    const q = normalizeQuery({
+      refId: 'A',
+      queryType: 'vmContexts',
+      search: '  ',
+      vcenter: '',
+      limit: -3,
+    } as never);
+    expect(q).toEqual(
+      expect.objectContaining({ search: undefined, vcenter: undefined, limit: DEFAULT_LIMIT }),
+    );
   });
 });
 
 describe('interpolateQuery', () => {
   it('replaces variables in every vmContexts filter', () => {
-    const q: OmaQuery = { refId: 'A', queryType: 'vmContexts', status: '$st', vcenter: '$vcenter', search: 'web-$vm' };
+    const q: OmaQuery = {
+      refId: 'A',
+      queryType: 'vmContexts',
+      status: '$st',
+      vcenter: '$vcenter',
+      search: 'web-$vm',
+    };
     expect(interpolateQuery(q, interpolate)).toEqual(
       expect.objectContaining({ status: 'failed', vcenter: 'vc-01.lab', search: 'web-db-01' }),
     );
   });
 
   it('replaces variables in jobs, variable and annotation queries', () => {
-    expect(interpolateQuery({ refId: 'A', queryType: 'jobs', status: '$js' as never, vm: '$vm' }, interpolate)).toEqual(
-      expect.objectContaining({ status: 'recent', vm: 'db-01' }),
-    );
     expect(
-      interpolateQuery({ refId: 'A', queryType: 'variable', variable: 'vms', vcenter: '$vcenter' }, interpolate),
+      interpolateQuery({ refId: 'A', queryType: 'jobs', status: '$js' as never, vm: '$vm' }, interpolate),
+    ).toEqual(expect.objectContaining({ status: 'recent', vm: 'db-01' }));
+    expect(
+      interpolateQuery(
+        { refId: 'A', queryType: 'variable', variable: 'vms', vcenter: '$vcenter' },
+        interpolate,
+      ),
     ).toEqual(expect.objectContaining({ vcenter: 'vc-01.lab' }));
-    expect(interpolateQuery({ refId: 'A', queryType: 'failedJobAnnotations', vm: '$vm' }, interpolate)).toEqual(
-      expect.objectContaining({ vm: 'db-01' }),
-    );
+    expect(
+      interpolateQuery({ refId: 'A', queryType: 'failedJobAnnotations', vm: '$vm' }, interpolate),
+    ).toEqual(expect.objectContaining({ vm: 'db-01' }));
   });
 
   it('falls back to running when a job status variable resolves to something unknown', () => {
-    const q = interpolateQuery({ refId: 'A', queryType: 'jobs', status: '$unknownvar' as never }, interpolate);
+    const q = interpolateQuery(
+      { refId: 'A', queryType: 'jobs', status: '$unknownvar' as never },
+      interpolate,
+    );
     expect(q).toEqual(expect.objectContaining({ status: 'running' }));
   });
 
   it('drops a filter whose variable is set to All (allValue __all)', () => {
-    const q = interpolateQuery({ refId: 'A', queryType: 'vmContexts', vcenter: '$vcenter', search: 'x' }, (v) =>
-      v === '$vcenter' ? '__all' : v,
+    const q = interpolateQuery(
+      { refId: 'A', queryType: 'vmContexts', vcenter: '$vcenter', search: 'x' },
+      (v) => (v === '$vcenter' ? '__all' : v),
     );
     expect(q).toEqual(expect.objectContaining({ vcenter: undefined, search: 'x' }));
   });
@@ -111,9 +138,17 @@ describe('buildQueryRequest', () => {
 });
 
 describe('parseVariableQuery', () => {
-  it.each([['vcenters'], ['datacenters'], ['vms'], ['sourceNetworks'], ['destinationNetworks']])('reads "%s"', (kind) => {
-    expect(parseVariableQuery(kind)).toEqual({ refId: 'variable', queryType: 'variable', variable: kind, vcenter: undefined });
-  });
+  it.each([['vcenters'], ['datacenters'], ['vms'], ['sourceNetworks'], ['destinationNetworks']])(
+    'reads "%s"',
+    (kind) => {
+      expect(parseVariableQuery(kind)).toEqual({
+        refId: 'variable',
+        queryType: 'variable',
+        variable: kind,
+        vcenter: undefined,
+      });
+    },
+  );
 
   it('reads a vCenter argument', () => {
     expect(parseVariableQuery(' vms( $vcenter ) ')).toEqual(
@@ -128,6 +163,8 @@ describe('parseVariableQuery', () => {
   });
 
   it('rejects an unknown list with the valid names', () => {
-    expect(() => parseVariableQuery('hosts')).toThrow(/Unknown variable query "hosts".*vcenters, datacenters/);
+    expect(() => parseVariableQuery('hosts')).toThrow(
+      /Unknown variable query "hosts".*vcenters, datacenters/,
+    );
   });
 });

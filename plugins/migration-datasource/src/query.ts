@@ -68,7 +68,10 @@ export function normalizeQuery(query: DataQuery): OmaQuery {
         ...base,
         queryType,
         // A template variable may stand in for the status filter; it is checked after interpolation.
-        status: isJobStatus(status) || (typeof status === 'string' && status.includes('$')) ? (status as JobStatusFilter) : 'running',
+        status:
+          isJobStatus(status) || (typeof status === 'string' && status.includes('$'))
+            ? (status as JobStatusFilter)
+            : 'running',
         vm: optionalString(saved.vm),
         limit: clampLimit(saved.limit),
       };
@@ -122,12 +125,14 @@ export function interpolateQuery(query: OmaQuery, interpolate: Interpolate): Oma
   }
 }
 
+/** Keys Grafana keeps on a query for itself; the server never needs them. */
+const GRAFANA_ONLY_KEYS = new Set(['datasource', 'hide', 'key']);
+
 /** Drops Grafana-only keys and unset fields: the server sees exactly what the query asks for. */
 export function toWireQuery(query: OmaQuery): WireQueryRequest['queries'][number] {
-  const { datasource: _ds, hide: _hide, key: _key, ...rest } = query;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(rest)) {
-    if (v !== undefined) {
+  for (const [k, v] of Object.entries(query)) {
+    if (v !== undefined && !GRAFANA_ONLY_KEYS.has(k)) {
       out[k] = v;
     }
   }
@@ -164,7 +169,11 @@ const VARIABLE_QUERY_PATTERN = /^\s*([A-Za-z]+)\s*(?:\(\s*([^)]*?)\s*\))?\s*$/;
  */
 export function parseVariableQuery(query: unknown): VariableQuery {
   if (typeof query === 'object' && query !== null) {
-    const normalized = normalizeQuery({ refId: 'variable', ...(query as Record<string, unknown>), queryType: 'variable' });
+    const normalized = normalizeQuery({
+      refId: 'variable',
+      ...(query as Record<string, unknown>),
+      queryType: 'variable',
+    });
     return normalized as VariableQuery;
   }
   const text = typeof query === 'string' ? query : '';

@@ -37,7 +37,13 @@ export const JOB_STATUS_FILTERS = ['running', 'recent', 'failed', 'all'] as cons
 export type JobStatusFilter = (typeof JOB_STATUS_FILTERS)[number];
 
 /** What a `variable` query (template variables) lists. */
-export const VARIABLE_KINDS = ['vcenters', 'datacenters', 'vms', 'sourceNetworks', 'destinationNetworks'] as const;
+export const VARIABLE_KINDS = [
+  'vcenters',
+  'datacenters',
+  'vms',
+  'sourceNetworks',
+  'destinationNetworks',
+] as const;
 export type VariableKind = (typeof VARIABLE_KINDS)[number];
 
 /**
@@ -87,7 +93,11 @@ export const DEFAULT_QUERY: Partial<OmaQuery> = {
   limit: DEFAULT_LIMIT,
 };
 
-export const DEFAULT_JOBS_QUERY: Omit<JobsQuery, 'refId'> = { queryType: 'jobs', status: 'running', limit: DEFAULT_LIMIT };
+export const DEFAULT_JOBS_QUERY: Omit<JobsQuery, 'refId'> = {
+  queryType: 'jobs',
+  status: 'running',
+  limit: DEFAULT_LIMIT,
+};
 
 /** Non-secret settings, stored in plain text by Grafana. */
 export interface OmaDataSourceOptions extends DataSourceJsonData {

@@ -82,7 +82,11 @@ function registerSharedModules() {
   for (const [name, ns] of Object.entries(SHARED_MODULES)) {
     const id = `app:${name}`;
     // AMD consumers get the namespace; `default` keeps `import React from 'react'` working.
-    window.System.set(id, { ...ns, default: (ns as { default?: unknown }).default ?? ns, __useDefault: false });
+    window.System.set(id, {
+      ...ns,
+      default: (ns as { default?: unknown }).default ?? ns,
+      __useDefault: false,
+    });
     imports[name] = id;
   }
   window.System.addImportMap({ imports });
@@ -97,14 +101,23 @@ class HostBackendSrv {
       for (const [k, v] of Object.entries(options.params ?? {})) {
         url.searchParams.set(k, String(v));
       }
-      const headers: Record<string, string> = { Accept: 'application/json, text/plain, */*', ...(options.headers ?? {}) };
+      const headers: Record<string, string> = {
+        Accept: 'application/json, text/plain, */*',
+        ...(options.headers ?? {}),
+      };
       let body: BodyInit | undefined;
       if (options.data !== undefined && options.method && options.method !== 'GET') {
         headers['Content-Type'] = headers['Content-Type'] ?? 'application/json';
         body = typeof options.data === 'string' ? options.data : JSON.stringify(options.data);
       }
       window
-        .fetch(url.toString(), { method: options.method ?? 'GET', headers, body, signal: controller.signal, credentials: 'same-origin' })
+        .fetch(url.toString(), {
+          method: options.method ?? 'GET',
+          headers,
+          body,
+          signal: controller.signal,
+          credentials: 'same-origin',
+        })
         .then(async (response) => {
           const text = await response.text();
           let data: unknown = text;
@@ -125,7 +138,12 @@ class HostBackendSrv {
             config: options,
           } as FetchResponse<T>;
           if (!response.ok) {
-            const error: FetchError = { status: response.status, statusText: response.statusText, data, config: options };
+            const error: FetchError = {
+              status: response.status,
+              statusText: response.statusText,
+              data,
+              config: options,
+            };
             subscriber.error(error);
             return;
           }
@@ -133,7 +151,12 @@ class HostBackendSrv {
           subscriber.complete();
         })
         .catch((err: unknown) => {
-          const error: FetchError = { status: 0, statusText: String(err), data: { message: String(err) }, config: options };
+          const error: FetchError = {
+            status: 0,
+            statusText: String(err),
+            data: { message: String(err) },
+            config: options,
+          };
           subscriber.error(error);
         });
       return () => controller.abort();
@@ -233,7 +256,12 @@ function summarize(frames: DataFrame[]): FrameSummary[] {
 
 type AnyPlugin = DataSourcePlugin<DataSourceApi<DataQuery>, DataQuery>;
 
-function HostApp(props: { plugin: AnyPlugin; ds: DataSourceApi<DataQuery>; settings: DataSourceSettings; initialQuery: DataQuery }) {
+function HostApp(props: {
+  plugin: AnyPlugin;
+  ds: DataSourceApi<DataQuery>;
+  settings: DataSourceSettings;
+  initialQuery: DataQuery;
+}) {
   const { plugin, ds, initialQuery } = props;
   const [settings, setSettings] = useState(props.settings);
   const [query, setQuery] = useState<DataQuery>(initialQuery);
@@ -296,7 +324,9 @@ function HostApp(props: { plugin: AnyPlugin; ds: DataSourceApi<DataQuery>; setti
     <div style={{ padding: 16, width: 1200 }}>
       <Stack direction="column" gap={2}>
         <h2>Data source: {settings.name}</h2>
-        <section data-testid="host-config">{ConfigEditor && <ConfigEditor options={settings} onOptionsChange={setSettings} />}</section>
+        <section data-testid="host-config">
+          {ConfigEditor && <ConfigEditor options={settings} onOptionsChange={setSettings} />}
+        </section>
         <section data-testid="host-health">
           <Stack direction="column" gap={1}>
             <div>
@@ -306,7 +336,9 @@ function HostApp(props: { plugin: AnyPlugin; ds: DataSourceApi<DataQuery>; setti
               <Alert
                 data-testid="health-result"
                 title={health.message}
-                severity={health.status === 'success' ? 'success' : health.status === 'warning' ? 'warning' : 'error'}
+                severity={
+                  health.status === 'success' ? 'success' : health.status === 'warning' ? 'warning' : 'error'
+                }
               >
                 {health.details?.verboseMessage ? <pre>{health.details.verboseMessage}</pre> : null}
               </Alert>
@@ -376,7 +408,12 @@ async function mountDataSource(uid: string, initialQuery: DataQuery) {
   root.render(
     <ThemeContext.Provider value={theme}>
       <GlobalStyles />
-      <HostApp plugin={plugin} ds={ds} settings={{ ...settings, typeName: meta.name, typeLogoUrl: '' }} initialQuery={initialQuery} />
+      <HostApp
+        plugin={plugin}
+        ds={ds}
+        settings={{ ...settings, typeName: meta.name, typeLogoUrl: '' }}
+        initialQuery={initialQuery}
+      />
     </ThemeContext.Provider>,
   );
   return { pluginId: meta.id, moduleKeys: Object.keys(mod) };

@@ -22,7 +22,7 @@ module.exports = {
     buildDependencies: { config: [__filename] },
   },
   output: {
-    path: path.join(REPO_ROOT, 'tests', 'e2e', '.build'),
+    path: path.join(REPO_ROOT, 'tests', 'e2e', 'dist'),
     filename: '[name].js',
     publicPath: '/host/',
     clean: true,
@@ -56,7 +56,9 @@ module.exports = {
     extensions: ['.tsx', '.ts', '.mjs', '.js', '.json'],
   },
   plugins: [
-    new webpack.DefinePlugin({ 'process.env.NODE_ENV': JSON.stringify(process.env.HOST_DEV ? 'development' : 'production') }),
+    new webpack.DefinePlugin({
+      'process.env.NODE_ENV': JSON.stringify(process.env.HOST_DEV ? 'development' : 'production'),
+    }),
     new webpack.ProvidePlugin({ process: require.resolve('./process-shim.js') }),
   ],
   stats: 'errors-warnings',

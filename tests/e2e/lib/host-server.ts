@@ -3,7 +3,7 @@
  *
  *   GET  /?user=<login>                      host page; logs the user in (session cookie) and
  *                                            puts them in window.grafanaBootData
- *   GET  /host/...                           SystemJS and the host bundle (tests/e2e/.build)
+ *   GET  /host/...                           SystemJS and the host bundle (tests/e2e/dist)
  *   GET  /public/plugins/<id>/...            a built plugin's dist/ (as Grafana serves it)
  *   GET  /public/build/img/icons/..., /public/fonts/inter/...  @grafana/ui's icons and the Inter font
  *   GET  /api/datasources/uid/<uid>          data source settings WITHOUT secrets (secureJsonFields only)
@@ -18,9 +18,13 @@ import path from 'node:path';
 import { proxyDataSourceRequest, type DataSourceConfig, type OrgRole, type PluginRoute } from './route-proxy';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
-export const HOST_BUILD_DIR = path.join(REPO_ROOT, 'tests', 'e2e', '.build');
+export const HOST_BUILD_DIR = path.join(REPO_ROOT, 'tests', 'e2e', 'dist');
 const SYSTEMJS_DIR = path.join(path.dirname(require.resolve('systemjs/package.json')), 'dist');
-const GRAFANA_UI_PUBLIC = path.join(path.dirname(require.resolve('@grafana/ui/package.json')), 'dist', 'public');
+const GRAFANA_UI_PUBLIC = path.join(
+  path.dirname(require.resolve('@grafana/ui/package.json')),
+  'dist',
+  'public',
+);
 const INTER_FILES = path.join(path.dirname(require.resolve('@fontsource/inter/package.json')), 'files');
 /** Grafana serves Inter from public/fonts/inter; the same faces come from @fontsource/inter here. */
 const INTER_FACES: Record<string, string> = {
@@ -178,7 +182,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     const url = new URL(req.url ?? '/', 'http://host.invalid');
     const parts = url.pathname.split('/').filter(Boolean);
     const login =
-      (url.pathname === '/' ? url.searchParams.get('user') : null) ?? parseCookies(req.headers.cookie)[SESSION_COOKIE];
+      (url.pathname === '/' ? url.searchParams.get('user') : null) ??
+      parseCookies(req.headers.cookie)[SESSION_COOKIE];
     const user = options.users.find((u) => u.login === login);
 
     if (url.pathname === '/') {
@@ -285,7 +290,12 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         search: url.search,
         role: user.orgRole,
         onForward: ({ method, url: target, headers }) =>
-          upstreamLog.push({ user: user.login, method, url: target, authorization: headers.authorization as string | undefined }),
+          upstreamLog.push({
+            user: user.login,
+            method,
+            url: target,
+            authorization: headers.authorization as string | undefined,
+          }),
       });
       return;
     }

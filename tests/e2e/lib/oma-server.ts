@@ -36,7 +36,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function waitForHealth(url: string, child: ChildProcess | undefined, logs: () => string, timeoutMs: number) {
+async function waitForHealth(
+  url: string,
+  child: ChildProcess | undefined,
+  logs: () => string,
+  timeoutMs: number,
+) {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {

@@ -59,10 +59,7 @@ export function roleIncludes(userRole: OrgRole, required: string): boolean {
 
 /** Grafana's util.CleanRelativePath: Go's path.Clean of "/"+p (no trailing slash), without the leading slash. */
 export function cleanRelativePath(p: string): string {
-  return path.posix
-    .normalize(`/${p}`)
-    .replace(/\/+$/, '')
-    .replace(/^\/+/, '');
+  return path.posix.normalize(`/${p}`).replace(/\/+$/, '').replace(/^\/+/, '');
 }
 
 /** Grafana's util.JoinURLFragments. */
@@ -89,7 +86,10 @@ const FIELD_REFERENCE = /^\s*\.(JsonData|SecureJsonData)\.([A-Za-z_][A-Za-z0-9_]
  * `{{ .SecureJsonData.x }}`. A missing key renders as Go does for a map: `<no value>`.
  * Anything else is refused so a route we cannot reproduce faithfully fails loudly.
  */
-export function renderTemplate(text: string, ds: Pick<DataSourceConfig, 'jsonData' | 'secureJsonData'>): string {
+export function renderTemplate(
+  text: string,
+  ds: Pick<DataSourceConfig, 'jsonData' | 'secureJsonData'>,
+): string {
   return text.replace(TEMPLATE_ACTION, (_all, inner: string) => {
     const m = FIELD_REFERENCE.exec(inner);
     if (!m) {
@@ -102,12 +102,15 @@ export function renderTemplate(text: string, ds: Pick<DataSourceConfig, 'jsonDat
 }
 
 export type RouteDecision =
-  | { kind: 'route'; route: PluginRoute }
-  | { kind: 'denied'; route: PluginRoute }
-  | { kind: 'none' };
+  { kind: 'route'; route: PluginRoute } | { kind: 'denied'; route: PluginRoute } | { kind: 'none' };
 
 /** Grafana's validateRequest route loop. */
-export function matchRoute(routes: PluginRoute[], proxyPath: string, method: string, role: OrgRole): RouteDecision {
+export function matchRoute(
+  routes: PluginRoute[],
+  proxyPath: string,
+  method: string,
+  role: OrgRole,
+): RouteDecision {
   const requested = cleanRelativePath(proxyPath);
   for (const route of routes) {
     if (route.method && route.method !== '*' && route.method.toUpperCase() !== method.toUpperCase()) {
@@ -162,7 +165,10 @@ export interface ProxyRequest {
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown) {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -201,7 +207,9 @@ export function proxyDataSourceRequest(request: ProxyRequest) {
   headers['user-agent'] = GRAFANA_USER_AGENT;
   const remote = req.socket.remoteAddress;
   if (remote) {
-    headers['x-forwarded-for'] = req.headers['x-forwarded-for'] ? `${req.headers['x-forwarded-for']}, ${remote}` : remote;
+    headers['x-forwarded-for'] = req.headers['x-forwarded-for']
+      ? `${req.headers['x-forwarded-for']}, ${remote}`
+      : remote;
   }
   if (decision.kind === 'route') {
     for (const h of decision.route.headers ?? []) {
@@ -221,14 +229,21 @@ export function proxyDataSourceRequest(request: ProxyRequest) {
     const outHeaders: http.OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(up.headers)) {
       const lower = name.toLowerCase();
-      if (lower !== 'set-cookie' && lower !== 'connection' && lower !== 'transfer-encoding' && value !== undefined) {
+      if (
+        lower !== 'set-cookie' &&
+        lower !== 'connection' &&
+        lower !== 'transfer-encoding' &&
+        value !== undefined
+      ) {
         outHeaders[name] = value;
       }
     }
     res.writeHead(up.statusCode ?? 502, outHeaders);
     up.pipe(res);
   });
-  upstream.setTimeout(timeoutMs, () => upstream.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
+  upstream.setTimeout(timeoutMs, () =>
+    upstream.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })),
+  );
   upstream.on('error', (err: NodeJS.ErrnoException) => {
     if (!res.headersSent) {
       res.writeHead(err.code === 'ETIMEDOUT' ? 504 : 502).end();

@@ -36,7 +36,9 @@ describe('ConfigEditor', () => {
     const onOptionsChange = jest.fn();
     render(<ConfigEditor options={makeSettings({ jsonData: {} })} onOptionsChange={onOptionsChange} />);
     await userEvent.setup().type(screen.getByPlaceholderText('http://oma-insights:8080'), 'h');
-    expect(onOptionsChange).toHaveBeenLastCalledWith(expect.objectContaining({ jsonData: { serverUrl: 'h' } }));
+    expect(onOptionsChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ jsonData: { serverUrl: 'h' } }),
+    );
   });
 
   it('puts a typed read token in secureJsonData only', async () => {

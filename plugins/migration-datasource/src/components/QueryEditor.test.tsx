@@ -52,7 +52,9 @@ describe('QueryEditor', () => {
     const { user, onChange, onRunQuery } = setup({ refId: 'A', queryType: 'jobs', status: 'running' });
     const group = screen.getByRole('radio', { name: 'Failed' });
     await user.click(group);
-    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ queryType: 'jobs', status: 'failed' }));
+    expect(onChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ queryType: 'jobs', status: 'failed' }),
+    );
     expect(onRunQuery).toHaveBeenCalled();
   });
 
@@ -112,6 +114,13 @@ describe('switchQueryType', () => {
       { refId: 'C', queryType: 'jobs', status: 'failed', vm: 'x', datasource: { uid: 'u' } },
       'vmContexts',
     );
-    expect(next).toEqual({ refId: 'C', datasource: { uid: 'u' }, hide: undefined, key: undefined, queryType: 'vmContexts', limit: 500 });
+    expect(next).toEqual({
+      refId: 'C',
+      datasource: { uid: 'u' },
+      hide: undefined,
+      key: undefined,
+      queryType: 'vmContexts',
+      limit: 500,
+    });
   });
 });

@@ -142,7 +142,13 @@ function TextFilter(props: {
 }
 
 /** The row limit is edited as text and applied when you leave the field (so it can be cleared and retyped). */
-function LimitField({ value, onLimit }: { value: number | undefined; onLimit: (n: number | undefined, run: boolean) => void }) {
+function LimitField({
+  value,
+  onLimit,
+}: {
+  value: number | undefined;
+  onLimit: (n: number | undefined, run: boolean) => void;
+}) {
   const [text, setText] = useState(value === undefined ? '' : String(value));
   useEffect(() => setText(value === undefined ? '' : String(value)), [value]);
   return (
@@ -169,11 +175,18 @@ function LimitField({ value, onLimit }: { value: number | undefined; onLimit: (n
 
 function VmContextsFields({ query, change }: TypeFieldsProps<VmContextsQuery>) {
   const statusValue = query.status
-    ? (VM_STATUS_OPTIONS.find((o) => o.value === query.status) ?? { value: query.status, label: query.status })
+    ? (VM_STATUS_OPTIONS.find((o) => o.value === query.status) ?? {
+        value: query.status,
+        label: query.status,
+      })
     : null;
   return (
     <InlineFieldRow>
-      <InlineField label="Status" labelWidth={LABEL_WIDTH} tooltip="VM context status, or a template variable such as $status.">
+      <InlineField
+        label="Status"
+        labelWidth={LABEL_WIDTH}
+        tooltip="VM context status, or a template variable such as $status."
+      >
         <Select<string>
           aria-label="VM status"
           width={24}
@@ -207,7 +220,11 @@ function VmContextsFields({ query, change }: TypeFieldsProps<VmContextsQuery>) {
 function JobsFields({ query, change }: TypeFieldsProps<JobsQuery>) {
   return (
     <InlineFieldRow>
-      <InlineField label="Jobs" labelWidth={LABEL_WIDTH} tooltip="Running jobs, recently finished ones, failed ones, or all.">
+      <InlineField
+        label="Jobs"
+        labelWidth={LABEL_WIDTH}
+        tooltip="Running jobs, recently finished ones, failed ones, or all."
+      >
         <RadioButtonGroup<JobStatusFilter>
           aria-label="Job status"
           options={JOB_STATUS_FILTERS.map((s) => ({ value: s, label: JOB_STATUS_LABELS[s] }))}

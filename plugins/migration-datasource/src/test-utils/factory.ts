@@ -1,5 +1,10 @@
 /** Test factories: every one takes overrides and uses a fixed time. */
-import { dateTime, type DataQueryRequest, type DataSourceInstanceSettings, type ScopedVars } from '@grafana/data';
+import {
+  dateTime,
+  type DataQueryRequest,
+  type DataSourceInstanceSettings,
+  type ScopedVars,
+} from '@grafana/data';
 
 import type { OmaDataSourceOptions, OmaQuery, WireField, WireFrame } from '../types';
 
@@ -55,7 +60,12 @@ export function makeWireFrame(overrides: Partial<WireFrame> = {}): WireFrame {
       makeWireField(),
       makeWireField({ name: 'current_status', values: ['replicating', 'failed'] }),
       makeWireField({ name: 'last_job_at', type: 'time', values: ['2026-03-01T11:00:00.000Z', FIXED_NOW] }),
-      makeWireField({ name: 'progress_percent', type: 'number', values: [42.5, null], config: { unit: 'percent' } }),
+      makeWireField({
+        name: 'progress_percent',
+        type: 'number',
+        values: [42.5, null],
+        config: { unit: 'percent' },
+      }),
     ],
     ...overrides,
   };

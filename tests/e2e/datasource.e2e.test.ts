@@ -259,6 +259,38 @@ describe('table queries in the browser with the read-only token', () => {
   });
 });
 
+describe('template variables and annotations in the browser', () => {
+  test('metricFindQuery lists the same vCenters as the server', async () => {
+    const expected = await serverQuery({ queryType: 'variable', variable: 'vcenters' });
+    expect(expected.error).toBeUndefined();
+    const textField = expected.frames?.[0]?.fields.find((f) => f.name === 'text');
+    const page = await openHost('viewer', 'oma', { queryType: 'vmContexts' });
+    const values = await page.evaluate(() =>
+      (
+        window.omaHost.ds as unknown as { metricFindQuery(q: string): Promise<Array<{ text: string }>> }
+      ).metricFindQuery('vcenters'),
+    );
+    expect(values.map((v) => v.text)).toEqual([...new Set((textField?.values ?? []).map(String))]);
+    expect(values.length).toBeGreaterThan(0); // DEMO=1 seeds at least one vCenter
+    await page.close();
+  });
+
+  test('the failed-job annotation query answers annotation frames', async () => {
+    const expected = await serverQuery({ queryType: 'failedJobAnnotations' });
+    expect(expected.error).toBeUndefined();
+    const page = await openHost('viewer', 'oma', { queryType: 'failedJobAnnotations' });
+    const response = await runQueryAndWait(page);
+    expect(response.errors).toEqual([]);
+    const rows = (expected.frames ?? []).reduce((n, f) => n + (f.fields[0]?.values.length ?? 0), 0);
+    expect(response.frames.reduce((n, f) => n + f.length, 0)).toBe(rows);
+    for (const frame of response.frames) {
+      expect(frame.fields.map((f) => f.name)).toEqual(expect.arrayContaining(['time', 'title', 'text']));
+      expect(frame.fields.find((f) => f.name === 'time')?.type).toBe('time');
+    }
+    await page.close();
+  });
+});
+
 describe('the write route', () => {
   const mapping = { vm_id: 'e2e-vm', source_network_name: 'VM Network', destination_network_id: 'e2e-net' };
 

@@ -34,6 +34,24 @@ function fillTemplate(text, values) {
   return text.replace(/%(VERSION|TODAY|PLUGIN_ID)%/g, (_m, key) => values[key]);
 }
 
+/** TypeScript/TSX (and our own JS) through swc, with React's automatic JSX runtime. */
+function swcRule() {
+  return {
+    test: /\.[tj]sx?$/,
+    exclude: /node_modules/,
+    use: {
+      loader: 'swc-loader',
+      options: {
+        jsc: {
+          target: 'es2020',
+          parser: { syntax: 'typescript', tsx: true, decorators: false, dynamicImport: true },
+          transform: { react: { runtime: 'automatic' } },
+        },
+      },
+    },
+  };
+}
+
 function createPluginConfig({ pluginDir, production = true }) {
   const absDir = path.resolve(pluginDir);
   const srcDir = path.join(absDir, 'src');
@@ -60,20 +78,7 @@ function createPluginConfig({ pluginDir, production = true }) {
     },
     module: {
       rules: [
-        {
-          test: /\.[tj]sx?$/,
-          exclude: /node_modules/,
-          use: {
-            loader: 'swc-loader',
-            options: {
-              jsc: {
-                target: 'es2020',
-                parser: { syntax: 'typescript', tsx: true, decorators: false, dynamicImport: true },
-                transform: { react: { runtime: 'automatic' } },
-              },
-            },
-          },
-        },
+        swcRule(),
         {
           test: /\.(png|jpe?g|gif|svg)$/,
           type: 'asset/resource',
@@ -118,3 +123,4 @@ module.exports = (env = {}) =>
 module.exports.createPluginConfig = createPluginConfig;
 module.exports.fillTemplate = fillTemplate;
 module.exports.templateValues = templateValues;
+module.exports.swcRule = swcRule;

@@ -93,12 +93,6 @@ export const DEFAULT_QUERY: Partial<OmaQuery> = {
   limit: DEFAULT_LIMIT,
 };
 
-export const DEFAULT_JOBS_QUERY: Omit<JobsQuery, 'refId'> = {
-  queryType: 'jobs',
-  status: 'running',
-  limit: DEFAULT_LIMIT,
-};
-
 /** Non-secret settings, stored in plain text by Grafana. */
 export interface OmaDataSourceOptions extends DataSourceJsonData {
   /** Server base URL as Grafana (not the browser) reaches it, e.g. http://oma-insights:8080. */

@@ -6,6 +6,7 @@
  */
 const path = require('node:path');
 const webpack = require('webpack');
+const { swcRule } = require('../../../plugins/.config/webpack.config');
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -19,7 +20,7 @@ module.exports = {
   cache: {
     type: 'filesystem',
     cacheDirectory: path.join(REPO_ROOT, 'node_modules', '.cache', 'webpack', 'e2e-host'),
-    buildDependencies: { config: [__filename] },
+    buildDependencies: { config: [__filename, require.resolve('../../../plugins/.config/webpack.config')] },
   },
   output: {
     path: path.join(REPO_ROOT, 'tests', 'e2e', 'dist'),
@@ -34,20 +35,7 @@ module.exports = {
       // @grafana/ui's .mjs files default-import CommonJS packages (react-custom-scrollbars-2, ...);
       // strict ESM handling of .mjs would hand them `module.exports` instead of `exports.default`.
       { test: /\.m?js$/, type: 'javascript/auto', resolve: { fullySpecified: false } },
-      {
-        test: /\.tsx?$/,
-        exclude: /node_modules/,
-        use: {
-          loader: 'swc-loader',
-          options: {
-            jsc: {
-              target: 'es2020',
-              parser: { syntax: 'typescript', tsx: true },
-              transform: { react: { runtime: 'automatic' } },
-            },
-          },
-        },
-      },
+      swcRule(),
       { test: /\.css$/, use: ['style-loader', 'css-loader'] },
       { test: /\.(svg|png|woff2?|ttf|eot)$/, type: 'asset/resource' },
     ],

@@ -82,6 +82,13 @@ describe('QueryEditor', () => {
     expect(onRunQuery).toHaveBeenCalled();
   });
 
+  it('takes a template variable as the VM status', async () => {
+    const { user, onChange } = setup({ refId: 'A', queryType: 'vmContexts' });
+    await user.click(screen.getByLabelText('VM status'));
+    await user.keyboard('$status{Enter}');
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ status: '$status' }));
+  });
+
   it('applies a new limit when leaving the field, and ignores one that is not a positive number', async () => {
     const { user, onChange, onRunQuery } = setup({ refId: 'A', queryType: 'vmContexts', limit: 5 });
     const limit = screen.getByLabelText('Limit');

@@ -2,12 +2,14 @@
  * The migration data source in Chromium, loaded from its built dist/module.js like Grafana loads
  * it, talking to the real server through a proxy that applies the plugin's plugin.json routes.
  */
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 
 import { launchChromium, screenshotPath } from './lib/browser';
-import { findBuiltPlugins, startHost, type RunningHost } from './lib/host-server';
+import { REPO_ROOT, findBuiltPlugins, startHost, type RunningHost } from './lib/host-server';
 import { freePort, startOmaServer, type OmaServer } from './lib/oma-server';
 import type { DataSourceConfig } from './lib/route-proxy';
 
@@ -289,6 +291,76 @@ describe('template variables and annotations in the browser', () => {
     }
     await page.close();
   });
+});
+
+describe('the Migration Operations dashboard against the server', () => {
+  interface DashboardPanel {
+    id: number;
+    type: string;
+    title: string;
+    targets?: Array<Record<string, unknown>>;
+    fieldConfig?: { overrides?: Array<{ matcher: { id: string; options?: unknown } }> };
+    options?: { reduceOptions?: { fields?: string } };
+  }
+  const dashboard = JSON.parse(
+    fs.readFileSync(
+      path.join(
+        REPO_ROOT,
+        'provisioning',
+        'dashboards',
+        'oma',
+        'OMA Migration Insights',
+        'migration-operations.json',
+      ),
+      'utf8',
+    ),
+  ) as {
+    panels: DashboardPanel[];
+    templating: { list: Array<{ name: string; allValue?: string; current?: { value?: string } }> };
+  };
+  /** Variables as a fresh dashboard has them: "All" (its allValue) or the current value. */
+  const variables = Object.fromEntries(
+    dashboard.templating.list.map((v) => [
+      v.name,
+      v.current?.value === '$__all' ? (v.allValue ?? '') : (v.current?.value ?? ''),
+    ]),
+  );
+  let page: Page;
+
+  beforeAll(async () => {
+    page = await openHost('viewer', 'oma', { queryType: 'vmContexts' });
+    await page.evaluate((vars) => window.omaHost.setVariables(vars), variables);
+  });
+  afterAll(async () => {
+    await page?.close();
+  });
+
+  test.each(dashboard.panels.map((p) => [p.title, p] as const))(
+    'panel "%s": its queries and transformations give data its field matchers select',
+    async (_title, panel) => {
+      const run = await page.evaluate((p) => window.omaHost.runPanel(p as never), panel);
+      expect(run.errors).toEqual([]);
+      expect(run.frames.length).toBeGreaterThan(0);
+      // Every override selects at least one field (a matcher that selects nothing styles nothing).
+      for (const o of run.overrides) {
+        expect({ matcher: o.matcher, selects: o.fields.length > 0 }).toEqual({
+          matcher: o.matcher,
+          selects: true,
+        });
+      }
+      if (panel.options?.reduceOptions?.fields) {
+        expect(run.reduceFields?.length).toBeGreaterThan(0);
+      }
+      if (panel.type === 'bargauge') {
+        // VMs counted by status: one row per status, a count field, DEMO=1 has VMs.
+        const frame = run.frames[0];
+        expect(frame.fields.map((f) => f.displayName)).toEqual(
+          expect.arrayContaining([expect.stringMatching(/\(count\)$/)]),
+        );
+        expect(frame.length).toBeGreaterThan(0);
+      }
+    },
+  );
 });
 
 describe('the write route', () => {

@@ -13,7 +13,12 @@ import {
   applyFieldOverrides,
   createTheme,
   dateTime,
+  fieldMatchers,
+  getFieldDisplayName,
+  standardTransformers,
+  standardTransformersRegistry,
   ThemeContext,
+  transformDataFrame,
   type DataFrame,
   type DataQuery,
   type DataQueryResponse,
@@ -22,6 +27,8 @@ import {
   type DataSourcePlugin,
   type DataSourcePluginMeta,
   type DataSourceSettings,
+  type DataTransformerConfig,
+  type DataTransformerInfo,
   type TestDataSourceResponse,
 } from '@grafana/data';
 import * as grafanaRuntime from '@grafana/runtime';
@@ -194,7 +201,7 @@ class HostBackendSrv {
  * (repeated panels) or the host's dashboard variables; unknown variables are left as they are.
  */
 class HostTemplateSrv {
-  constructor(private readonly variables: Record<string, string | string[]> = {}) {}
+  variables: Record<string, string | string[]> = {};
 
   replace(target?: string, scopedVars?: Record<string, { value: unknown }>, format?: unknown): string {
     if (!target) {
@@ -230,11 +237,32 @@ interface FrameSummary {
   name?: string;
   refId?: string;
   length: number;
-  fields: Array<{ name: string; type: string; first: unknown }>;
+  fields: Array<{ name: string; displayName: string; type: string; first: unknown }>;
+}
+
+/** A dashboard panel as far as runPanel reads it. */
+interface PanelModel {
+  title: string;
+  targets?: DataQuery[];
+  transformations?: DataTransformerConfig[];
+  fieldConfig?: { overrides?: Array<{ matcher: { id: string; options?: unknown } }> };
+  options?: { reduceOptions?: { fields?: string } };
+}
+
+/** What a panel's queries and transformations produce, and which fields its matchers select. */
+interface PanelRun {
+  errors: Array<{ refId?: string; message?: string }>;
+  frames: FrameSummary[];
+  overrides: Array<{ matcher: string; fields: string[] }>;
+  reduceFields?: string[];
 }
 
 interface OmaHost {
   sharedModules: string[];
+  /** Dashboard variable values used by the TemplateSrv. */
+  setVariables(values: Record<string, string | string[]>): void;
+  /** Runs a dashboard panel's targets through the mounted data source, then its transformations. */
+  runPanel(panel: PanelModel): Promise<PanelRun>;
   mountDataSource(uid: string, initialQuery: DataQuery): Promise<{ pluginId: string; moduleKeys: string[] }>;
   /** Available after mountDataSource. */
   ds?: DataSourceApi;
@@ -250,8 +278,86 @@ function summarize(frames: DataFrame[]): FrameSummary[] {
     name: f.name,
     refId: f.refId,
     length: f.length,
-    fields: f.fields.map((fl) => ({ name: fl.name, type: fl.type, first: fl.values[0] })),
+    fields: f.fields.map((fl) => ({
+      name: fl.name,
+      displayName: getFieldDisplayName(fl, f, frames),
+      type: fl.type,
+      first: fl.values[0],
+    })),
   }));
+}
+
+function timeRange() {
+  const to = dateTime();
+  const from = dateTime(to.valueOf() - RANGE_HOURS * 3600 * 1000);
+  return { from, to, raw: { from: `now-${RANGE_HOURS}h`, to: 'now' } };
+}
+
+/** The transformations @grafana/data ships, registered the way Grafana's app does at start-up. */
+function registerTransformers() {
+  standardTransformersRegistry.setInit(() => {
+    // Some transformers are exported twice (under an old and a new name): register each id once.
+    const byId = new Map<string, DataTransformerInfo>();
+    for (const info of Object.values(standardTransformers) as DataTransformerInfo[]) {
+      if (!byId.has(info.id)) {
+        byId.set(info.id, info);
+      }
+    }
+    return [...byId.values()].map((info) => ({
+      id: info.id,
+      aliasIds: (info.aliasIds ?? []).filter((alias) => !byId.has(alias)),
+      name: info.name,
+      description: info.description,
+      transformation: () => Promise.resolve(info),
+      editor: () => null,
+      imageDark: '',
+      imageLight: '',
+    }));
+  });
+}
+
+function matchingFields(matcherId: string, options: unknown, frames: DataFrame[]): string[] {
+  const matcher = fieldMatchers.get(matcherId).get(options);
+  return frames.flatMap((frame) =>
+    frame.fields
+      .filter((field) => matcher(field, frame, frames))
+      .map((field) => getFieldDisplayName(field, frame, frames)),
+  );
+}
+
+async function runPanel(panel: PanelModel): Promise<PanelRun> {
+  const ds = window.omaHost.ds;
+  if (!ds) {
+    throw new Error('mount a data source first');
+  }
+  const res = await lastValueFrom(
+    ds.query({
+      requestId: `panel-${Date.now()}`,
+      interval: '1m',
+      intervalMs: 60_000,
+      maxDataPoints: 1000,
+      range: timeRange(),
+      scopedVars: {},
+      targets: panel.targets ?? [],
+      timezone: 'utc',
+      app: 'dashboard',
+      startTime: Date.now(),
+    }) as Observable<DataQueryResponse>,
+  );
+  let frames = res.data as DataFrame[];
+  if (panel.transformations?.length) {
+    frames = await lastValueFrom(transformDataFrame(panel.transformations, frames));
+  }
+  const reduce = panel.options?.reduceOptions?.fields;
+  return {
+    errors: (res.errors ?? []).map((e) => ({ refId: e.refId, message: e.message })),
+    frames: summarize(frames),
+    overrides: (panel.fieldConfig?.overrides ?? []).map((o) => ({
+      matcher: `${o.matcher.id}:${String(o.matcher.options)}`,
+      fields: matchingFields(o.matcher.id, o.matcher.options, frames),
+    })),
+    reduceFields: reduce ? matchingFields('byRegexp', reduce, frames) : undefined,
+  };
 }
 
 type AnyPlugin = DataSourcePlugin<DataSourceApi<DataQuery>, DataQuery>;
@@ -274,15 +380,13 @@ function HostApp(props: {
   const runQuery = useCallback(
     async (q: DataQuery) => {
       setRunning(true);
-      const to = dateTime();
-      const from = dateTime(to.valueOf() - RANGE_HOURS * 3600 * 1000);
       const res = await lastValueFrom(
         ds.query({
           requestId: `host-${Date.now()}`,
           interval: '1m',
           intervalMs: 60_000,
           maxDataPoints: 1000,
-          range: { from, to, raw: { from: `now-${RANGE_HOURS}h`, to: 'now' } },
+          range: timeRange(),
           scopedVars: {},
           targets: [q],
           timezone: 'utc',
@@ -420,7 +524,16 @@ async function mountDataSource(uid: string, initialQuery: DataQuery) {
 }
 
 registerSharedModules();
+registerTransformers();
+const templateSrv = new HostTemplateSrv();
 setBackendSrv(new HostBackendSrv() as unknown as BackendSrv);
-setTemplateSrv(new HostTemplateSrv() as unknown as TemplateSrv);
-window.omaHost = { sharedModules: Object.keys(SHARED_MODULES), mountDataSource };
+setTemplateSrv(templateSrv as unknown as TemplateSrv);
+window.omaHost = {
+  sharedModules: Object.keys(SHARED_MODULES),
+  mountDataSource,
+  runPanel,
+  setVariables: (values) => {
+    templateSrv.variables = { ...values };
+  },
+};
 document.body.dataset.hostReady = 'true';

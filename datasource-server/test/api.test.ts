@@ -408,6 +408,28 @@ describe.each(TARGETS)('API on %s', (target) => {
       expect(types).not.toContain('job_failed');
     });
 
+    test('disk pushes count against the whole job, not only the disks reported so far', async () => {
+      const { id, diskId } = await newJob();
+      await t.store.db
+        .updateTable('replication_jobs')
+        .set({ total_bytes: 4000 })
+        .where('id', '=', id)
+        .execute();
+      const first = await push(id, {
+        stage: 'Transfer',
+        status: 'Streaming',
+        disk_id: diskId,
+        bytes_transferred: 1000,
+        total_bytes: 1000,
+      });
+      expect(first.json()).toEqual(expect.objectContaining({ applied: true, progress_percent: 25 }));
+      const view = (await get(`/api/v1/progress/${id}`)).json();
+      expect(view).toEqual(
+        expect.objectContaining({ bytes_transferred: 1000, total_bytes: 4000, percentage: 25 }),
+      );
+      expect(view.disk_progresses).toEqual([expect.objectContaining({ disk_id: diskId, percent: 100 })]);
+    });
+
     test('a failure push records the error and moves the VM to failed', async () => {
       const { id, vm } = await newJob('replicating');
       const before = await context(vm.context_id);

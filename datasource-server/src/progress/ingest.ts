@@ -117,7 +117,8 @@ async function applyInTransaction(
       .where('job_id', '=', jobId)
       .executeTakeFirstOrThrow();
     bytes = Number(sums.bytes ?? 0);
-    total = Number(sums.total ?? 0);
+    // Disks not reported yet still count: the job's size as the OMA planned it is the floor.
+    total = Math.max(Number(sums.total ?? 0), Number(job.total_bytes ?? 0));
     if (vmDiskStatusChanges(push.status)) {
       await trx
         .updateTable('vm_disks')

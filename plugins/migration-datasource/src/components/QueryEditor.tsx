@@ -1,0 +1,281 @@
+import { useEffect, useState, type ChangeEvent } from 'react';
+import type { QueryEditorProps, SelectableValue } from '@grafana/data';
+import { InlineField, InlineFieldRow, Input, RadioButtonGroup, Select, Stack } from '@grafana/ui';
+
+import type { DataSource } from '../datasource';
+import { normalizeQuery } from '../query';
+import {
+  DEFAULT_LIMIT,
+  EDITOR_QUERY_TYPES,
+  JOB_STATUS_FILTERS,
+  QUERY_TYPE_LABELS,
+  VARIABLE_KINDS,
+  VM_STATUSES,
+  assertNever,
+  type FailedJobAnnotationsQuery,
+  type JobStatusFilter,
+  type JobsQuery,
+  type OmaDataSourceOptions,
+  type OmaQuery,
+  type QueryType,
+  type VariableKind,
+  type VariableQuery,
+  type VmContextsQuery,
+} from '../types';
+
+type Props = QueryEditorProps<DataSource, OmaQuery, OmaDataSourceOptions>;
+
+const LABEL_WIDTH = 14;
+
+const JOB_STATUS_LABELS: Record<JobStatusFilter, string> = {
+  running: 'Running',
+  recent: 'Recent',
+  failed: 'Failed',
+  all: 'All',
+};
+
+const VM_STATUS_OPTIONS: Array<SelectableValue<string>> = VM_STATUSES.map((s) => ({
+  value: s,
+  label: s.replace(/_/g, ' '),
+}));
+
+/** A fresh query of another type keeps only what identifies it in the panel. */
+export function switchQueryType(query: OmaQuery, queryType: QueryType): OmaQuery {
+  const keep = { refId: query.refId, datasource: query.datasource, hide: query.hide, key: query.key };
+  switch (queryType) {
+    case 'vmContexts':
+      return { ...keep, queryType, limit: DEFAULT_LIMIT };
+    case 'jobs':
+      return { ...keep, queryType, status: 'running', limit: DEFAULT_LIMIT };
+    case 'variable':
+      return { ...keep, queryType, variable: 'vcenters' };
+    case 'failedJobAnnotations':
+      return { ...keep, queryType };
+    default:
+      return assertNever(queryType, 'query type');
+  }
+}
+
+function parseLimit(text: string): number | undefined {
+  const n = Number(text);
+  return text.trim() !== '' && Number.isFinite(n) && n > 0 ? Math.floor(n) : undefined;
+}
+
+export function QueryEditor({ query: rawQuery, onChange, onRunQuery }: Props) {
+  const query = normalizeQuery(rawQuery);
+
+  const change = (next: OmaQuery, run: boolean) => {
+    onChange(next);
+    if (run) {
+      onRunQuery();
+    }
+  };
+
+  const typeOptions: Array<SelectableValue<QueryType>> = EDITOR_QUERY_TYPES.map((t) => ({
+    value: t,
+    label: QUERY_TYPE_LABELS[t],
+  }));
+  if (!(EDITOR_QUERY_TYPES as readonly string[]).includes(query.queryType)) {
+    // e.g. the failed-job annotation query: shown, but not offered for panels.
+    typeOptions.push({ value: query.queryType, label: QUERY_TYPE_LABELS[query.queryType] });
+  }
+
+  return (
+    <Stack direction="column" gap={0}>
+      <InlineFieldRow>
+        <InlineField label="Query type" labelWidth={LABEL_WIDTH}>
+          <RadioButtonGroup<QueryType>
+            aria-label="Query type"
+            options={typeOptions}
+            value={query.queryType}
+            onChange={(t) => change(switchQueryType(query, t), true)}
+          />
+        </InlineField>
+      </InlineFieldRow>
+      <TypeFields query={query} change={change} />
+    </Stack>
+  );
+}
+
+interface TypeFieldsProps<Q extends OmaQuery = OmaQuery> {
+  query: Q;
+  change: (next: OmaQuery, run: boolean) => void;
+}
+
+function TypeFields({ query, change }: TypeFieldsProps) {
+  switch (query.queryType) {
+    case 'vmContexts':
+      return <VmContextsFields query={query} change={change} />;
+    case 'jobs':
+      return <JobsFields query={query} change={change} />;
+    case 'variable':
+      return <VariableFields query={query} change={change} />;
+    case 'failedJobAnnotations':
+      return <AnnotationFields query={query} change={change} />;
+    default:
+      return assertNever(query, 'query');
+  }
+}
+
+/** A text input that updates the query as you type and runs it when you leave the field. */
+function TextFilter(props: {
+  label: string;
+  tooltip: string;
+  value: string | undefined;
+  placeholder?: string;
+  width?: number;
+  onText: (text: string | undefined, run: boolean) => void;
+}) {
+  const { label, tooltip, value, placeholder, width = 24, onText } = props;
+  return (
+    <InlineField label={label} labelWidth={LABEL_WIDTH} tooltip={tooltip}>
+      <Input
+        aria-label={label}
+        width={width}
+        placeholder={placeholder}
+        value={value ?? ''}
+        onChange={(e: ChangeEvent<HTMLInputElement>) => onText(e.currentTarget.value || undefined, false)}
+        onBlur={(e) => onText(e.currentTarget.value || undefined, true)}
+      />
+    </InlineField>
+  );
+}
+
+/** The row limit is edited as text and applied when you leave the field (so it can be cleared and retyped). */
+function LimitField({
+  value,
+  onLimit,
+}: {
+  value: number | undefined;
+  onLimit: (n: number | undefined, run: boolean) => void;
+}) {
+  const [text, setText] = useState(value === undefined ? '' : String(value));
+  useEffect(() => setText(value === undefined ? '' : String(value)), [value]);
+  return (
+    <InlineField label="Limit" labelWidth={8} tooltip="Maximum number of rows.">
+      <Input
+        aria-label="Limit"
+        type="number"
+        min={1}
+        width={10}
+        value={text}
+        onChange={(e: ChangeEvent<HTMLInputElement>) => setText(e.currentTarget.value)}
+        onBlur={() => {
+          const limit = parseLimit(text);
+          if (limit !== value) {
+            onLimit(limit, true);
+          } else {
+            setText(value === undefined ? '' : String(value));
+          }
+        }}
+      />
+    </InlineField>
+  );
+}
+
+function VmContextsFields({ query, change }: TypeFieldsProps<VmContextsQuery>) {
+  const statusValue = query.status
+    ? (VM_STATUS_OPTIONS.find((o) => o.value === query.status) ?? {
+        value: query.status,
+        label: query.status,
+      })
+    : null;
+  return (
+    <InlineFieldRow>
+      <InlineField
+        label="Status"
+        labelWidth={LABEL_WIDTH}
+        tooltip="VM context status, or a template variable such as $status."
+      >
+        <Select<string>
+          aria-label="VM status"
+          width={24}
+          isClearable
+          allowCustomValue
+          placeholder="Any status"
+          options={VM_STATUS_OPTIONS}
+          value={statusValue}
+          onChange={(o) => change({ ...query, status: o?.value || undefined }, true)}
+        />
+      </InlineField>
+      <TextFilter
+        label="vCenter"
+        tooltip="vCenter host, or a template variable such as $vcenter."
+        placeholder="any vCenter"
+        value={query.vcenter}
+        onText={(vcenter, run) => change({ ...query, vcenter }, run)}
+      />
+      <TextFilter
+        label="Search"
+        tooltip="Part of the VM name."
+        placeholder="VM name contains"
+        value={query.search}
+        onText={(search, run) => change({ ...query, search }, run)}
+      />
+      <LimitField value={query.limit} onLimit={(limit, run) => change({ ...query, limit }, run)} />
+    </InlineFieldRow>
+  );
+}
+
+function JobsFields({ query, change }: TypeFieldsProps<JobsQuery>) {
+  return (
+    <InlineFieldRow>
+      <InlineField
+        label="Jobs"
+        labelWidth={LABEL_WIDTH}
+        tooltip="Running jobs, recently finished ones, failed ones, or all."
+      >
+        <RadioButtonGroup<JobStatusFilter>
+          aria-label="Job status"
+          options={JOB_STATUS_FILTERS.map((s) => ({ value: s, label: JOB_STATUS_LABELS[s] }))}
+          value={query.status}
+          onChange={(status) => change({ ...query, status }, true)}
+        />
+      </InlineField>
+      <TextFilter
+        label="VM"
+        tooltip="VM name, or a template variable such as $vm."
+        placeholder="any VM"
+        value={query.vm}
+        onText={(vm, run) => change({ ...query, vm }, run)}
+      />
+      <LimitField value={query.limit} onLimit={(limit, run) => change({ ...query, limit }, run)} />
+    </InlineFieldRow>
+  );
+}
+
+function VariableFields({ query, change }: TypeFieldsProps<VariableQuery>) {
+  return (
+    <InlineFieldRow>
+      <InlineField label="List" labelWidth={LABEL_WIDTH}>
+        <Select<VariableKind>
+          aria-label="Variable values"
+          width={24}
+          options={VARIABLE_KINDS.map((k) => ({ value: k, label: k }))}
+          value={query.variable}
+          onChange={(o) => o.value && change({ ...query, variable: o.value }, true)}
+        />
+      </InlineField>
+      <TextFilter
+        label="vCenter"
+        tooltip="Only values of this vCenter."
+        value={query.vcenter}
+        onText={(vcenter, run) => change({ ...query, vcenter }, run)}
+      />
+    </InlineFieldRow>
+  );
+}
+
+function AnnotationFields({ query, change }: TypeFieldsProps<FailedJobAnnotationsQuery>) {
+  return (
+    <InlineFieldRow>
+      <TextFilter
+        label="VM"
+        tooltip="Only failed jobs of this VM (or a template variable)."
+        placeholder="any VM"
+        value={query.vm}
+        onText={(vm, run) => change({ ...query, vm }, run)}
+      />
+    </InlineFieldRow>
+  );
+}

@@ -1,0 +1,222 @@
+import {
+  DataSourceApi,
+  type AnnotationSupport,
+  type CoreApp,
+  type DataQueryRequest,
+  type DataQueryResponse,
+  type DataSourceInstanceSettings,
+  type LegacyMetricFindQueryOptions,
+  type MetricFindValue,
+  type ScopedVars,
+  type TestDataSourceResponse,
+} from '@grafana/data';
+import { getBackendSrv, getTemplateSrv, type FetchResponse } from '@grafana/runtime';
+import { catchError, lastValueFrom, map, of, type Observable } from 'rxjs';
+
+import { describeFailure, majorVersion } from './errors';
+import { framesToMetricFindValues, toDataQueryResponse } from './frames';
+import { buildQueryRequest, interpolateQuery, normalizeQuery, parseVariableQuery } from './query';
+import {
+  DEFAULT_QUERY,
+  EXPECTED_SERVER_MAJOR,
+  QUERY_TYPE_LABELS,
+  READ_ROUTE,
+  WRITE_ROUTE,
+  type OmaDataSourceOptions,
+  type OmaQuery,
+  type ServerHealth,
+  type WireQueryResponse,
+} from './types';
+
+type Route = 'read' | 'write';
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+const ROUTE_PATHS: Record<Route, string> = { read: READ_ROUTE, write: WRITE_ROUTE };
+const DEFAULT_VARIABLE_RANGE_MS = 7 * 24 * 3600 * 1000;
+
+function isHealthBody(data: unknown): data is ServerHealth {
+  return typeof data === 'object' && data !== null && typeof (data as ServerHealth).version === 'string';
+}
+
+/** A row of the OMA `network_mappings` table, as `POST /api/v1/network-mappings` takes it. */
+export interface NetworkMappingInput {
+  vm_id: string;
+  source_network_name: string;
+  destination_network_id: string;
+  destination_network_name?: string;
+  is_test_network?: boolean;
+}
+
+/**
+ * Frontend-only data source: every request goes through Grafana's data proxy
+ * (`<instance url>/<route path>/...`), whose plugin.json routes add the server URL and the
+ * token from secureJsonData. The browser never sees a token.
+ */
+export class DataSource extends DataSourceApi<OmaQuery, OmaDataSourceOptions> {
+  /** `/api/datasources/proxy/uid/<uid>` in Grafana. */
+  readonly proxyUrl: string;
+  readonly serverUrl?: string;
+
+  override annotations: AnnotationSupport<OmaQuery> = {
+    getDefaultQuery: () => ({ queryType: 'failedJobAnnotations' }),
+  };
+
+  constructor(instanceSettings: DataSourceInstanceSettings<OmaDataSourceOptions>) {
+    super(instanceSettings);
+    this.proxyUrl = (instanceSettings.url ?? '').replace(/\/+$/, '');
+    this.serverUrl = instanceSettings.jsonData?.serverUrl;
+  }
+
+  override getDefaultQuery(_app: CoreApp): Partial<OmaQuery> {
+    return DEFAULT_QUERY;
+  }
+
+  override filterQuery(query: OmaQuery): boolean {
+    return !query.hide;
+  }
+
+  override getQueryDisplayText(query: OmaQuery): string {
+    const q = normalizeQuery(query);
+    return QUERY_TYPE_LABELS[q.queryType];
+  }
+
+  applyTemplateVariables(query: OmaQuery, scopedVars: ScopedVars): OmaQuery {
+    const templateSrv = getTemplateSrv();
+    // Multi-value variables are sent comma separated.
+    return interpolateQuery(normalizeQuery(query), (value) => templateSrv.replace(value, scopedVars, 'csv'));
+  }
+
+  override query(request: DataQueryRequest<OmaQuery>): Observable<DataQueryResponse> {
+    const queries = request.targets
+      .filter((q) => !q.hide)
+      .map((q) => this.applyTemplateVariables(q, request.scopedVars));
+    if (queries.length === 0) {
+      return of({ data: [] });
+    }
+    const refIds = queries.map((q) => q.refId);
+    const body = buildQueryRequest(queries, {
+      from: request.range.from.toDate(),
+      to: request.range.to.toDate(),
+      intervalMs: request.intervalMs,
+      maxDataPoints: request.maxDataPoints,
+    });
+    return this.request<WireQueryResponse>('read', 'POST', '/query', body, request.requestId).pipe(
+      map((res) => toDataQueryResponse(res.data, refIds)),
+      catchError((err: unknown) => {
+        const failure = describeFailure(err, { route: 'read', serverUrl: this.serverUrl });
+        const errors = refIds.map((refId) => ({ refId, message: failure.message, status: failure.status }));
+        return of<DataQueryResponse>({ data: [], errors, error: errors[0] });
+      }),
+    );
+  }
+
+  override async metricFindQuery(
+    query: unknown,
+    options?: LegacyMetricFindQueryOptions,
+  ): Promise<MetricFindValue[]> {
+    const templateSrv = getTemplateSrv();
+    const parsed = interpolateQuery(parseVariableQuery(query), (value) =>
+      templateSrv.replace(value, options?.scopedVars, 'csv'),
+    );
+    const to = options?.range?.to.toDate() ?? new Date();
+    const from = options?.range?.from.toDate() ?? new Date(to.getTime() - DEFAULT_VARIABLE_RANGE_MS);
+    const body = buildQueryRequest([parsed], { from, to });
+    let res: FetchResponse<WireQueryResponse>;
+    try {
+      res = await lastValueFrom(this.request<WireQueryResponse>('read', 'POST', '/query', body));
+    } catch (err) {
+      throw new Error(describeFailure(err, { route: 'read', serverUrl: this.serverUrl }).message);
+    }
+    const response = toDataQueryResponse(res.data, [parsed.refId]);
+    if (response.errors?.length) {
+      throw new Error(response.errors[0].message);
+    }
+    return framesToMetricFindValues(response.data);
+  }
+
+  /** Creates or replaces a network mapping through the write route (Editor role, write token). */
+  async createNetworkMapping(mapping: NetworkMappingInput): Promise<unknown> {
+    return this.write('POST', '/network-mappings', mapping);
+  }
+
+  /** Sends a change through the write route; rejects with a precise message. */
+  async write<T = unknown>(method: Exclude<Method, 'GET'>, path: string, body?: unknown): Promise<T> {
+    try {
+      const res = await lastValueFrom(this.request<T>('write', method, path, body));
+      return res.data;
+    } catch (err) {
+      const failure = describeFailure(err, { route: 'write', serverUrl: this.serverUrl });
+      throw Object.assign(new Error(failure.message), { kind: failure.kind, status: failure.status });
+    }
+  }
+
+  override async testDatasource(): Promise<TestDataSourceResponse> {
+    if (!this.serverUrl) {
+      return { status: 'error', message: 'Set the server URL first (for example http://oma-insights:8080).' };
+    }
+
+    // 1. Reachability and version: the health endpoint needs no token.
+    let health: ServerHealth;
+    try {
+      const res = await lastValueFrom(this.request<ServerHealth>('read', 'GET', '/debug/health'));
+      health = res.data;
+    } catch (err) {
+      // A degraded server answers its health with 503 and the health body: it is reachable.
+      const data = (err as { status?: number; data?: unknown }).data;
+      if ((err as { status?: number }).status === 503 && isHealthBody(data)) {
+        health = data;
+      } else {
+        const failure = describeFailure(err, { route: 'read', serverUrl: this.serverUrl });
+        return { status: 'error', message: failure.message };
+      }
+    }
+    const major = majorVersion(health?.version);
+    if (major === undefined) {
+      return {
+        status: 'error',
+        message: `${this.serverUrl}/api/v1/debug/health did not answer like an OMA Migration Insights server (no version).`,
+      };
+    }
+    if (major !== EXPECTED_SERVER_MAJOR) {
+      return {
+        status: 'error',
+        message: `Version mismatch: the server runs ${health.version}, this plugin needs a ${EXPECTED_SERVER_MAJOR}.x server. Upgrade the ${major > EXPECTED_SERVER_MAJOR ? 'plugin' : 'server'}.`,
+      };
+    }
+
+    // 2. The read token: a cheap authenticated query.
+    try {
+      const body = buildQueryRequest([{ refId: 'health', queryType: 'variable', variable: 'vcenters' }], {
+        from: new Date(Date.now() - 3600 * 1000),
+        to: new Date(),
+      });
+      await lastValueFrom(this.request<WireQueryResponse>('read', 'POST', '/query', body));
+    } catch (err) {
+      const failure = describeFailure(err, { route: 'read', serverUrl: this.serverUrl });
+      return { status: 'error', message: failure.message };
+    }
+
+    const where = [health.mode, health.dialect].filter(Boolean).join(', ');
+    const summary = `OMA Migration Insights server ${health.version}${where ? ` (${where})` : ''} is reachable and accepts the read token.`;
+    if (health.status !== 'ok') {
+      const reasons = health.reasons?.length ? `: ${health.reasons.join('; ')}` : '';
+      return {
+        status: 'warning',
+        message: `${summary} The server reports status "${health.status}"${reasons}.`,
+        details: { verboseMessage: JSON.stringify(health.checks ?? {}, null, 2) },
+      };
+    }
+    return { status: 'success', message: summary };
+  }
+
+  private request<T>(route: Route, method: Method, path: string, data?: unknown, requestId?: string) {
+    return getBackendSrv().fetch<T>({
+      url: `${this.proxyUrl}/${ROUTE_PATHS[route]}${path}`,
+      method,
+      data,
+      requestId,
+      showErrorAlert: false,
+      showSuccessAlert: false,
+    });
+  }
+}

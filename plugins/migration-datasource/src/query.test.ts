@@ -1,0 +1,170 @@
+import {
+  buildQueryRequest,
+  interpolateQuery,
+  normalizeQuery,
+  parseVariableQuery,
+  toWireQuery,
+} from './query';
+import { DEFAULT_LIMIT, MAX_LIMIT, type OmaQuery } from './types';
+
+const vars: Record<string, string> = { vcenter: 'vc-01.lab', vm: 'db-01', st: 'failed', js: 'recent' };
+const interpolate = (v: string) => v.replace(/\$(\w+)/g, (m, name: string) => vars[name] ?? m);
+
+describe('normalizeQuery', () => {
+  it('reads a query without queryType (an empty new panel) as vmContexts with the default limit', () => {
+    expect(normalizeQuery({ refId: 'A' })).toEqual(
+      expect.objectContaining({ refId: 'A', queryType: 'vmContexts', limit: DEFAULT_LIMIT }),
+    );
+  });
+
+  it('falls back to vmContexts for an unknown queryType', () => {
+    expect(normalizeQuery({ refId: 'B', queryType: 'nope' }).queryType).toBe('vmContexts');
+  });
+
+  it('defaults a jobs query to running jobs and clamps the limit', () => {
+    const q = normalizeQuery({ refId: 'A', queryType: 'jobs', limit: 10_000_000 } as never);
+    expect(q).toEqual(expect.objectContaining({ queryType: 'jobs', status: 'running', limit: MAX_LIMIT }));
+  });
+
+  it('keeps a template variable as the job status filter', () => {
+    const q = normalizeQuery({ refId: 'A', queryType: 'jobs', status: '$js' } as never);
+    expect(q).toEqual(expect.objectContaining({ status: '$js' }));
+  });
+
+  it('turns blank filters into undefined and a bad limit into the default', () => {
+    const q = normalizeQuery({
+      refId: 'A',
+      queryType: 'vmContexts',
+      search: '  ',
+      vcenter: '',
+      limit: -3,
+    } as never);
+    expect(q).toEqual(
+      expect.objectContaining({ search: undefined, vcenter: undefined, limit: DEFAULT_LIMIT }),
+    );
+  });
+});
+
+describe('interpolateQuery', () => {
+  it('replaces variables in every vmContexts filter', () => {
+    const q: OmaQuery = {
+      refId: 'A',
+      queryType: 'vmContexts',
+      status: '$st',
+      vcenter: '$vcenter',
+      search: 'web-$vm',
+    };
+    expect(interpolateQuery(q, interpolate)).toEqual(
+      expect.objectContaining({ status: 'failed', vcenter: 'vc-01.lab', search: 'web-db-01' }),
+    );
+  });
+
+  it('replaces variables in jobs, variable and annotation queries', () => {
+    expect(
+      interpolateQuery({ refId: 'A', queryType: 'jobs', status: '$js' as never, vm: '$vm' }, interpolate),
+    ).toEqual(expect.objectContaining({ status: 'recent', vm: 'db-01' }));
+    expect(
+      interpolateQuery(
+        { refId: 'A', queryType: 'variable', variable: 'vms', vcenter: '$vcenter' },
+        interpolate,
+      ),
+    ).toEqual(expect.objectContaining({ vcenter: 'vc-01.lab' }));
+    expect(
+      interpolateQuery({ refId: 'A', queryType: 'failedJobAnnotations', vm: '$vm' }, interpolate),
+    ).toEqual(expect.objectContaining({ vm: 'db-01' }));
+  });
+
+  it('falls back to running when a job status variable resolves to something unknown', () => {
+    const q = interpolateQuery(
+      { refId: 'A', queryType: 'jobs', status: '$unknownvar' as never },
+      interpolate,
+    );
+    expect(q).toEqual(expect.objectContaining({ status: 'running' }));
+  });
+
+  it('drops a filter whose variable is set to All (allValue __all)', () => {
+    const q = interpolateQuery(
+      { refId: 'A', queryType: 'vmContexts', vcenter: '$vcenter', search: 'x' },
+      (v) => (v === '$vcenter' ? '__all' : v),
+    );
+    expect(q).toEqual(expect.objectContaining({ vcenter: undefined, search: 'x' }));
+  });
+
+  it('drops a filter whose variable resolves to an empty string', () => {
+    const q = interpolateQuery({ refId: 'A', queryType: 'jobs', status: 'all', vm: '$empty' }, (v) =>
+      v === '$empty' ? '' : v,
+    );
+    expect(q).toEqual(expect.objectContaining({ vm: undefined }));
+  });
+});
+
+describe('buildQueryRequest', () => {
+  it('sends an ISO range, interval and the queries without Grafana-only keys', () => {
+    const body = buildQueryRequest(
+      [
+        {
+          refId: 'A',
+          queryType: 'vmContexts',
+          status: 'failed',
+          search: undefined,
+          hide: false,
+          datasource: { type: 'oma-migration-datasource', uid: 'x' },
+        },
+      ],
+      { from: new Date(0), to: new Date(3600_000), intervalMs: 60_000, maxDataPoints: 100 },
+    );
+    expect(body).toEqual({
+      range: { from: '1970-01-01T00:00:00.000Z', to: '1970-01-01T01:00:00.000Z' },
+      intervalMs: 60_000,
+      maxDataPoints: 100,
+      queries: [{ refId: 'A', queryType: 'vmContexts', status: 'failed' }],
+    });
+  });
+
+  it('omits intervalMs and maxDataPoints when not given', () => {
+    const body = buildQueryRequest([], { from: new Date(0), to: new Date(1) });
+    expect(Object.keys(body).sort()).toEqual(['queries', 'range']);
+  });
+
+  it('toWireQuery keeps every set field', () => {
+    expect(toWireQuery({ refId: 'J', queryType: 'jobs', status: 'failed', vm: 'a', limit: 5 })).toEqual({
+      refId: 'J',
+      queryType: 'jobs',
+      status: 'failed',
+      vm: 'a',
+      limit: 5,
+    });
+  });
+});
+
+describe('parseVariableQuery', () => {
+  it.each([['vcenters'], ['datacenters'], ['vms'], ['sourceNetworks'], ['destinationNetworks']])(
+    'reads "%s"',
+    (kind) => {
+      expect(parseVariableQuery(kind)).toEqual({
+        refId: 'variable',
+        queryType: 'variable',
+        variable: kind,
+        vcenter: undefined,
+      });
+    },
+  );
+
+  it('reads a vCenter argument', () => {
+    expect(parseVariableQuery(' vms( $vcenter ) ')).toEqual(
+      expect.objectContaining({ variable: 'vms', vcenter: '$vcenter' }),
+    );
+  });
+
+  it('accepts an object query', () => {
+    expect(parseVariableQuery({ queryType: 'variable', variable: 'datacenters' })).toEqual(
+      expect.objectContaining({ queryType: 'variable', variable: 'datacenters' }),
+    );
+  });
+
+  it('rejects an unknown list with the valid names', () => {
+    expect(() => parseVariableQuery('hosts')).toThrow(
+      /Unknown variable query "hosts".*vcenters, datacenters/,
+    );
+  });
+});

@@ -1,0 +1,188 @@
+/**
+ * Pure query logic: reading saved queries, template-variable interpolation and building the
+ * `POST /api/v1/query` body. No Grafana services here so it can be unit tested directly.
+ */
+import type { DataQuery } from '@grafana/schema';
+import {
+  ALL_VALUE,
+  DEFAULT_LIMIT,
+  JOB_STATUS_FILTERS,
+  MAX_LIMIT,
+  VARIABLE_KINDS,
+  assertNever,
+  isQueryType,
+  type JobStatusFilter,
+  type OmaQuery,
+  type VariableKind,
+  type VariableQuery,
+  type WireQueryRequest,
+} from './types';
+
+/** Replaces template variables in one string (a wrapper around `getTemplateSrv().replace`). */
+export type Interpolate = (value: string) => string;
+
+/** A query as stored in a dashboard: any shape, from any plugin version. */
+type SavedQuery = DataQuery & { [key: string]: unknown };
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+
+function clampLimit(value: unknown): number {
+  const n = typeof value === 'string' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0) {
+    return DEFAULT_LIMIT;
+  }
+  return Math.min(Math.floor(n), MAX_LIMIT);
+}
+
+function isJobStatus(value: unknown): value is JobStatusFilter {
+  return typeof value === 'string' && (JOB_STATUS_FILTERS as readonly string[]).includes(value);
+}
+
+function isVariableKind(value: unknown): value is VariableKind {
+  return typeof value === 'string' && (VARIABLE_KINDS as readonly string[]).includes(value);
+}
+
+/**
+ * Reads a saved query (possibly from an older plugin version, an empty new panel, or a provisioned
+ * dashboard) into the current model. A query without a known `queryType` becomes `vmContexts`.
+ */
+export function normalizeQuery(query: DataQuery): OmaQuery {
+  const saved = query as SavedQuery;
+  const base = { refId: saved.refId || 'A', hide: saved.hide, datasource: saved.datasource, key: saved.key };
+  const queryType = isQueryType(saved.queryType) ? saved.queryType : 'vmContexts';
+  switch (queryType) {
+    case 'vmContexts':
+      return {
+        ...base,
+        queryType,
+        status: optionalString(saved.status),
+        vcenter: optionalString(saved.vcenter),
+        search: optionalString(saved.search),
+        limit: clampLimit(saved.limit),
+      };
+    case 'jobs': {
+      const status = saved.status;
+      return {
+        ...base,
+        queryType,
+        // A template variable may stand in for the status filter; it is checked after interpolation.
+        status:
+          isJobStatus(status) || (typeof status === 'string' && status.includes('$'))
+            ? (status as JobStatusFilter)
+            : 'running',
+        vm: optionalString(saved.vm),
+        limit: clampLimit(saved.limit),
+      };
+    }
+    case 'variable':
+      return {
+        ...base,
+        queryType,
+        variable: isVariableKind(saved.variable) ? saved.variable : 'vms',
+        vcenter: optionalString(saved.vcenter),
+      };
+    case 'failedJobAnnotations':
+      return { ...base, queryType, vm: optionalString(saved.vm) };
+    default:
+      return assertNever(queryType, 'query type');
+  }
+}
+
+function interpolateOptional(value: string | undefined, interpolate: Interpolate): string | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  const result = optionalString(interpolate(value));
+  return result === ALL_VALUE ? undefined : result;
+}
+
+/** Applies template variables to every free-text field of every query type. */
+export function interpolateQuery(query: OmaQuery, interpolate: Interpolate): OmaQuery {
+  switch (query.queryType) {
+    case 'vmContexts':
+      return {
+        ...query,
+        status: interpolateOptional(query.status, interpolate),
+        vcenter: interpolateOptional(query.vcenter, interpolate),
+        search: interpolateOptional(query.search, interpolate),
+      };
+    case 'jobs': {
+      const status = query.status === undefined ? undefined : interpolate(query.status);
+      return {
+        ...query,
+        status: isJobStatus(status) ? status : 'running',
+        vm: interpolateOptional(query.vm, interpolate),
+      };
+    }
+    case 'variable':
+      return { ...query, vcenter: interpolateOptional(query.vcenter, interpolate) };
+    case 'failedJobAnnotations':
+      return { ...query, vm: interpolateOptional(query.vm, interpolate) };
+    default:
+      return assertNever(query, 'query');
+  }
+}
+
+/** Keys Grafana keeps on a query for itself; the server never needs them. */
+const GRAFANA_ONLY_KEYS = new Set(['datasource', 'hide', 'key']);
+
+/** Drops Grafana-only keys and unset fields: the server sees exactly what the query asks for. */
+export function toWireQuery(query: OmaQuery): WireQueryRequest['queries'][number] {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(query)) {
+    if (v !== undefined && !GRAFANA_ONLY_KEYS.has(k)) {
+      out[k] = v;
+    }
+  }
+  return out as WireQueryRequest['queries'][number];
+}
+
+export interface RequestOptions {
+  from: Date;
+  to: Date;
+  intervalMs?: number;
+  maxDataPoints?: number;
+}
+
+export function buildQueryRequest(queries: OmaQuery[], options: RequestOptions): WireQueryRequest {
+  const body: WireQueryRequest = {
+    range: { from: options.from.toISOString(), to: options.to.toISOString() },
+    queries: queries.map(toWireQuery),
+  };
+  if (options.intervalMs !== undefined) {
+    body.intervalMs = options.intervalMs;
+  }
+  if (options.maxDataPoints !== undefined) {
+    body.maxDataPoints = options.maxDataPoints;
+  }
+  return body;
+}
+
+const VARIABLE_QUERY_PATTERN = /^\s*([A-Za-z]+)\s*(?:\(\s*([^)]*?)\s*\))?\s*$/;
+
+/**
+ * Reads a template-variable query. Grafana's variable editor stores the text the user typed:
+ * `vcenters`, `datacenters`, `vms`, `sourceNetworks`, `destinationNetworks`, optionally narrowed to
+ * one vCenter as `vms($vcenter)`. An object query (`{queryType:'variable', variable}`) is accepted too.
+ */
+export function parseVariableQuery(query: unknown): VariableQuery {
+  if (typeof query === 'object' && query !== null) {
+    const normalized = normalizeQuery({
+      refId: 'variable',
+      ...(query as Record<string, unknown>),
+      queryType: 'variable',
+    });
+    return normalized as VariableQuery;
+  }
+  const text = typeof query === 'string' ? query : '';
+  const match = VARIABLE_QUERY_PATTERN.exec(text);
+  const kind = match?.[1];
+  if (!match || !isVariableKind(kind)) {
+    throw new Error(
+      `Unknown variable query "${text}". Use one of: ${VARIABLE_KINDS.join(', ')} (optionally with a vCenter, e.g. vms($vcenter)).`,
+    );
+  }
+  return { refId: 'variable', queryType: 'variable', variable: kind, vcenter: optionalString(match[2]) };
+}

@@ -1,0 +1,175 @@
+import type { DataSourceJsonData } from '@grafana/data';
+import type { DataQuery } from '@grafana/schema';
+
+/**
+ * Query types the server's `POST /api/v1/query` answers. One list, from which the unions below
+ * and the editor's options are derived. Later issues append their types here.
+ */
+export const KNOWN_QUERY_TYPES = ['vmContexts', 'jobs', 'variable', 'failedJobAnnotations'] as const;
+export type QueryType = (typeof KNOWN_QUERY_TYPES)[number];
+
+/** The query types a user picks in the panel query editor (the others are used internally). */
+export const EDITOR_QUERY_TYPES = ['vmContexts', 'jobs'] as const satisfies readonly QueryType[];
+export type EditorQueryType = (typeof EDITOR_QUERY_TYPES)[number];
+
+export const QUERY_TYPE_LABELS: Record<QueryType, string> = {
+  vmContexts: 'VM contexts',
+  jobs: 'Replication jobs',
+  variable: 'Template variable',
+  failedJobAnnotations: 'Failed job annotations',
+};
+
+/** `vm_replication_contexts.current_status` values in the OMA schema. */
+export const VM_STATUSES = [
+  'discovered',
+  'replicating',
+  'ready_for_failover',
+  'failed_over_test',
+  'failed_over_live',
+  'completed',
+  'failed',
+  'cleanup_required',
+] as const;
+export type VmStatus = (typeof VM_STATUSES)[number];
+
+/** Which replication jobs a `jobs` query returns. */
+export const JOB_STATUS_FILTERS = ['running', 'recent', 'failed', 'all'] as const;
+export type JobStatusFilter = (typeof JOB_STATUS_FILTERS)[number];
+
+/** What a `variable` query (template variables) lists. */
+export const VARIABLE_KINDS = [
+  'vcenters',
+  'datacenters',
+  'vms',
+  'sourceNetworks',
+  'destinationNetworks',
+] as const;
+export type VariableKind = (typeof VARIABLE_KINDS)[number];
+
+/**
+ * Value a dashboard variable's "All" option should carry (`allValue`): a filter that resolves to
+ * it is dropped, so "All" means "no filter" without the server having to know about it.
+ */
+export const ALL_VALUE = '__all';
+
+export const DEFAULT_LIMIT = 500;
+export const MAX_LIMIT = 5000;
+
+export interface VmContextsQuery extends DataQuery {
+  queryType: 'vmContexts';
+  /** A VM status, a template variable, or empty for all. */
+  status?: string;
+  vcenter?: string;
+  /** Substring of the VM name. */
+  search?: string;
+  limit?: number;
+}
+
+export interface JobsQuery extends DataQuery {
+  queryType: 'jobs';
+  status?: JobStatusFilter;
+  /** A VM name or a template variable. */
+  vm?: string;
+  limit?: number;
+}
+
+export interface VariableQuery extends DataQuery {
+  queryType: 'variable';
+  variable: VariableKind;
+  /** Optional narrowing, e.g. datacenters of one vCenter (may hold template variables). */
+  vcenter?: string;
+}
+
+export interface FailedJobAnnotationsQuery extends DataQuery {
+  queryType: 'failedJobAnnotations';
+  vm?: string;
+}
+
+/** Every query this data source sends, discriminated on `queryType`. */
+export type OmaQuery = VmContextsQuery | JobsQuery | VariableQuery | FailedJobAnnotationsQuery;
+
+export const DEFAULT_QUERY: Partial<OmaQuery> = {
+  queryType: 'vmContexts',
+  limit: DEFAULT_LIMIT,
+};
+
+/** Non-secret settings, stored in plain text by Grafana. */
+export interface OmaDataSourceOptions extends DataSourceJsonData {
+  /** Server base URL as Grafana (not the browser) reaches it, e.g. http://oma-insights:8080. */
+  serverUrl?: string;
+  /** Server base URL as the browser reaches it, for live WebSocket channels (used by the live issue). */
+  liveUrl?: string;
+}
+
+/** Secret settings: Grafana encrypts them and only its data proxy ever reads them. */
+export interface OmaSecureJsonData {
+  readToken?: string;
+  writeToken?: string;
+}
+
+/** Major version of the server API this plugin speaks; the health check compares it. */
+export const EXPECTED_SERVER_MAJOR = 0;
+
+/** Route paths in plugin.json. Neither is a prefix of the other: Grafana matches routes by prefix. */
+export const READ_ROUTE = 'read';
+export const WRITE_ROUTE = 'write';
+
+/** `GET /api/v1/debug/health` response (fields this plugin reads). */
+export interface ServerHealth {
+  status: 'ok' | 'degraded' | string;
+  /** Why the status is degraded. */
+  reasons?: string[];
+  version: string;
+  mode?: string;
+  dialect?: string;
+  uptime_s?: number;
+  checks?: Record<string, unknown>;
+  counts?: Record<string, unknown>;
+}
+
+/** Wire format of `POST /api/v1/query`. */
+export type WireFieldType = 'string' | 'number' | 'time' | 'boolean' | 'other';
+
+export interface WireField {
+  name: string;
+  type: WireFieldType;
+  values: unknown[];
+  config?: { unit?: string; displayName?: string; [key: string]: unknown };
+}
+
+export interface WireFrame {
+  name?: string;
+  refId?: string;
+  fields: WireField[];
+  meta?: Record<string, unknown>;
+}
+
+export interface WireQueryResult {
+  frames?: WireFrame[];
+  error?: string;
+  status?: number;
+}
+
+export interface WireQueryResponse {
+  results: Record<string, WireQueryResult>;
+}
+
+export interface WireQueryRequest {
+  range: { from: string; to: string };
+  intervalMs?: number;
+  maxDataPoints?: number;
+  queries: Array<Omit<OmaQuery, 'datasource' | 'hide' | 'key'>>;
+}
+
+/** Server error body: `{"error":{"code","message","details"}}`. */
+export interface ServerErrorBody {
+  error?: { code?: string; message?: string; details?: unknown };
+}
+
+export function isQueryType(value: unknown): value is QueryType {
+  return typeof value === 'string' && (KNOWN_QUERY_TYPES as readonly string[]).includes(value);
+}
+
+export function assertNever(value: never, what: string): never {
+  throw new Error(`unhandled ${what}: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,53 @@
+'use strict';
+/**
+ * Bundles the e2e host page (host.tsx) with the real Grafana packages it shares with plugins.
+ * webpack rather than esbuild: an esbuild bundle of @grafana/data breaks at runtime on a lodash
+ * interop (see ../shared/TESTING-NOTES.md).
+ */
+const path = require('node:path');
+const webpack = require('webpack');
+const { swcRule } = require('../../../plugins/.config/webpack.config');
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+
+module.exports = {
+  name: 'e2e-host',
+  mode: process.env.HOST_DEV ? 'development' : 'production',
+  target: 'web',
+  context: __dirname,
+  entry: { host: path.join(__dirname, 'host.tsx') },
+  devtool: false,
+  cache: {
+    type: 'filesystem',
+    cacheDirectory: path.join(REPO_ROOT, 'node_modules', '.cache', 'webpack', 'e2e-host'),
+    buildDependencies: { config: [__filename, require.resolve('../../../plugins/.config/webpack.config')] },
+  },
+  output: {
+    path: path.join(REPO_ROOT, 'tests', 'e2e', 'dist'),
+    filename: '[name].js',
+    publicPath: '/host/',
+    clean: true,
+  },
+  optimization: { minimize: false, splitChunks: false },
+  performance: { hints: false },
+  module: {
+    rules: [
+      // @grafana/ui's .mjs files default-import CommonJS packages (react-custom-scrollbars-2, ...);
+      // strict ESM handling of .mjs would hand them `module.exports` instead of `exports.default`.
+      { test: /\.m?js$/, type: 'javascript/auto', resolve: { fullySpecified: false } },
+      swcRule(),
+      { test: /\.css$/, use: ['style-loader', 'css-loader'] },
+      { test: /\.(svg|png|woff2?|ttf|eot)$/, type: 'asset/resource' },
+    ],
+  },
+  resolve: {
+    extensions: ['.tsx', '.ts', '.mjs', '.js', '.json'],
+  },
+  plugins: [
+    new webpack.DefinePlugin({
+      'process.env.NODE_ENV': JSON.stringify(process.env.HOST_DEV ? 'development' : 'production'),
+    }),
+    new webpack.ProvidePlugin({ process: require.resolve('./process-shim.js') }),
+  ],
+  stats: 'errors-warnings',
+};

@@ -1,0 +1,178 @@
+/**
+ * docker-compose.yml (no Docker engine runs here, so it is checked statically): it validates
+ * against the Compose Specification's schema, and its mounts, plugin ids, environment and
+ * secrets agree with the repository, the provisioning files and .env.example.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Ajv from 'ajv';
+import draft07 from 'ajv/dist/refs/json-schema-draft-07.json';
+import { parse as parseYaml } from 'yaml';
+
+import { parseApiTokens } from '../../datasource-server/src/auth/tokens';
+import { EXPECTED_PLUGINS, REPO_ROOT, SHARED_DIR, readJson } from './repo';
+
+interface Service {
+  image?: string;
+  build?: { context: string; dockerfile: string };
+  environment?: Record<string, string>;
+  volumes?: string[];
+  profiles?: string[];
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: unknown;
+}
+
+const COMPOSE_TEXT = fs.readFileSync(path.join(REPO_ROOT, 'docker-compose.yml'), 'utf8');
+// `merge: true`: the file shares the server definition through YAML merge keys (<<).
+const compose = parseYaml(COMPOSE_TEXT, { merge: true }) as {
+  services: Record<string, Service>;
+  volumes: Record<string, unknown>;
+};
+const services = compose.services;
+
+const envExample = Object.fromEntries(
+  fs
+    .readFileSync(path.join(REPO_ROOT, '.env.example'), 'utf8')
+    .split('\n')
+    .filter((line) => /^[A-Z_]+=/.test(line))
+    .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+);
+
+/** Compose's own interpolation of ${VAR}, ${VAR:-default} and ${VAR:?message} from .env. */
+function interpolate(value: string, env: Record<string, string>): string {
+  return value.replace(
+    /\$\{([A-Z_]+)(?::([-?])([^}]*))?\}/g,
+    (_m, name: string, op?: string, arg?: string) => {
+      if (env[name] !== undefined && env[name] !== '') return env[name];
+      if (op === '-') return arg ?? '';
+      throw new Error(`${name} is required (${arg}) but .env.example does not set it`);
+    },
+  );
+}
+
+describe('docker-compose.yml', () => {
+  test('is valid against the Compose Specification', () => {
+    const schema = readJson(path.join(SHARED_DIR, 'fixtures', 'compose-spec.schema.json'));
+    const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+    // The spec names draft-07 by its https URL; Ajv knows draft-07 under the http one.
+    ajv.addMetaSchema({ ...draft07, $id: String(schema.$schema) });
+    const validate = ajv.compile(schema);
+    const ok = validate(parseYaml(COMPOSE_TEXT, { merge: true }));
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+  });
+
+  test('has MariaDB with a healthcheck and a volume, the server, Grafana, and Redis plus a second server under "ha"', () => {
+    expect(Object.keys(services).sort()).toEqual([
+      'datasource-server',
+      'datasource-server-2',
+      'grafana',
+      'mariadb',
+      'redis',
+    ]);
+    expect(services.mariadb.healthcheck).toBeDefined();
+    expect(services.mariadb.volumes).toContain('mariadb-data:/var/lib/mysql');
+    expect(services.redis.profiles).toEqual(['ha']);
+    expect(services['datasource-server-2'].profiles).toEqual(['ha']);
+    expect(services['datasource-server'].depends_on?.mariadb.condition).toBe('service_healthy');
+    expect(services.grafana.depends_on?.['datasource-server'].condition).toBe('service_healthy');
+  });
+
+  test('images are pinned, and the server builds from its multi-stage Dockerfile', () => {
+    for (const [name, service] of Object.entries(services)) {
+      if (service.image && !service.build)
+        expect({ name, image: service.image }).toEqual({
+          name,
+          image: expect.stringMatching(/:[0-9][\w.-]*$/),
+        });
+    }
+    const build = services['datasource-server'].build!;
+    const dockerfile = fs.readFileSync(path.join(REPO_ROOT, build.context, build.dockerfile), 'utf8');
+    expect(dockerfile.match(/^FROM /gm)!.length).toBeGreaterThanOrEqual(2);
+    expect(dockerfile).toContain('datasource-server/dist/main.js');
+    // Grafana's image line matches the @grafana packages the plugins build against.
+    const grafanaData = readJson<{ devDependencies: Record<string, string> }>(
+      path.join(REPO_ROOT, 'package.json'),
+    ).devDependencies['@grafana/data'];
+    expect(services.grafana.image).toBe(`grafana/grafana:${grafanaData.replace(/^[\^~]/, '')}`);
+  });
+
+  test('every bind mount points at something in the repository, and every plugin is mounted and allowed unsigned', () => {
+    const grafana = services.grafana;
+    const pluginMounts = new Map<string, string>();
+    for (const service of Object.values(services)) {
+      for (const volume of service.volumes ?? []) {
+        const [source, target] = volume.split(':');
+        if (!source.startsWith('./')) continue;
+        const match = /^\.\/plugins\/([^/]+)\/dist$/.exec(source);
+        if (match) {
+          pluginMounts.set(match[1], target); // dist/ is a build output: its plugin folder must exist
+          expect(fs.existsSync(path.join(REPO_ROOT, 'plugins', match[1], 'src', 'plugin.json'))).toBe(true);
+        } else {
+          expect({ source, exists: fs.existsSync(path.join(REPO_ROOT, source)) }).toEqual({
+            source,
+            exists: true,
+          });
+        }
+      }
+    }
+    const allowed = grafana
+      .environment!.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS.split(',')
+      .map((s) => s.trim());
+    for (const [folder, { id }] of Object.entries(EXPECTED_PLUGINS)) {
+      expect(pluginMounts.get(folder)).toBe(`/var/lib/grafana/plugins/${id}`);
+      expect(allowed).toContain(id);
+    }
+    expect(grafana.volumes).toContain('./provisioning:/etc/grafana/provisioning:ro');
+  });
+
+  test('Grafana gets every variable the provisioning files use', () => {
+    const dir = path.join(REPO_ROOT, 'provisioning', 'datasources');
+    const used = new Set<string>();
+    for (const file of fs.readdirSync(dir)) {
+      const text = fs.readFileSync(path.join(dir, file), 'utf8').replace(/^\s*#.*$/gm, '');
+      for (const m of text.matchAll(/\$\{?([A-Z_][A-Z0-9_]*)/g)) used.add(m[1]);
+    }
+    expect(used.size).toBeGreaterThan(3);
+    for (const name of used)
+      expect({ name, provided: name in services.grafana.environment! }).toEqual({ name, provided: true });
+  });
+
+  test('.env.example sets every required variable, and the resulting tokens and URLs are usable', () => {
+    const env = (name: string) => interpolate(services['datasource-server'].environment![name], envExample);
+    const tokens = parseApiTokens(env('API_TOKENS')); // throws on a malformed entry or a short secret
+    expect(tokens.map((t) => [t.name, t.scopes])).toEqual([
+      ['reader', ['read']],
+      ['writer', ['read', 'write']],
+      ['ingest', ['ingest']],
+    ]);
+    const db = new URL(env('DB_URL'));
+    expect(db.hostname).toBe('mariadb');
+    expect(db.pathname).toBe(`/${services.mariadb.environment!.MARIADB_DATABASE}`);
+    expect(decodeURIComponent(db.username)).toBe(
+      interpolate(services.mariadb.environment!.MARIADB_USER, envExample),
+    );
+    for (const service of Object.values(services)) {
+      for (const value of Object.values(service.environment ?? {}))
+        expect(() => interpolate(String(value), envExample)).not.toThrow();
+    }
+    // Grafana's tokens are the server's read and write tokens.
+    expect(interpolate(services.grafana.environment!.OMA_READ_TOKEN, envExample)).toBe(
+      envExample.OMA_READ_TOKEN,
+    );
+    expect(env('API_TOKENS')).toContain(`reader:read:${envExample.OMA_READ_TOKEN}`);
+  });
+
+  test('the read-only database user is created from the variables MariaDB receives', () => {
+    const script = fs.readFileSync(
+      path.join(REPO_ROOT, 'docker', 'mariadb-init', '10-readonly-user.sh'),
+      'utf8',
+    );
+    for (const name of ['OMA_MYSQL_RO_USER', 'OMA_MYSQL_RO_PASSWORD', 'MARIADB_DATABASE']) {
+      expect(script).toContain(name);
+      expect(services.mariadb.environment).toHaveProperty(name);
+    }
+    expect(script).toMatch(/GRANT SELECT ON/);
+    expect(script).not.toMatch(/GRANT (ALL|INSERT|UPDATE|DELETE)/);
+  });
+});

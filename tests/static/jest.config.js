@@ -4,6 +4,8 @@ module.exports = {
   rootDir: __dirname,
   testEnvironment: 'node',
   testMatch: ['<rootDir>/**/*.test.ts'],
+  // Server sources imported by the static checks use the contracts from source, built or not.
+  moduleNameMapper: { '^@oma-insights/contracts$': '<rootDir>/../../packages/contracts/src' },
   transform: {
     '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }],
   },

@@ -50,6 +50,15 @@ module.exports = function createJestConfig(pluginDir) {
     moduleNameMapper: {
       '\\.(css|scss|sass)$': path.join(__dirname, 'jest', 'style-mock.js'),
       '^react-inlinesvg$': path.join(__dirname, 'jest', 'react-inlinesvg.js'),
+      '^@oma-insights/contracts/(.*)$': path.join(
+        __dirname,
+        '..',
+        '..',
+        'packages',
+        'contracts',
+        'src',
+        '$1',
+      ),
     },
     transform: {
       '^.+\\.(mjs|[tj]sx?)$': [

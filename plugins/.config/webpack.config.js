@@ -14,6 +14,7 @@ const CopyWebpackPlugin = require('copy-webpack-plugin');
 const { externals } = require('./externals');
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const CONTRACTS_SRC = path.join(REPO_ROOT, 'packages', 'contracts', 'src');
 
 function readJson(file) {
   return JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -112,6 +113,8 @@ function createPluginConfig({ pluginDir, production = true }) {
     resolve: {
       extensions: ['.ts', '.tsx', '.js', '.jsx'],
       modules: [srcDir, 'node_modules'],
+      // The shared contracts come from source: plugins import only their TypeBox-free modules.
+      alias: { '@oma-insights/contracts': CONTRACTS_SRC },
     },
     performance: { hints: false },
     stats: 'errors-warnings',

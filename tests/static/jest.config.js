@@ -5,7 +5,10 @@ module.exports = {
   testEnvironment: 'node',
   testMatch: ['<rootDir>/**/*.test.ts'],
   // Server sources imported by the static checks use the contracts from source, built or not.
-  moduleNameMapper: { '^@oma-insights/contracts$': '<rootDir>/../../packages/contracts/src' },
+  moduleNameMapper: {
+    '^@oma-insights/contracts$': '<rootDir>/../../packages/contracts/src',
+    '^@oma-insights/contracts/(.*)$': '<rootDir>/../../packages/contracts/src/$1',
+  },
   transform: {
     '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }],
   },

@@ -7,7 +7,8 @@ import { likeContains } from '../http/cursor';
 import type { TimeRange } from '../http/time-params';
 import { sourceNetworks } from '../networks/source-networks';
 import { toFrame, type Column, type Frame } from './frames';
-import { listOf, type QueryOf, type QueryType } from './query-types';
+import type { QueryType } from '@oma-insights/contracts';
+import { listOf, type QueryOf } from './query-types';
 
 export interface QueryContext {
   db: Kysely<Database>;

@@ -1,21 +1,20 @@
-// The query types `POST /api/v1/query` answers, each with its own schema. One list; the request
-// schema, the dispatcher and the OpenAPI description all derive from it.
-import { Type, type Static } from '@sinclair/typebox';
-import { StringEnum } from '@oma-insights/contracts';
-
-export const JOB_FILTERS = ['running', 'recent', 'failed', 'all'] as const;
-export const VARIABLE_KINDS = [
-  'vcenters',
-  'datacenters',
-  'vms',
-  'sourceNetworks',
-  'destinationNetworks',
-] as const;
-export const MAX_ROWS = 5000;
+// The schema of each query type `POST /api/v1/query` answers. The lists of types, job filters and
+// variable kinds live in the shared contracts (the plugin uses the same ones); a schema and a
+// handler must exist for each.
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import {
+  JOB_FILTERS,
+  MAX_QUERIES_PER_REQUEST,
+  MAX_QUERY_ROWS,
+  QUERY_TYPES,
+  StringEnum,
+  VARIABLE_KINDS,
+  type QueryType,
+} from '@oma-insights/contracts';
 
 const refId = Type.String({ minLength: 1, maxLength: 64 });
 const text = Type.String({ maxLength: 1000 });
-const limit = Type.Integer({ minimum: 1, maximum: MAX_ROWS });
+const limit = Type.Integer({ minimum: 1, maximum: MAX_QUERY_ROWS });
 const strict = { additionalProperties: false } as const;
 
 export const QUERY_SCHEMAS = {
@@ -58,13 +57,9 @@ export const QUERY_SCHEMAS = {
     },
     strict,
   ),
-};
+} satisfies Record<QueryType, TSchema>;
 
-export type QueryType = keyof typeof QUERY_SCHEMAS;
-export const QUERY_TYPES = Object.keys(QUERY_SCHEMAS) as QueryType[];
 export type QueryOf<K extends QueryType> = Static<(typeof QUERY_SCHEMAS)[K]>;
-
-export const MAX_QUERIES = 20;
 
 /** The envelope is checked by the route; each query separately, so one bad query fails alone. */
 export const QueryRequest = Type.Object(
@@ -87,7 +82,7 @@ export const QueryRequest = Type.Object(
       {
         minItems: 1,
         maxItems: 200,
-        description: `Up to ${MAX_QUERIES} are answered; further ones get an error each`,
+        description: `Up to ${MAX_QUERIES_PER_REQUEST} are answered; further ones get an error each`,
       },
     ),
   },

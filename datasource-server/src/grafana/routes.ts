@@ -2,12 +2,12 @@
 // and answered on its own, so one bad or failing query never fails the others.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { ErrorBody } from '@oma-insights/contracts';
+import { ErrorBody, MAX_QUERIES_PER_REQUEST, QUERY_TYPES, type QueryType } from '@oma-insights/contracts';
 import { parseRange } from '../http/time-params';
 import { compileJsonValidator } from '../http/validation';
 import type { Frame } from './frames';
 import { HANDLERS, type QueryContext } from './handlers';
-import { MAX_QUERIES, QUERY_SCHEMAS, QUERY_TYPES, QueryRequest, type QueryType } from './query-types';
+import { QUERY_SCHEMAS, QueryRequest } from './query-types';
 
 const validators = Object.fromEntries(
   QUERY_TYPES.map((type) => [type, compileJsonValidator(QUERY_SCHEMAS[type])]),
@@ -70,7 +70,7 @@ const grafanaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['grafana'],
         summary: 'Grafana query protocol: several queries in, data frames per refId out',
-        description: `Query types: ${QUERY_TYPES.join(', ')}. At most ${MAX_QUERIES} queries are answered per request; each error is reported on its own refId.`,
+        description: `Query types: ${QUERY_TYPES.join(', ')}. At most ${MAX_QUERIES_PER_REQUEST} queries are answered per request; each error is reported on its own refId.`,
         security: [{ bearer: [] }],
         body: QueryRequest,
         response: { 200: QueryResponse, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody },
@@ -90,8 +90,8 @@ const grafanaRoutes: FastifyPluginAsyncTypebox = async (app) => {
           }
           seen.add(query.refId);
           results[query.refId] =
-            index >= MAX_QUERIES
-              ? fail(400, `Too many queries in one request: at most ${MAX_QUERIES} are answered`)
+            index >= MAX_QUERIES_PER_REQUEST
+              ? fail(400, `Too many queries in one request: at most ${MAX_QUERIES_PER_REQUEST} are answered`)
               : await answer(ctx, query);
         }),
       );

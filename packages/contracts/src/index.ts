@@ -4,3 +4,4 @@ export * from './vm-contexts';
 export * from './progress';
 export * from './networks';
 export * from './health';
+export * from './query-protocol';

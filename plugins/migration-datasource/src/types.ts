@@ -1,11 +1,16 @@
 import type { DataSourceJsonData } from '@grafana/data';
 import type { DataQuery } from '@grafana/schema';
+import { VM_CONTEXT_STATUSES } from '@oma-insights/contracts/enums';
+import {
+  JOB_FILTERS,
+  MAX_QUERY_ROWS,
+  QUERY_TYPES,
+  VARIABLE_KINDS,
+  type VariableKind,
+} from '@oma-insights/contracts/query-protocol';
 
-/**
- * Query types the server's `POST /api/v1/query` answers. One list, from which the unions below
- * and the editor's options are derived. Later issues append their types here.
- */
-export const KNOWN_QUERY_TYPES = ['vmContexts', 'jobs', 'variable', 'failedJobAnnotations'] as const;
+/** Query types the server's `POST /api/v1/query` answers: the one list lives in the shared contracts. */
+export const KNOWN_QUERY_TYPES = QUERY_TYPES;
 export type QueryType = (typeof KNOWN_QUERY_TYPES)[number];
 
 /** The query types a user picks in the panel query editor (the others are used internally). */
@@ -20,31 +25,16 @@ export const QUERY_TYPE_LABELS: Record<QueryType, string> = {
 };
 
 /** `vm_replication_contexts.current_status` values in the OMA schema. */
-export const VM_STATUSES = [
-  'discovered',
-  'replicating',
-  'ready_for_failover',
-  'failed_over_test',
-  'failed_over_live',
-  'completed',
-  'failed',
-  'cleanup_required',
-] as const;
+export const VM_STATUSES = VM_CONTEXT_STATUSES;
 export type VmStatus = (typeof VM_STATUSES)[number];
 
 /** Which replication jobs a `jobs` query returns. */
-export const JOB_STATUS_FILTERS = ['running', 'recent', 'failed', 'all'] as const;
+export const JOB_STATUS_FILTERS = JOB_FILTERS;
 export type JobStatusFilter = (typeof JOB_STATUS_FILTERS)[number];
 
 /** What a `variable` query (template variables) lists. */
-export const VARIABLE_KINDS = [
-  'vcenters',
-  'datacenters',
-  'vms',
-  'sourceNetworks',
-  'destinationNetworks',
-] as const;
-export type VariableKind = (typeof VARIABLE_KINDS)[number];
+export { VARIABLE_KINDS };
+export type { VariableKind };
 
 /**
  * Value a dashboard variable's "All" option should carry (`allValue`): a filter that resolves to
@@ -53,7 +43,7 @@ export type VariableKind = (typeof VARIABLE_KINDS)[number];
 export const ALL_VALUE = '__all';
 
 export const DEFAULT_LIMIT = 500;
-export const MAX_LIMIT = 5000;
+export const MAX_LIMIT = MAX_QUERY_ROWS;
 
 export interface VmContextsQuery extends DataQuery {
   queryType: 'vmContexts';

@@ -32,8 +32,8 @@ export async function buildApp(options: AppOptions) {
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel, redact: LOG_REDACT },
     bodyLimit: config.bodyLimitBytes,
-    // Long path parameters reach schema validation (a uniform 400) instead of the router's bare 414.
-    routerOptions: { maxParamLength: 2048 },
+    // Path parameters up to Node's 16 KiB header limit reach schema validation (a uniform 400), not the router's bare 414.
+    routerOptions: { maxParamLength: 16_384 },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
 

@@ -893,6 +893,14 @@ describe.each(TARGETS)('API on %s', (target) => {
       ['vm name too long', 'GET', `/api/v1/vm-contexts/${long}`, undefined, 'reader', 400],
       ['detail with unknown parameter', 'GET', '/api/v1/vm-contexts/x?limit=3', undefined, 'reader', 400],
       ['job id too long', 'GET', `/api/v1/progress/${long}`, undefined, 'reader', 400],
+      [
+        'job id of 10,000 characters',
+        'GET',
+        `/api/v1/progress/${'j'.repeat(10_000)}`,
+        undefined,
+        'reader',
+        400,
+      ],
       ['a push that is not JSON', 'POST', '/api/v1/progress/x', 'not json at all', 'ingest', 400],
       [
         'source networks with an unknown parameter',

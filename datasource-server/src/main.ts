@@ -5,7 +5,8 @@ import { provisionTokens } from './auth/provision';
 import { loadConfig } from './config';
 import { openDatabase } from './db/connect';
 import { migrate } from './db/migrate';
-import { countContexts, seedDemoWorld } from './demo/seed';
+import { countRows } from './db/count';
+import { seedDemoWorld } from './demo/seed';
 import { Simulator } from './demo/simulator';
 import { InMemoryEventBus } from './events/bus';
 
@@ -25,7 +26,7 @@ async function main() {
       generated ? 'API_TOKENS not set: generated tokens written to file' : 'API tokens read from file',
     );
 
-  if (config.demo && mode === 'standalone' && (await countContexts(store.db)) === 0) {
+  if (config.demo && mode === 'standalone' && (await countRows(store.db, 'vm_replication_contexts')) === 0) {
     const { vms, days, seed } = config.demoSeed;
     log.info({ vms, days, seed }, 'empty database: seeding a demo world');
     const stats = await seedDemoWorld(store, {

@@ -78,23 +78,16 @@ export interface TestStore {
 
 /** A fresh, migrated store for a target. */
 export async function openTarget(target: TargetName): Promise<TestStore> {
+  let url: string;
+  let cleanup: () => Promise<void>;
   if (target === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'omi-test-'));
-    const url = path.join(dir, 'oma.sqlite');
-    const store = openDatabase(url);
-    const { mode } = await migrate(store);
-    return {
-      store,
-      mode,
-      url,
-      dispose: async () => {
-        await store.close();
-        fs.rmSync(dir, { recursive: true, force: true });
-      },
-    };
+    url = path.join(dir, 'oma.sqlite');
+    cleanup = async () => fs.rmSync(dir, { recursive: true, force: true });
+  } else {
+    ({ url, drop: cleanup } = await freshMysqlDatabase());
+    if (target === 'mysql-attach') loadSchemaDump(url);
   }
-  const { url, drop } = await freshMysqlDatabase();
-  if (target === 'mysql-attach') loadSchemaDump(url);
   const store = openDatabase(url);
   const { mode } = await migrate(store);
   return {
@@ -103,7 +96,7 @@ export async function openTarget(target: TargetName): Promise<TestStore> {
     url,
     dispose: async () => {
       await store.close();
-      await drop();
+      await cleanup();
     },
   };
 }

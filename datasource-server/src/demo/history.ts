@@ -11,7 +11,7 @@ import type {
   VolumeOperationHistoryTable,
   VolumeOperationsTable,
 } from '../db/schema';
-import { toDbTime } from '../db/time';
+import { dbTimeToMs, toDbTime } from '../db/time';
 import { Rng } from './rng';
 import type { VmSpec, World } from './world';
 
@@ -353,7 +353,7 @@ export function buildHistory(
     for (const nic of vm.nics) {
       const pg = vm.dc.portGroups.find((p) => p.name === nic.network_name);
       if (!pg) continue;
-      const at = toDbTime(Math.min(window.end, (dbMs(lastAt) ?? window.end) - rng.int(1, 48) * HOUR));
+      const at = toDbTime(Math.min(window.end, (dbTimeToMs(lastAt) ?? window.end) - rng.int(1, 48) * HOUR));
       const targets: [string | null, number][] = [[pg.liveNetworkId, 0]];
       if (withTest) targets.push([pg.testNetworkId, 1]);
       for (const [networkId, isTest] of targets) {
@@ -380,8 +380,6 @@ export function buildHistory(
 
   return { context, jobs, disks, cbt, volumeOperations, volumeHistory, jobTracking, mappings };
 }
-
-const dbMs = (value: string | null) => (value ? Date.parse(`${value.replace(' ', 'T')}Z`) : null);
 
 /** The initial copy provisions one CloudStack volume per disk: create then attach, each a CloudStack job. */
 function addVolumeOperations(

@@ -1,6 +1,7 @@
 // Writes a demo world into the store in large batches on one connection.
 import { sql, type Kysely } from 'kysely';
 import type { Db } from '../db/connect';
+import { countRows } from '../db/count';
 import type { Database } from '../db/schema';
 import { toDbTime } from '../db/time';
 import { networkToRow } from '../networks/present';
@@ -87,14 +88,6 @@ async function flush(db: Kysely<Database>, buffers: Buffers, rows: Record<string
   }
 }
 
-export async function countContexts(db: Kysely<Database>): Promise<number> {
-  const row = await db
-    .selectFrom('vm_replication_contexts')
-    .select((e) => e.fn.countAll<number>().as('n'))
-    .executeTakeFirst();
-  return Number(row?.n ?? 0);
-}
-
 export async function seedDemoWorld(store: Db, options: SeedOptions): Promise<SeedStats> {
   const started = performance.now();
   const end = (options.end ?? new Date()).getTime();
@@ -111,7 +104,7 @@ export async function seedDemoWorld(store: Db, options: SeedOptions): Promise<Se
         await db.deleteFrom('omi_job_progress').execute();
         await db.deleteFrom('omi_disk_progress').execute();
       }
-      if ((await countContexts(db)) > 0) {
+      if ((await countRows(db, 'vm_replication_contexts')) > 0) {
         throw new Error('The database already holds VM contexts; seed an empty database or pass --reset');
       }
       const now = toDbTime(end);

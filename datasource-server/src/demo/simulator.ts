@@ -4,7 +4,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ErrorClassification, ProgressPush, VmaStage, VmaStatus } from '@oma-insights/contracts';
 import type { Db } from '../db/connect';
-import { toDbTime } from '../db/time';
+import { dbTimeToMs, toDbTime } from '../db/time';
 import type { EventBus } from '../events/bus';
 import { applyProgressPush } from '../progress/ingest';
 import { CLASSIFICATION_WEIGHTS, FAILURE_MESSAGES, timeOfDayFactor } from './history';
@@ -292,9 +292,7 @@ export class Simulator {
     const changeId = success
       ? `52 ${this.rng.hex(2)} ${this.rng.hex(2)} ${this.rng.hex(2)}-${this.rng.hex(4)}/${Date.now() % 100000}`
       : null;
-    const startedMs = previous?.started_at
-      ? Date.parse(`${previous.started_at.replace(' ', 'T')}Z`)
-      : Date.now();
+    const startedMs = dbTimeToMs(previous?.started_at) ?? Date.now();
     const rows = job.disks
       .filter((d) => d.bytes > 0)
       .map((d) => ({

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
 import { Health, JOB_STATUSES, TERMINAL_JOB_STATUSES } from '@oma-insights/contracts';
+import { countRows } from '../db/count';
 import { databaseVersion } from '../db/migrate';
 import { API_VERSION, VERSION } from '../version';
 
@@ -16,26 +17,17 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // Exact counts over a million-row job table cost seconds on a small buffer pool; health is
   // polled often, so counts are recomputed at most once per COUNTS_TTL_MS.
   let counts: { at: number; value: Health['counts'] } | null = null;
-  const countRows = async (table: 'vm_replication_contexts' | 'replication_jobs' | 'network_mappings') =>
-    Number(
-      (
-        await db
-          .selectFrom(table)
-          .select((e) => e.fn.countAll<number>().as('n'))
-          .executeTakeFirst()
-      )?.n ?? 0,
-    );
   async function currentCounts(): Promise<Health['counts']> {
     if (counts && Date.now() - counts.at < COUNTS_TTL_MS) return counts.value;
     const [vmContexts, jobs, running, mappings] = await Promise.all([
-      countRows('vm_replication_contexts'),
-      countRows('replication_jobs'),
+      countRows(db, 'vm_replication_contexts'),
+      countRows(db, 'replication_jobs'),
       db
         .selectFrom('replication_jobs')
         .select((e) => e.fn.countAll<number>().as('n'))
         .where('status', 'in', RUNNING_STATUSES) // uses the (status, updated_at) index
         .executeTakeFirst(),
-      countRows('network_mappings'),
+      countRows(db, 'network_mappings'),
     ]);
     const value = {
       vm_contexts: vmContexts,

@@ -1,12 +1,7 @@
 // Applies a progress push from the migration engine. The HTTP ingest endpoint and the demo
 // simulator both call this, so the simulator exercises exactly the production path.
 import type { Kysely, Transaction } from 'kysely';
-import {
-  TERMINAL_JOB_STATUSES,
-  type ProgressPush,
-  type VmaStage,
-  type VmaStatus,
-} from '@oma-insights/contracts';
+import { type ProgressPush, type VmaStage, type VmaStatus } from '@oma-insights/contracts';
 import type { Db } from '../db/connect';
 import type { Database, ReplicationJobUpdate } from '../db/schema';
 import { toDbTime } from '../db/time';
@@ -277,6 +272,3 @@ export async function applyProgressPush(
   }
   return outcome.result;
 }
-
-export const isTerminal = (status: string | null) =>
-  (TERMINAL_JOB_STATUSES as readonly string[]).includes(status ?? '');

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable, StringEnum } from './common';
-import { DISK_SYNC_STATUSES, VMA_STAGES, VMA_STATUSES } from './enums';
+import { DISK_SYNC_STATUSES, ERROR_CLASSIFICATIONS, VMA_STAGES, VMA_STATUSES } from './enums';
 
 /** ETA is remaining bytes / throughput, capped like the VMA does. */
 export const ETA_CAP_SECONDS = 86_400;
@@ -17,9 +17,7 @@ export const ProgressPush = Type.Object(
     disk_id: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
     sync_type: Type.Optional(Type.String({ enum: ['full', 'incremental', 'initial'] })),
     error_message: Type.Optional(Type.String({ maxLength: 4000 })),
-    error_classification: Type.Optional(
-      Type.String({ enum: ['connection', 'authentication', 'permission', 'disk', 'network', 'system'] }),
-    ),
+    error_classification: Type.Optional(StringEnum(ERROR_CLASSIFICATIONS)),
   },
   { additionalProperties: false },
 );

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -9,6 +8,7 @@ import type { ApiToken } from './auth/tokens';
 import grafanaRoutes from './grafana/routes';
 import healthRoutes from './health/routes';
 import { ApiError, registerErrorHandling } from './http/errors';
+import { RequestLog } from './http/request-log';
 import { validatorCompiler } from './http/validation';
 import networkRoutes from './networks/routes';
 import mappingRoutes from './networks/mapping-routes';
@@ -18,6 +18,8 @@ import vmContextRoutes from './vm-contexts/routes';
 import { VERSION } from './version';
 
 export const API_PREFIX = '/api/v1';
+/** How many times the general budget a token with the ingest scope gets: copiers push often. */
+export const INGEST_RATE_FACTOR = 20;
 
 export interface AppOptions extends Services {
   tokens: ApiToken[];
@@ -30,7 +32,19 @@ export const LOG_REDACT = ['req.headers.authorization', 'req.headers.cookie', 'h
 export async function buildApp(options: AppOptions) {
   const { config, tokens } = options;
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel, redact: LOG_REDACT },
+    logger: options.logger ?? {
+      level: config.logLevel,
+      redact: LOG_REDACT,
+      ...(config.logPretty
+        ? {
+            transport: {
+              target: 'pino-pretty',
+              options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' },
+            },
+          }
+        : {}),
+    },
+    logController: new RequestLog(),
     bodyLimit: config.bodyLimitBytes,
     // Path parameters up to Node's 16 KiB header limit reach schema validation (a uniform 400), not the router's bare 414.
     routerOptions: { maxParamLength: 16_384 },
@@ -40,14 +54,10 @@ export async function buildApp(options: AppOptions) {
   registerErrorHandling(app);
   await app.register(services, options);
   await app.register(authPlugin, { tokens });
+  // Limits are applied by an API-wide hook (below), between identifying and authorizing, so
+  // that failed and unauthenticated requests count too.
   await app.register(rateLimit, {
-    max: config.rateLimitPerMinute,
-    timeWindow: '1 minute',
-    // One bucket per token (hashed: the key may be logged) or per address without one.
-    keyGenerator: (request) =>
-      request.headers.authorization
-        ? `t:${createHash('sha256').update(request.headers.authorization).digest('hex').slice(0, 24)}`
-        : `ip:${request.ip}`,
+    global: false,
     errorResponseBuilder: (_request, context) =>
       new ApiError(429, 'rate_limited', `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`),
   });
@@ -71,6 +81,21 @@ export async function buildApp(options: AppOptions) {
 
   await app.register(
     async (api) => {
+      api.addHook('onRequest', api.identify);
+      api.addHook(
+        'onRequest',
+        api.rateLimit({
+          timeWindow: '1 minute',
+          // A valid token has its own budget (a copier pushing progress a larger one); anything
+          // else, including every failed token guess, counts against the client address.
+          keyGenerator: (request) =>
+            request.principal ? `token:${request.principal.name}` : `ip:${request.ip}`,
+          max: (request) =>
+            request.principal?.scopes.includes('ingest')
+              ? INGEST_RATE_FACTOR * config.rateLimitPerMinute
+              : config.rateLimitPerMinute,
+        }),
+      );
       await api.register(healthRoutes);
       await api.register(vmContextRoutes);
       await api.register(progressRoutes);

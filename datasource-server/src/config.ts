@@ -1,5 +1,6 @@
 // The one place that reads the environment. Everything else receives a typed Config.
 import path from 'node:path';
+import { dbTimeIn, TimeZoneError } from './db/time';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -9,6 +10,8 @@ export interface Config {
   /** A SQLite file path or a mysql:// URL. */
   dbUrl: string;
   dialect: 'sqlite' | 'mysql';
+  /** Zone of the database's DATETIME values (DB_TIMEZONE): UTC, an offset like +02:00, or an IANA name. */
+  dbTimeZone: string;
   /** Raw `API_TOKENS` (`name:scope[+scope]:secret,…`); undefined means generate tokens. */
   apiTokens: string | undefined;
   /** Where generated tokens are written when API_TOKENS is not set. */
@@ -18,6 +21,8 @@ export interface Config {
   /** Size of the world seeded on first start of an empty embedded database. */
   demoSeed: { vms: number; days: number; seed: number };
   logLevel: LogLevel;
+  /** Human-readable log lines (pino-pretty) instead of JSON: LOG_FORMAT, by default when stdout is a terminal. */
+  logPretty: boolean;
   /** Requests per minute per client before 429. */
   rateLimitPerMinute: number;
   bodyLimitBytes: number;
@@ -49,7 +54,25 @@ export function dialectOf(dbUrl: string): 'sqlite' | 'mysql' {
   return /^(mysql|mariadb):\/\//i.test(dbUrl) ? 'mysql' : 'sqlite';
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+function timeZoneFrom(env: NodeJS.ProcessEnv): string {
+  const zone = env.DB_TIMEZONE?.trim() || 'UTC';
+  try {
+    dbTimeIn(zone);
+  } catch (err) {
+    if (err instanceof TimeZoneError) throw new ConfigError(err.message);
+    throw err;
+  }
+  return zone;
+}
+
+function logFormatFrom(env: NodeJS.ProcessEnv, isTerminal: boolean): boolean {
+  const raw = env.LOG_FORMAT?.trim().toLowerCase();
+  if (!raw) return isTerminal;
+  if (raw === 'pretty' || raw === 'json') return raw === 'pretty';
+  throw new ConfigError(`LOG_FORMAT must be pretty or json, got "${env.LOG_FORMAT}"`);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTerminal = false): Config {
   const dbUrl = env.DB_URL?.trim() || path.join('.data', 'oma.sqlite');
   const dialect = dialectOf(dbUrl);
   const logLevel = (env.LOG_LEVEL?.trim().toLowerCase() || 'info') as LogLevel;
@@ -61,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST?.trim() || '0.0.0.0',
     dbUrl,
     dialect,
+    dbTimeZone: timeZoneFrom(env),
     apiTokens: env.API_TOKENS?.trim() || undefined,
     tokenFile: env.TOKEN_FILE?.trim() || path.join('.data', 'api-tokens.txt'),
     // The demo is on by default only for the embedded database: a MySQL URL is usually a real OMA.
@@ -71,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       seed: intFrom(env, 'DEMO_SEED', 42),
     },
     logLevel,
+    logPretty: logFormatFrom(env, isTerminal),
     rateLimitPerMinute: intFrom(env, 'RATE_LIMIT_PER_MINUTE', 1200, 1),
     bodyLimitBytes: intFrom(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024),
   };

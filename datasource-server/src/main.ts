@@ -11,15 +11,18 @@ import { Simulator } from './demo/simulator';
 import { InMemoryEventBus } from './events/bus';
 
 async function main() {
-  const config = loadConfig();
-  const store = openDatabase(config.dbUrl);
+  const config = loadConfig(process.env, process.stdout.isTTY);
+  const store = openDatabase(config.dbUrl, { timeZone: config.dbTimeZone });
   const { mode, applied } = await migrate(store);
   const { tokens, file, generated } = provisionTokens(config.apiTokens, config.tokenFile);
   const bus = new InMemoryEventBus();
   const app = await buildApp({ config, store, mode, bus, tokens });
   const log = app.log;
 
-  log.info({ dialect: store.dialect, mode, migrations: applied.length }, 'database ready');
+  log.info(
+    { dialect: store.dialect, mode, migrations: applied.length, db_timezone: store.time.zone },
+    'database ready',
+  );
   if (file)
     log.info(
       { file },

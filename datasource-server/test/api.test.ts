@@ -2,7 +2,6 @@
 // OMA schema dump. Each target gets a small seeded world with a fixed end date.
 import { sql } from 'kysely';
 import { ERROR_CLASSIFICATIONS } from '@oma-insights/contracts';
-import { toDbTime } from '../src/db/time';
 import { newJobRow } from '../src/vm-contexts/new-job';
 import { parseNics } from '../src/vm-contexts/present';
 import { bearer, buildTestApp, FIXED_END, TARGETS, type TestApp } from './helper';
@@ -65,7 +64,7 @@ describe.each(TARGETS)('API on %s', (target) => {
         }
         if (mine.length === 0) expect(c.current_status).toBe('discovered');
       }
-      const end = toDbTime(FIXED_END);
+      const end = t.store.time.toDb(FIXED_END);
       for (const j of jobs) {
         expect(String(j.started_at) >= String(j.created_at)).toBe(true);
         expect(String(j.completed_at) >= String(j.started_at)).toBe(true);
@@ -273,7 +272,7 @@ describe.each(TARGETS)('API on %s', (target) => {
       const id = `test-${Math.random().toString(36).slice(2, 10)}`;
       await db
         .insertInto('replication_jobs')
-        .values(newJobRow(vm, id, { status }))
+        .values(newJobRow(vm, id, t.store.time.toDb(Date.now()), { status }))
         .execute();
       await db
         .updateTable('vm_replication_contexts')

@@ -16,6 +16,8 @@ import { InMemoryEventBus, type LiveEvent } from '../src/events/bus';
 import { MYSQL_URL } from './mysql-check';
 
 export const SCHEMA_DUMP = path.resolve(__dirname, '../../../shared/fixtures/oma-production-schema.sql');
+/** The zone the test databases keep datetimes in: CI runs the suites once more with a non-UTC one. */
+export const DB_TIMEZONE = process.env.DB_TIMEZONE || 'UTC';
 /** A fixed end of history keeps seeded worlds identical between runs. */
 export const FIXED_END = new Date('2026-11-01T12:00:00Z');
 
@@ -88,7 +90,7 @@ export async function openTarget(target: TargetName): Promise<TestStore> {
     ({ url, drop: cleanup } = await freshMysqlDatabase());
     if (target === 'mysql-attach') loadSchemaDump(url);
   }
-  const store = openDatabase(url);
+  const store = openDatabase(url, { timeZone: DB_TIMEZONE });
   const { mode } = await migrate(store);
   return {
     store,
@@ -115,7 +117,7 @@ export async function buildTestApp(
   const bus = new InMemoryEventBus();
   const events: LiveEvent[] = [];
   bus.subscribe((e) => events.push(e));
-  const config = loadConfig({ DB_URL: opened.url, API_TOKENS, LOG_LEVEL: 'silent', DEMO: '0' });
+  const config = loadConfig({ DB_URL: opened.url, DB_TIMEZONE, API_TOKENS, LOG_LEVEL: 'silent', DEMO: '0' });
   const app = await buildApp({
     config,
     store: opened.store,

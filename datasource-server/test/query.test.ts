@@ -1,5 +1,4 @@
 // POST /api/v1/query (Grafana's query protocol) on every target.
-import { toDbTime } from '../src/db/time';
 import { newJobRow } from '../src/vm-contexts/new-job';
 import { bearer, buildTestApp, FIXED_END, TARGETS, type TestApp } from './helper';
 
@@ -61,7 +60,12 @@ describe.each(TARGETS)('POST /query on %s', (target) => {
       .executeTakeFirstOrThrow();
     await db
       .insertInto('replication_jobs')
-      .values(newJobRow(vm, 'query-running-1', { status: 'replicating', progress_percent: 42 }))
+      .values(
+        newJobRow(vm, 'query-running-1', t.store.time.toDb(Date.now()), {
+          status: 'replicating',
+          progress_percent: 42,
+        }),
+      )
       .execute();
 
     const running = await one({ queryType: 'jobs', status: 'running' });
@@ -69,7 +73,7 @@ describe.each(TARGETS)('POST /query on %s', (target) => {
     expect(column(running.frames[0], 'progress_percent')).toEqual([42]);
     expect(running.frames[0].fields.find((f) => f.name === 'progress_percent')!.config.unit).toBe('percent');
 
-    const [from, to] = [toDbTime(new Date(range.from)), toDbTime(new Date(range.to))];
+    const [from, to] = [t.store.time.toDb(Date.parse(range.from)), t.store.time.toDb(Date.parse(range.to))];
     const countFinished = async (statuses: string[]) =>
       Number(
         (

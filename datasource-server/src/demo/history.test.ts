@@ -1,3 +1,4 @@
+import { UTC } from '../db/time';
 import { buildHistory } from './history';
 import { buildVm, buildWorld } from './world';
 
@@ -5,9 +6,9 @@ const window = { start: Date.parse('2026-06-01T00:00:00Z'), end: Date.parse('202
 
 describe('demo world', () => {
   test('is deterministic for a seed and differs between seeds', () => {
-    const a = buildHistory(buildWorld(5), buildVm(buildWorld(5), 17), window, 1);
-    const b = buildHistory(buildWorld(5), buildVm(buildWorld(5), 17), window, 1);
-    const c = buildHistory(buildWorld(6), buildVm(buildWorld(6), 17), window, 1);
+    const a = buildHistory(buildWorld(5), buildVm(buildWorld(5), 17), window, 1, UTC);
+    const b = buildHistory(buildWorld(5), buildVm(buildWorld(5), 17), window, 1, UTC);
+    const c = buildHistory(buildWorld(6), buildVm(buildWorld(6), 17), window, 1, UTC);
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
     expect(JSON.stringify(a)).not.toBe(JSON.stringify(c));
   });
@@ -42,9 +43,9 @@ describe('demo world', () => {
   test('history starts with a full copy, then incrementals that chain change ids', () => {
     const world = buildWorld(9);
     const vm = Array.from({ length: 50 }, (_, i) => buildVm(world, i)).find(
-      (v) => buildHistory(world, v, window, 1).jobs.length > 30,
+      (v) => buildHistory(world, v, window, 1, UTC).jobs.length > 30,
     )!;
-    const { jobs, cbt, context } = buildHistory(world, vm, window, 1);
+    const { jobs, cbt, context } = buildHistory(world, vm, window, 1, UTC);
     const firstOk = jobs.findIndex((j) => j.status === 'completed');
     expect(jobs.slice(0, firstOk + 1).every((j) => j.replication_type === 'initial')).toBe(true);
     expect(jobs.slice(firstOk + 1).every((j) => j.replication_type === 'incremental')).toBe(true);
@@ -64,7 +65,7 @@ describe('demo world', () => {
     const night: number[] = [];
     const day: number[] = [];
     for (let i = 0; i < 200; i++) {
-      const { jobs } = buildHistory(world, buildVm(world, i), window, 1);
+      const { jobs } = buildHistory(world, buildVm(world, i), window, 1, UTC);
       for (const j of jobs) {
         if (j.status !== 'completed' || j.replication_type !== 'incremental') continue;
         const hour = new Date(`${j.started_at!.replace(' ', 'T')}Z`).getUTCHours();

@@ -11,7 +11,7 @@ import type {
   VolumeOperationHistoryTable,
   VolumeOperationsTable,
 } from '../db/schema';
-import { dbTimeToMs, toDbTime } from '../db/time';
+import type { DbTime } from '../db/time';
 import { Rng } from './rng';
 import type { VmSpec, World } from './world';
 
@@ -95,6 +95,7 @@ export function buildHistory(
   vm: VmSpec,
   window: HistoryWindow,
   osseaConfigId: number,
+  time: DbTime,
 ): VmHistory {
   const rng = Rng.derive(world.seed, 1_000_000 + vm.index);
   const span = window.end - window.start;
@@ -170,7 +171,7 @@ export function buildHistory(
         bytes_transferred: bytes,
         sync_duration_seconds: seconds,
         sync_success: ok ? 1 : 0,
-        created_at: toDbTime(at),
+        created_at: time.toDb(at),
       });
       jobDisks.push([disk.diskId, { jobId, bytes, status: ok ? 'completed' : 'failed', at }]);
     }
@@ -213,15 +214,15 @@ export function buildHistory(
       change_id: done ? lastChange : null,
       previous_change_id: initial ? null : prevChange,
       ossea_config_id: osseaConfigId,
-      created_at: toDbTime(createdAt),
-      updated_at: toDbTime(completedAt),
-      started_at: toDbTime(startedAt),
-      completed_at: toDbTime(completedAt),
+      created_at: time.toDb(createdAt),
+      updated_at: time.toDb(completedAt),
+      started_at: time.toDb(startedAt),
+      completed_at: time.toDb(completedAt),
       vma_sync_type: type,
       vma_current_phase: done ? 'PersistChangeIDs' : 'Transfer',
       vma_throughput_mbps: Math.round(avgBps / 10_000) / 100,
       vma_eta_seconds: done ? 0 : null,
-      vma_last_poll_at: toDbTime(completedAt),
+      vma_last_poll_at: time.toDb(completedAt),
       vma_error_classification: outcome === 'failed' ? classification : null,
       vma_error_details: outcome === 'failed' ? message : null,
       setup_progress_percent: 85,
@@ -238,6 +239,7 @@ export function buildHistory(
         volumeOperations,
         volumeHistory,
         jobTracking,
+        time,
       );
     }
     if (done) {
@@ -276,7 +278,7 @@ export function buildHistory(
           : 'discovered';
   const firstAt = jobs[0]?.created_at ?? null;
   const lastAt = last?.completed_at ?? null;
-  const discoveredAt = toDbTime(Math.max(window.start, onboardAt - rng.int(1, 72) * HOUR));
+  const discoveredAt = time.toDb(Math.max(window.start, onboardAt - rng.int(1, 72) * HOUR));
   const nicsJson = JSON.stringify(vm.nics);
 
   const context: VmReplicationContextsTable = {
@@ -335,7 +337,7 @@ export function buildHistory(
       sync_progress_percent: lastRun?.status === 'completed' ? 100 : 0,
       bytes_synced: lastRun?.bytes ?? 0,
       created_at: discoveredAt,
-      updated_at: lastRun ? toDbTime(lastRun.at) : discoveredAt,
+      updated_at: lastRun ? time.toDb(lastRun.at) : discoveredAt,
       cpu_count: vm.cpu,
       memory_mb: vm.memoryMb,
       os_type: vm.os,
@@ -353,7 +355,7 @@ export function buildHistory(
     for (const nic of vm.nics) {
       const pg = vm.dc.portGroups.find((p) => p.name === nic.network_name);
       if (!pg) continue;
-      const at = toDbTime(Math.min(window.end, (dbTimeToMs(lastAt) ?? window.end) - rng.int(1, 48) * HOUR));
+      const at = time.toDb(Math.min(window.end, (time.toMs(lastAt) ?? window.end) - rng.int(1, 48) * HOUR));
       const targets: [string | null, number][] = [[pg.liveNetworkId, 0]];
       if (withTest) targets.push([pg.testNetworkId, 1]);
       for (const [networkId, isTest] of targets) {
@@ -391,6 +393,7 @@ function addVolumeOperations(
   operations: VolumeOperationsTable[],
   history: VmHistory['volumeHistory'],
   tracking: JobTrackingTable[],
+  time: DbTime,
 ) {
   let at = createdAt + rng.int(3, 20) * 1000;
   for (const disk of vm.disks) {
@@ -416,30 +419,30 @@ function addVolumeOperations(
               device_path: `/dev/vd${'bcdefg'[disk.unitNumber] ?? 'z'}`,
             }),
         error: failedOp ? 'CloudStack async job failed: resource unavailable, retried successfully' : null,
-        created_at: toDbTime(startedAt),
-        updated_at: toDbTime(endedAt),
-        completed_at: toDbTime(endedAt),
+        created_at: time.toDb(startedAt),
+        updated_at: time.toDb(endedAt),
+        completed_at: time.toDb(endedAt),
       });
       history.push(
         {
           operation_id: id,
           previous_status: null,
           new_status: 'pending',
-          changed_at: toDbTime(startedAt),
+          changed_at: time.toDb(startedAt),
           details: null,
         },
         {
           operation_id: id,
           previous_status: 'pending',
           new_status: 'executing',
-          changed_at: toDbTime(startedAt + 500),
+          changed_at: time.toDb(startedAt + 500),
           details: null,
         },
         {
           operation_id: id,
           previous_status: 'executing',
           new_status: status,
-          changed_at: toDbTime(endedAt),
+          changed_at: time.toDb(endedAt),
           details: JSON.stringify({ duration_ms: endedAt - startedAt - 500 }),
         },
       );
@@ -453,10 +456,10 @@ function addVolumeOperations(
         external_job_id: id,
         metadata: JSON.stringify({ volume_id: volumeId, replication_job_id: jobId }),
         error_message: failedOp ? 'resource unavailable' : null,
-        started_at: toDbTime(startedAt),
-        completed_at: toDbTime(endedAt),
-        created_at: toDbTime(startedAt),
-        updated_at: toDbTime(endedAt),
+        started_at: time.toDb(startedAt),
+        completed_at: time.toDb(endedAt),
+        created_at: time.toDb(startedAt),
+        updated_at: time.toDb(endedAt),
         percent_complete: 100,
         context_id: vm.contextId,
         job_category: 'system',

@@ -50,7 +50,7 @@ async function main() {
   if (end && Number.isNaN(end.getTime()))
     throw new Error(`--end must be an ISO-8601 date, got "${values.end}"`);
 
-  const store = openDatabase(config.dbUrl, { poolSize: 2 });
+  const store = openDatabase(config.dbUrl, { poolSize: 2, timeZone: config.dbTimeZone });
   try {
     const { mode } = await migrate(store);
     if (mode === 'attach' && !values['allow-attach']) {

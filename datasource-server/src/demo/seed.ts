@@ -3,7 +3,6 @@ import { sql, type Kysely } from 'kysely';
 import type { Db } from '../db/connect';
 import { countRows } from '../db/count';
 import type { Database } from '../db/schema';
-import { toDbTime } from '../db/time';
 import { networkToRow } from '../networks/present';
 import { buildHistory, type VmHistory } from './history';
 import { buildVm, buildWorld } from './world';
@@ -66,25 +65,24 @@ function emptyBuffers(): Buffers {
 }
 
 async function flush(db: Kysely<Database>, buffers: Buffers, rows: Record<string, number>) {
-  await sql`begin`.execute(db);
-  try {
+  await db.transaction().execute(async (trx) => {
     for (const key of Object.keys(TABLE_OF) as (keyof VmHistory)[]) {
       const batch = buffers[key] as Record<string, unknown>[];
       if (!batch.length) continue;
       const chunk = Math.max(1, Math.floor(MAX_PARAMS / Object.keys(batch[0]).length));
       const table = TABLE_OF[key];
       for (let i = 0; i < batch.length; i += chunk) {
-        await db
+        await trx
           .insertInto(table)
           .values(batch.slice(i, i + chunk) as never)
           .execute();
       }
-      rows[table] = (rows[table] ?? 0) + batch.length;
     }
-    await sql`commit`.execute(db);
-  } catch (err) {
-    await sql`rollback`.execute(db);
-    throw err;
+  });
+  // Counted after commit: a failed batch adds nothing.
+  for (const key of Object.keys(TABLE_OF) as (keyof VmHistory)[]) {
+    const table = TABLE_OF[key];
+    if (buffers[key].length) rows[table] = (rows[table] ?? 0) + buffers[key].length;
   }
 }
 
@@ -100,14 +98,16 @@ export async function seedDemoWorld(store: Db, options: SeedOptions): Promise<Se
     if (store.dialect === 'mysql') await sql`SET foreign_key_checks = 0, unique_checks = 0`.execute(db);
     try {
       if (options.reset) {
-        for (const table of SEEDED_TABLES) await db.deleteFrom(table).execute();
-        await db.deleteFrom('omi_job_progress').execute();
-        await db.deleteFrom('omi_disk_progress').execute();
+        // All or nothing: an interrupted reset leaves the old world whole.
+        await db.transaction().execute(async (trx) => {
+          for (const table of [...SEEDED_TABLES, 'omi_job_progress', 'omi_disk_progress'] as const)
+            await trx.deleteFrom(table).execute();
+        });
       }
       if ((await countRows(db, 'vm_replication_contexts')) > 0) {
         throw new Error('The database already holds VM contexts; seed an empty database or pass --reset');
       }
-      const now = toDbTime(end);
+      const now = store.time.toDb(end);
       const config = await db
         .insertInto('ossea_configs')
         .values({ ...world.osseaConfig, domain: null, created_at: now, updated_at: now, is_active: 1 })
@@ -124,7 +124,7 @@ export async function seedDemoWorld(store: Db, options: SeedOptions): Promise<Se
       let pendingJobs = 0;
       let jobs = 0;
       for (let index = 0; index < options.vms; index++) {
-        const history = buildHistory(world, buildVm(world, index), window, osseaConfigId);
+        const history = buildHistory(world, buildVm(world, index), window, osseaConfigId, store.time);
         buffers.context.push(history.context);
         for (const key of Object.keys(TABLE_OF) as (keyof VmHistory)[]) {
           if (key !== 'context') (buffers[key] as unknown[]).push(...(history[key] as unknown[]));

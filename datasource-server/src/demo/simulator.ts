@@ -4,8 +4,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ErrorClassification, ProgressPush, VmaStage, VmaStatus } from '@oma-insights/contracts';
 import type { Db } from '../db/connect';
-import { dbTimeToMs, toDbTime } from '../db/time';
 import type { EventBus } from '../events/bus';
+import { inTransaction } from '../db/dialect';
 import { applyProgressPush } from '../progress/ingest';
 import { CLASSIFICATION_WEIGHTS, FAILURE_MESSAGES, timeOfDayFactor } from './history';
 import { Rng } from './rng';
@@ -169,18 +169,16 @@ export class Simulator {
     const weights = disks.map((d) => Number(d.capacity_bytes ?? Number(d.size_gb) * 1024 ** 3));
     const weightSum = weights.reduce((a, b) => a + b, 0) || 1;
     const jobId = `sim-${now.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}-${this.rng.hex(6)}`;
-    const nowDb = toDbTime(now);
+    const nowDb = this.store.time.toDb(now);
 
-    await db.transaction().execute(async (trx) => {
+    await inTransaction(this.store, async (trx) => {
       await trx
         .insertInto('replication_jobs')
         .values(
-          newJobRow(vm, jobId, {
+          newJobRow(vm, jobId, nowDb, {
             replication_type: incremental ? 'incremental' : 'initial',
             total_bytes: totalBytes,
             previous_change_id: incremental ? (last?.change_id ?? null) : null,
-            created_at: nowDb,
-            updated_at: nowDb,
           }),
         )
         .execute();
@@ -279,41 +277,42 @@ export class Simulator {
     await this.finish(job, true);
   }
 
-  /** OMA side after the copier is done: CBT history per disk and the new change id. */
+  /** OMA side after the copier is done: CBT history per disk and the new change id, together. */
   private async finish(job: ActiveJob, success: boolean) {
     this.active.delete(job.jobId);
-    const { db } = this.store;
-    const now = toDbTime(new Date());
-    const previous = await db
-      .selectFrom('replication_jobs')
-      .select(['previous_change_id', 'started_at'])
-      .where('id', '=', job.jobId)
-      .executeTakeFirst();
+    const { time } = this.store;
     const changeId = success
       ? `52 ${this.rng.hex(2)} ${this.rng.hex(2)} ${this.rng.hex(2)}-${this.rng.hex(4)}/${Date.now() % 100000}`
       : null;
-    const startedMs = dbTimeToMs(previous?.started_at) ?? Date.now();
-    const rows = job.disks
-      .filter((d) => d.bytes > 0)
-      .map((d) => ({
-        vm_context_id: job.contextId,
-        job_id: job.jobId,
-        disk_id: d.diskId,
-        change_id: changeId ?? '',
-        previous_change_id: previous?.previous_change_id ?? null,
-        sync_type: job.incremental ? 'incremental' : 'full',
-        blocks_changed: Math.ceil(d.bytes / 65536),
-        bytes_transferred: d.bytes,
-        sync_duration_seconds: Math.max(1, Math.round((Date.now() - startedMs) / 1000 / job.disks.length)),
-        sync_success: success && d.bytes >= d.total ? 1 : 0,
-        created_at: now,
-      }));
-    if (rows.length) await db.insertInto('cbt_history').values(rows).execute();
-    if (changeId)
-      await db
-        .updateTable('replication_jobs')
-        .set({ change_id: changeId })
+    await inTransaction(this.store, async (trx) => {
+      const previous = await trx
+        .selectFrom('replication_jobs')
+        .select(['previous_change_id', 'started_at'])
         .where('id', '=', job.jobId)
-        .execute();
+        .executeTakeFirst();
+      const startedMs = time.toMs(previous?.started_at) ?? Date.now();
+      const rows = job.disks
+        .filter((d) => d.bytes > 0)
+        .map((d) => ({
+          vm_context_id: job.contextId,
+          job_id: job.jobId,
+          disk_id: d.diskId,
+          change_id: changeId ?? '',
+          previous_change_id: previous?.previous_change_id ?? null,
+          sync_type: job.incremental ? 'incremental' : 'full',
+          blocks_changed: Math.ceil(d.bytes / 65536),
+          bytes_transferred: d.bytes,
+          sync_duration_seconds: Math.max(1, Math.round((Date.now() - startedMs) / 1000 / job.disks.length)),
+          sync_success: success && d.bytes >= d.total ? 1 : 0,
+          created_at: time.toDb(Date.now()),
+        }));
+      if (rows.length) await trx.insertInto('cbt_history').values(rows).execute();
+      if (changeId)
+        await trx
+          .updateTable('replication_jobs')
+          .set({ change_id: changeId })
+          .where('id', '=', job.jobId)
+          .execute();
+    });
   }
 }

@@ -2,7 +2,7 @@
 import type { Kysely } from 'kysely';
 import { TERMINAL_JOB_STATUSES } from '@oma-insights/contracts';
 import type { Database, ReplicationJobRow, VmContextRow } from '../db/schema';
-import { dbTimeToMs, toDbTime } from '../db/time';
+import type { DbTime } from '../db/time';
 import { likeContains } from '../http/cursor';
 import type { TimeRange } from '../http/time-params';
 import { sourceNetworks } from '../networks/source-networks';
@@ -12,13 +12,13 @@ import { listOf, type QueryOf } from './query-types';
 
 export interface QueryContext {
   db: Kysely<Database>;
+  time: DbTime;
   range: TimeRange;
 }
 
 const DEFAULT_ROWS = 500;
-const time = (value: string | null) => dbTimeToMs(value);
 
-const CONTEXT_COLUMNS: Column<VmContextRow>[] = [
+const contextColumns = (time: DbTime): Column<VmContextRow>[] => [
   { name: 'vm_name', type: 'string', value: (r) => r.vm_name, config: { displayName: 'VM' } },
   {
     name: 'current_status',
@@ -49,7 +49,7 @@ const CONTEXT_COLUMNS: Column<VmContextRow>[] = [
   {
     name: 'last_job_at',
     type: 'time',
-    value: (r) => time(r.last_job_at),
+    value: (r) => time.toMs(r.last_job_at),
     config: { displayName: 'Last job' },
   },
   { name: 'os_type', type: 'string', value: (r) => r.os_type },
@@ -60,7 +60,7 @@ const CONTEXT_COLUMNS: Column<VmContextRow>[] = [
   { name: 'context_id', type: 'string', value: (r) => r.context_id },
 ];
 
-const JOB_COLUMNS: Column<ReplicationJobRow>[] = [
+const jobColumns = (time: DbTime): Column<ReplicationJobRow>[] => [
   { name: 'job_id', type: 'string', value: (r) => r.id },
   { name: 'vm_name', type: 'string', value: (r) => r.source_vm_name, config: { displayName: 'VM' } },
   { name: 'vcenter_host', type: 'string', value: (r) => r.v_center_host, config: { displayName: 'vCenter' } },
@@ -109,14 +109,14 @@ const JOB_COLUMNS: Column<ReplicationJobRow>[] = [
     config: { displayName: 'Error class' },
   },
   { name: 'error_message', type: 'string', value: (r) => r.error_message, config: { displayName: 'Error' } },
-  { name: 'created_at', type: 'time', value: (r) => time(r.created_at) },
-  { name: 'started_at', type: 'time', value: (r) => time(r.started_at) },
-  { name: 'completed_at', type: 'time', value: (r) => time(r.completed_at) },
+  { name: 'created_at', type: 'time', value: (r) => time.toMs(r.created_at) },
+  { name: 'started_at', type: 'time', value: (r) => time.toMs(r.started_at) },
+  { name: 'completed_at', type: 'time', value: (r) => time.toMs(r.completed_at) },
 ];
 
 const TERMINAL = TERMINAL_JOB_STATUSES as string[];
 
-async function vmContexts({ db }: QueryContext, q: QueryOf<'vmContexts'>): Promise<Frame[]> {
+async function vmContexts({ db, time }: QueryContext, q: QueryOf<'vmContexts'>): Promise<Frame[]> {
   let query = db
     .selectFrom('vm_replication_contexts')
     .selectAll()
@@ -127,10 +127,10 @@ async function vmContexts({ db }: QueryContext, q: QueryOf<'vmContexts'>): Promi
   if (statuses.length) query = query.where('current_status', 'in', statuses);
   if (vcenters.length) query = query.where('vcenter_host', 'in', vcenters);
   if (q.search) query = query.where('vm_name', 'like', likeContains(q.search));
-  return [toFrame('vm_contexts', q.refId, CONTEXT_COLUMNS, await query.execute())];
+  return [toFrame('vm_contexts', q.refId, contextColumns(time), await query.execute())];
 }
 
-async function jobs({ db, range }: QueryContext, q: QueryOf<'jobs'>): Promise<Frame[]> {
+async function jobs({ db, time, range }: QueryContext, q: QueryOf<'jobs'>): Promise<Frame[]> {
   const filter = q.status ?? 'running';
   const limit = q.limit ?? DEFAULT_ROWS;
   const vms = listOf(q.vm);
@@ -144,8 +144,8 @@ async function jobs({ db, range }: QueryContext, q: QueryOf<'jobs'>): Promise<Fr
   const finished = (statuses: string[]) =>
     base()
       .where('status', 'in', statuses)
-      .where('completed_at', '>=', toDbTime(range.from))
-      .where('completed_at', '<=', toDbTime(range.to))
+      .where('completed_at', '>=', time.toDb(range.from))
+      .where('completed_at', '<=', time.toDb(range.to))
       .orderBy('completed_at', 'desc')
       .limit(limit)
       .execute();
@@ -157,7 +157,7 @@ async function jobs({ db, range }: QueryContext, q: QueryOf<'jobs'>): Promise<Fr
         : filter === 'failed'
           ? await finished(['failed'])
           : [...(await running()), ...(await finished(TERMINAL))].slice(0, limit);
-  return [toFrame('jobs', q.refId, JOB_COLUMNS, rows, { custom: { filter } })];
+  return [toFrame('jobs', q.refId, jobColumns(time), rows, { custom: { filter } })];
 }
 
 async function variable({ db }: QueryContext, q: QueryOf<'variable'>): Promise<Frame[]> {
@@ -220,15 +220,15 @@ async function variable({ db }: QueryContext, q: QueryOf<'variable'>): Promise<F
 }
 
 async function failedJobAnnotations(
-  { db, range }: QueryContext,
+  { db, time, range }: QueryContext,
   q: QueryOf<'failedJobAnnotations'>,
 ): Promise<Frame[]> {
   let query = db
     .selectFrom('replication_jobs')
     .selectAll()
     .where('status', '=', 'failed')
-    .where('completed_at', '>=', toDbTime(range.from))
-    .where('completed_at', '<=', toDbTime(range.to))
+    .where('completed_at', '>=', time.toDb(range.from))
+    .where('completed_at', '<=', time.toDb(range.to))
     .orderBy('completed_at', 'desc')
     .limit(q.limit ?? DEFAULT_ROWS);
   const vms = listOf(q.vm);
@@ -239,8 +239,8 @@ async function failedJobAnnotations(
       'failed_jobs',
       q.refId,
       [
-        { name: 'time', type: 'time', value: (r: ReplicationJobRow) => time(r.completed_at) },
-        { name: 'timeEnd', type: 'time', value: (r: ReplicationJobRow) => time(r.completed_at) },
+        { name: 'time', type: 'time', value: (r: ReplicationJobRow) => time.toMs(r.completed_at) },
+        { name: 'timeEnd', type: 'time', value: (r: ReplicationJobRow) => time.toMs(r.completed_at) },
         {
           name: 'title',
           type: 'string',

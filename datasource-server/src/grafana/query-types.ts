@@ -11,6 +11,8 @@ import {
   VARIABLE_KINDS,
   type QueryType,
 } from '@oma-insights/contracts';
+import { MAX_INSTANT_MS, MIN_INSTANT_MS } from '../db/time';
+import { TIME_PARAMETER_RULE } from '../http/time-params';
 
 const refId = Type.String({ minLength: 1, maxLength: 64 });
 const text = Type.String({ maxLength: 1000 });
@@ -61,19 +63,25 @@ export const QUERY_SCHEMAS = {
 
 export type QueryOf<K extends QueryType> = Static<(typeof QUERY_SCHEMAS)[K]>;
 
+const instant = Type.Union([
+  Type.String({ maxLength: 64 }),
+  Type.Number({ minimum: MIN_INSTANT_MS, maximum: MAX_INSTANT_MS }),
+]);
+
 /** The envelope is checked by the route; each query separately, so one bad query fails alone. */
 export const QueryRequest = Type.Object(
   {
     range: Type.Object(
       {
-        from: Type.Union([Type.String({ maxLength: 64 }), Type.Number()]),
-        to: Type.Union([Type.String({ maxLength: 64 }), Type.Number()]),
-        raw: Type.Optional(Type.Unknown()),
+        from: instant,
+        to: instant,
+        // Grafana's own relative form ("now-6h"); informational, `from`/`to` are what count.
+        raw: Type.Optional(Type.Object({ from: instant, to: instant }, strict)),
       },
-      strict,
+      { ...strict, description: `from/to: ${TIME_PARAMETER_RULE}` },
     ),
-    intervalMs: Type.Optional(Type.Number({ minimum: 0 })),
-    maxDataPoints: Type.Optional(Type.Integer({ minimum: 0 })),
+    intervalMs: Type.Optional(Type.Number({ minimum: 0, maximum: MAX_INSTANT_MS })),
+    maxDataPoints: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
     queries: Type.Array(
       Type.Object(
         { refId, queryType: Type.Optional(Type.String({ maxLength: 64 })) },

@@ -3,6 +3,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ErrorBody, MAX_QUERIES_PER_REQUEST, QUERY_TYPES, type QueryType } from '@oma-insights/contracts';
+import { scoped } from '../auth/plugin';
+import { fromDatabaseError } from '../http/errors';
 import { parseRange } from '../http/time-params';
 import { compileJsonValidator } from '../http/validation';
 import type { Frame } from './frames';
@@ -58,6 +60,8 @@ const grafanaRoutes: FastifyPluginAsyncTypebox = async (app) => {
         frames: await (HANDLERS[type] as (c: QueryContext, q: unknown) => Promise<Frame[]>)(ctx, query),
       };
     } catch (err) {
+      const fromDb = fromDatabaseError(err as Error & { code?: string });
+      if (fromDb) return fail(fromDb.statusCode, `The ${type} query failed: ${fromDb.message}`);
       app.log.error({ err, queryType: type }, 'query failed');
       return fail(500, `The ${type} query failed on the server; see the server log`);
     }
@@ -66,7 +70,6 @@ const grafanaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/query',
     {
-      onRequest: app.requireScope('read'),
       schema: {
         tags: ['grafana'],
         summary: 'Grafana query protocol: several queries in, data frames per refId out',
@@ -79,7 +82,8 @@ const grafanaRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { range, queries } = request.body;
       const parsed = parseRange(range.from, range.to);
-      const ctx: QueryContext | string = typeof parsed === 'string' ? parsed : { db, range: parsed };
+      const ctx: QueryContext | string =
+        typeof parsed === 'string' ? parsed : { db, time: app.store.time, range: parsed };
       const results: Record<string, QueryResult> = {};
       const seen = new Set<string>();
       await Promise.all(
@@ -100,4 +104,4 @@ const grafanaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 };
 
-export default grafanaRoutes;
+export default scoped('read', grafanaRoutes);

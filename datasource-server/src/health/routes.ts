@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
-import { Health, JOB_STATUSES, TERMINAL_JOB_STATUSES } from '@oma-insights/contracts';
+import { Health, JOB_STATUSES, Liveness, TERMINAL_JOB_STATUSES } from '@oma-insights/contracts';
 import { countRows } from '../db/count';
 import { databaseVersion } from '../db/migrate';
 import { API_VERSION, VERSION } from '../version';
@@ -10,6 +10,20 @@ const COUNTS_TTL_MS = 30_000;
 const RUNNING_STATUSES = JOB_STATUSES.filter(
   (s) => !(TERMINAL_JOB_STATUSES as readonly string[]).includes(s),
 );
+
+/** What went wrong with the database, in a few words that reveal no host, user or query. */
+export function shortCause(err: unknown): string {
+  const code = String((err as { code?: unknown }).code ?? '');
+  if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code === 'ETIMEDOUT' || code === 'PROTOCOL_SEQUENCE_TIMEOUT') return 'connection timed out';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found';
+  if (code === 'PROTOCOL_CONNECTION_LOST' || code === 'ECONNRESET') return 'connection lost';
+  if (code.startsWith('ER_ACCESS_DENIED') || code === 'ER_DBACCESS_DENIED_ERROR') return 'access denied';
+  if (code === 'ER_BAD_DB_ERROR') return 'unknown database';
+  if (code === 'ER_CON_COUNT_ERROR') return 'too many connections';
+  if (code.startsWith('SQLITE_')) return `SQLite error ${code}`;
+  return 'query failed';
+}
 
 const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app.store;
@@ -40,15 +54,28 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   app.get(
+    '/debug/live',
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Liveness: the process answers (for container health checks; says nothing of the database)',
+        response: { 200: Liveness },
+      },
+    },
+    async () => ({ status: 'ok' as const, uptime_s: Math.round(process.uptime()) }),
+  );
+
+  app.get(
     '/debug/health',
     {
       schema: {
         tags: ['health'],
-        summary: 'Service status, dependency checks, versions, uptime and row counts (no token needed)',
+        summary:
+          'Readiness: service status, dependency checks, versions, uptime and row counts (503 when degraded; no token needed)',
         response: { 200: Health, 503: Health },
       },
     },
-    async (_request, reply) => {
+    async (request, reply) => {
       const reasons: string[] = [];
       const checks: Health['checks'] = {};
 
@@ -59,8 +86,11 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         dbVersion = await databaseVersion(app.store);
         checks.db = { status: 'ok', latency_ms: Math.round((performance.now() - t0) * 100) / 100 };
       } catch (err) {
-        checks.db = { status: 'down', message: (err as Error).message };
-        reasons.push(`database unreachable: ${(err as Error).message}`);
+        // Strangers read this page: a short cause here, the driver's own words in the log.
+        const cause = shortCause(err);
+        request.log.warn({ err }, `health check: database unreachable (${cause})`);
+        checks.db = { status: 'down', message: cause };
+        reasons.push(`database unreachable: ${cause}`);
       }
 
       const bus = await app.bus.check().catch((err: Error) => ({ ok: false, message: err.message }));
@@ -86,6 +116,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         node_version: process.version,
         dialect: app.store.dialect,
         mode: app.storageMode,
+        db_timezone: app.store.time.zone,
         db_version: dbVersion,
         uptime_s: Math.round(process.uptime()),
         started_at: startedAt.toISOString(),

@@ -1,25 +1,22 @@
 // Time parameters as the API contract states them: `from`/`to` are ISO-8601 or epoch
-// milliseconds; `interval` is `5m`, `1h`, `1d` or plain seconds. Pure.
+// milliseconds between 1970 and 9999. An ISO time without an offset is read as UTC, never as the
+// server's local time. Pure.
+import { DateTime } from 'luxon';
+import { MAX_INSTANT_MS, MIN_INSTANT_MS } from '../db/time';
 
-/** Epoch ms, or null when the value is neither ISO-8601 nor epoch milliseconds. */
+export const TIME_PARAMETER_RULE =
+  'ISO-8601 (read as UTC when it has no offset) or epoch milliseconds, between 1970-01-01 and 9999-12-30';
+
+const inBounds = (ms: number) => Number.isFinite(ms) && ms >= MIN_INSTANT_MS && ms <= MAX_INSTANT_MS;
+
+/** Epoch ms, or null when the value is not a time the API accepts. */
 export function parseTime(value: string | number): number | null {
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? Math.trunc(value) : null;
+  if (typeof value === 'number') return inBounds(value) ? Math.trunc(value) : null;
   const text = value.trim();
-  if (/^\d{1,16}$/.test(text)) return Number(text);
+  if (/^\d{1,16}$/.test(text)) return inBounds(Number(text)) ? Number(text) : null;
   if (!/^\d{4}-\d{2}-\d{2}/.test(text)) return null;
-  const ms = Date.parse(text);
-  return Number.isNaN(ms) ? null : ms;
-}
-
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
-
-/** Interval in seconds, or null. */
-export function parseInterval(value: string | number): number | null {
-  if (typeof value === 'number') return Number.isInteger(value) && value > 0 ? value : null;
-  const match = /^(\d{1,9})([smhd]?)$/.exec(value.trim());
-  if (!match) return null;
-  const seconds = Number(match[1]) * UNIT_SECONDS[match[2] || 's'];
-  return seconds > 0 ? seconds : null;
+  const parsed = DateTime.fromISO(text, { zone: 'utc' });
+  return parsed.isValid && inBounds(parsed.toMillis()) ? parsed.toMillis() : null;
 }
 
 export interface TimeRange {
@@ -31,8 +28,8 @@ export interface TimeRange {
 export function parseRange(from: string | number, to: string | number): TimeRange | string {
   const f = parseTime(from);
   const t = parseTime(to);
-  if (f === null) return `"from" must be ISO-8601 or epoch milliseconds, got ${JSON.stringify(from)}`;
-  if (t === null) return `"to" must be ISO-8601 or epoch milliseconds, got ${JSON.stringify(to)}`;
+  if (f === null) return `"from" must be ${TIME_PARAMETER_RULE}; got ${JSON.stringify(from)}`;
+  if (t === null) return `"to" must be ${TIME_PARAMETER_RULE}; got ${JSON.stringify(to)}`;
   if (f > t) return '"from" is after "to"';
   return { from: f, to: t };
 }

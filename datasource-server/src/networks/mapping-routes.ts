@@ -8,19 +8,19 @@ import {
   NetworkMappingQuery,
 } from '@oma-insights/contracts';
 import { decodeCursor, encodeCursor } from '../http/cursor';
+import { scoped } from '../auth/plugin';
 import { ApiError } from '../http/errors';
 import { deleteMapping, upsertMapping } from './mappings';
 import { presentMapping } from './present';
 
-const mappingRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { db } = app.store;
-  const security = [{ bearer: [] }];
-  const authErrors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
+const security = [{ bearer: [] }];
+const authErrors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
 
+const readRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { db, time } = app.store;
   app.get(
     '/network-mappings',
     {
-      onRequest: app.requireScope('read'),
       schema: {
         tags: ['networks'],
         summary: 'OMA network_mappings rows (unique per VM, source network and test flag)',
@@ -50,17 +50,19 @@ const mappingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
       return {
-        mappings: page.map(presentMapping),
+        mappings: page.map((row) => presentMapping(row, time)),
         count: page.length,
         next_cursor: rows.length > limit && last ? encodeCursor([String(last.id)]) : null,
       };
     },
   );
+};
 
+const writeRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { time } = app.store;
   app.post(
     '/network-mappings',
     {
-      onRequest: app.requireScope('write'),
       schema: {
         tags: ['networks'],
         summary: 'Create or replace the mapping of one VM NIC network (201 created, 200 replaced)',
@@ -78,7 +80,7 @@ const mappingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const actor = request.principal?.name ?? 'unknown';
-      const change = await upsertMapping(db, request.body, actor);
+      const change = await upsertMapping(app.store, request.body, actor);
       await app.bus.publish('mapping_changed', {
         action: change.action,
         vm_id: change.mapping.vm_id,
@@ -88,14 +90,13 @@ const mappingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         actor,
       });
       reply.code(change.action === 'created' ? 201 : 200);
-      return presentMapping(change.mapping);
+      return presentMapping(change.mapping, time);
     },
   );
 
   app.delete(
     '/network-mappings',
     {
-      onRequest: app.requireScope('write'),
       schema: {
         tags: ['networks'],
         summary: 'Delete the mapping of one VM NIC network',
@@ -106,7 +107,7 @@ const mappingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const actor = request.principal?.name ?? 'unknown';
-      const removed = await deleteMapping(db, request.query, actor);
+      const removed = await deleteMapping(app.store, request.query, actor);
       await app.bus.publish('mapping_changed', {
         action: 'deleted',
         vm_id: removed.vm_id,
@@ -115,9 +116,14 @@ const mappingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         destination_network_id: null,
         actor,
       });
-      return presentMapping(removed);
+      return presentMapping(removed, time);
     },
   );
+};
+
+const mappingRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  await app.register(scoped('read', readRoutes));
+  await app.register(scoped('write', writeRoutes));
 };
 
 export default mappingRoutes;

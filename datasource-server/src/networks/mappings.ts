@@ -1,7 +1,8 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { CreateNetworkMapping } from '@oma-insights/contracts';
+import type { Db } from '../db/connect';
+import { forUpdate, inTransaction, upsert } from '../db/dialect';
 import type { Database, NetworkMappingRow } from '../db/schema';
-import { toDbTime } from '../db/time';
 import { ApiError, notFound } from '../http/errors';
 import { parseNics } from '../vm-contexts/present';
 
@@ -31,47 +32,167 @@ export async function resolveVm(db: Kysely<Database>, vmId: string) {
   return matches[0];
 }
 
-/** Older OMA rows carry only `vm_id` (no context id), so match either. */
-function findMapping(
-  db: Kysely<Database>,
-  vm: { context_id: string; vm_name: string },
-  sourceNetwork: string,
-  isTest: number,
-) {
-  return db
-    .selectFrom('network_mappings')
-    .selectAll()
-    .where((eb) => eb.or([eb('vm_context_id', '=', vm.context_id), eb('vm_id', '=', vm.vm_name)]))
-    .where('source_network_name', '=', sourceNetwork)
-    .where('is_test_network', '=', isTest)
+/** Older OMA rows carry only `vm_id` (no context id), so a mapping belongs to a VM by either. */
+const belongsTo = (row: NetworkMappingRow, vm: ResolvedVm) =>
+  row.vm_context_id === vm.context_id || row.vm_id === vm.vm_name;
+
+export type ResolvedVm = Awaited<ReturnType<typeof resolveVm>>;
+
+/** One mapping to create or replace: (VM, source network, test flag) -> destination. */
+export interface MappingTarget {
+  vm: ResolvedVm;
+  source_network_name: string;
+  is_test_network: boolean;
+  destination: { id: string; name: string };
+  network_strategy: string | null;
+}
+
+const LOOKUP_CHUNK = 500;
+const UPSERT_CHUNK = 500;
+
+/**
+ * Creates or replaces mappings inside the caller's transaction, with one audit row each. Existing
+ * rows are read with a lock first, so the audit's "before" is what this change replaced; the
+ * write is the dialect's upsert, so a concurrent creator of the same key makes this an update,
+ * never a duplicate-key error. Bulk mapping calls this with thousands of targets.
+ */
+export async function writeMappings(
+  trx: Transaction<Database>,
+  store: Pick<Db, 'dialect' | 'time'>,
+  targets: MappingTarget[],
+  actor: string,
+): Promise<MappingChange[]> {
+  const now = store.time.toDb(Date.now());
+  const existing: NetworkMappingRow[] = [];
+  for (let i = 0; i < targets.length; i += LOOKUP_CHUNK) {
+    const chunk = targets.slice(i, i + LOOKUP_CHUNK);
+    const query = trx
+      .selectFrom('network_mappings')
+      .selectAll()
+      .where((eb) =>
+        eb.or([
+          eb('vm_context_id', 'in', [...new Set(chunk.map((t) => t.vm.context_id))]),
+          eb('vm_id', 'in', [...new Set(chunk.map((t) => t.vm.vm_name))]),
+        ]),
+      )
+      .where('source_network_name', 'in', [...new Set(chunk.map((t) => t.source_network_name))]);
+    existing.push(...(await forUpdate(query, store.dialect).execute()));
+  }
+  const find = (t: MappingTarget, rows: NetworkMappingRow[]) =>
+    rows.find(
+      (r) =>
+        belongsTo(r, t.vm) &&
+        r.source_network_name === t.source_network_name &&
+        Number(r.is_test_network) === (t.is_test_network ? 1 : 0),
+    );
+  const before = targets.map((t) => find(t, existing));
+
+  const rows = targets.map((t, i) => ({
+    // Replacing keeps the row's own vm_id, so the upsert meets it on the same unique key.
+    vm_id: before[i]?.vm_id ?? t.vm.vm_name,
+    source_network_name: t.source_network_name,
+    is_test_network: t.is_test_network ? 1 : 0,
+    destination_network_id: t.destination.id,
+    destination_network_name: t.destination.name,
+    network_strategy: t.network_strategy,
+    validation_status: 'pending',
+    vm_context_id: t.vm.context_id,
+    vmware_vm_id: t.vm.vmware_vm_id,
+    mapping_type: t.is_test_network ? 'test' : 'live',
+    created_at: now,
+    updated_at: now,
+  }));
+  for (let i = 0; i < rows.length; i += UPSERT_CHUNK) {
+    await upsert(
+      trx.insertInto('network_mappings').values(rows.slice(i, i + UPSERT_CHUNK)),
+      store.dialect,
+      ['vm_id', 'source_network_name', 'is_test_network'],
+      [
+        'destination_network_id',
+        'destination_network_name',
+        'network_strategy',
+        'validation_status',
+        'vm_context_id',
+        'vmware_vm_id',
+        'updated_at',
+      ],
+    ).execute();
+  }
+
+  const written: NetworkMappingRow[] = [];
+  for (let i = 0; i < rows.length; i += LOOKUP_CHUNK) {
+    const chunk = rows.slice(i, i + LOOKUP_CHUNK);
+    written.push(
+      ...(await trx
+        .selectFrom('network_mappings')
+        .selectAll()
+        .where('vm_id', 'in', [...new Set(chunk.map((r) => r.vm_id))])
+        .where('source_network_name', 'in', [...new Set(chunk.map((r) => r.source_network_name))])
+        .execute()),
+    );
+  }
+  const changes = targets.map((t, i): MappingChange => {
+    const mapping = written.find(
+      (r) =>
+        r.vm_id === rows[i].vm_id &&
+        r.source_network_name === t.source_network_name &&
+        Number(r.is_test_network) === rows[i].is_test_network,
+    );
+    if (!mapping)
+      throw new Error(`mapping of ${t.vm.vm_name}/${t.source_network_name} vanished while written`);
+    return {
+      action: before[i] ? 'updated' : 'created',
+      mapping,
+      previousDestination: before[i]?.destination_network_id ?? null,
+    };
+  });
+  for (let i = 0; i < changes.length; i += UPSERT_CHUNK) {
+    await trx
+      .insertInto('omi_mapping_audit')
+      .values(
+        changes.slice(i, i + UPSERT_CHUNK).map((c) => ({
+          action: c.action,
+          vm_id: c.mapping.vm_id,
+          source_network_name: c.mapping.source_network_name,
+          is_test_network: Number(c.mapping.is_test_network),
+          old_destination_network_id: c.previousDestination,
+          new_destination_network_id: c.mapping.destination_network_id,
+          actor,
+          created_at: now,
+        })),
+      )
+      .execute();
+  }
+  return changes;
+}
+
+/** The NIC networks of a VM, from its first disk row (where the OMA keeps network_config). */
+async function vmNetworks(trx: Transaction<Database>, contextId: string): Promise<string[]> {
+  const firstDisk = await trx
+    .selectFrom('vm_disks')
+    .select('network_config')
+    .where('vm_context_id', '=', contextId)
+    .orderBy('id')
+    .limit(1)
     .executeTakeFirst();
+  return parseNics(firstDisk?.network_config).flatMap((n) => (n.network_name ? [n.network_name] : []));
 }
 
 /** Creates or replaces the mapping for (VM, source network, test flag), with an audit row. */
 export async function upsertMapping(
-  db: Kysely<Database>,
+  store: Db,
   input: CreateNetworkMapping,
   actor: string,
 ): Promise<MappingChange> {
-  const isTest = input.is_test_network ? 1 : 0;
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(store, async (trx) => {
     const vm = await resolveVm(trx, input.vm_id);
-    const firstDisk = await trx
-      .selectFrom('vm_disks')
-      .select('network_config')
-      .where('vm_context_id', '=', vm.context_id)
-      .orderBy('id')
-      .limit(1)
-      .executeTakeFirst();
-    const vmNetworks = parseNics(firstDisk?.network_config).flatMap((n) =>
-      n.network_name ? [n.network_name] : [],
-    );
-    if (!vmNetworks.includes(input.source_network_name)) {
+    const networks = await vmNetworks(trx, vm.context_id);
+    if (!networks.includes(input.source_network_name)) {
       throw new ApiError(
         422,
         'source_network_not_on_vm',
         `VM "${vm.vm_name}" has no NIC on network "${input.source_network_name}"`,
-        vmNetworks,
+        networks,
       );
     }
     const destination = await trx
@@ -86,64 +207,39 @@ export async function upsertMapping(
         `CloudStack network "${input.destination_network_id}" is not in the inventory; PUT /api/v1/networks/available first`,
       );
     }
-
-    const now = toDbTime(new Date());
-    const existing = await findMapping(trx, vm, input.source_network_name, isTest);
-    const values = {
-      destination_network_id: destination.id,
-      destination_network_name: input.destination_network_name ?? destination.name,
-      network_strategy: input.network_strategy ?? null,
-      validation_status: 'pending',
-      updated_at: now,
-    };
-    if (existing) {
-      await trx.updateTable('network_mappings').set(values).where('id', '=', existing.id).execute();
-    } else {
-      await trx
-        .insertInto('network_mappings')
-        .values({
-          ...values,
-          vm_id: vm.vm_name,
+    const [change] = await writeMappings(
+      trx,
+      store,
+      [
+        {
+          vm,
           source_network_name: input.source_network_name,
-          is_test_network: isTest,
-          vm_context_id: vm.context_id,
-          vmware_vm_id: vm.vmware_vm_id,
-          mapping_type: isTest ? 'test' : 'live',
-          created_at: now,
-        })
-        .execute();
-    }
-    const mapping = (await findMapping(trx, vm, input.source_network_name, isTest))!;
-    await trx
-      .insertInto('omi_mapping_audit')
-      .values({
-        action: existing ? 'updated' : 'created',
-        vm_id: mapping.vm_id,
-        source_network_name: mapping.source_network_name,
-        is_test_network: isTest,
-        old_destination_network_id: existing?.destination_network_id ?? null,
-        new_destination_network_id: mapping.destination_network_id,
-        actor,
-        created_at: now,
-      })
-      .execute();
-    return {
-      action: existing ? 'updated' : 'created',
-      mapping,
-      previousDestination: existing?.destination_network_id ?? null,
-    };
+          is_test_network: input.is_test_network ?? false,
+          destination: { id: destination.id, name: input.destination_network_name ?? destination.name },
+          network_strategy: input.network_strategy ?? null,
+        },
+      ],
+      actor,
+    );
+    return change;
   });
 }
 
 export async function deleteMapping(
-  db: Kysely<Database>,
+  store: Db,
   key: { vm_id: string; source_network_name: string; is_test_network?: boolean },
   actor: string,
 ): Promise<NetworkMappingRow> {
   const isTest = key.is_test_network ? 1 : 0;
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(store, async (trx) => {
     const vm = await resolveVm(trx, key.vm_id);
-    const existing = await findMapping(trx, vm, key.source_network_name, isTest);
+    const query = trx
+      .selectFrom('network_mappings')
+      .selectAll()
+      .where((eb) => eb.or([eb('vm_context_id', '=', vm.context_id), eb('vm_id', '=', vm.vm_name)]))
+      .where('source_network_name', '=', key.source_network_name)
+      .where('is_test_network', '=', isTest);
+    const existing = await forUpdate(query, store.dialect).executeTakeFirst();
     if (!existing) {
       throw new ApiError(
         404,
@@ -162,7 +258,7 @@ export async function deleteMapping(
         old_destination_network_id: existing.destination_network_id,
         new_destination_network_id: null,
         actor,
-        created_at: toDbTime(new Date()),
+        created_at: store.time.toDb(Date.now()),
       })
       .execute();
     return existing;

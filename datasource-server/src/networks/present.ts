@@ -1,9 +1,9 @@
 import type { CloudStackNetwork, NetworkMapping } from '@oma-insights/contracts';
 import type { CloudstackNetworkRow, NetworkMappingRow, OmiCloudstackNetworksTable } from '../db/schema';
-import { fromDbTime } from '../db/time';
+import type { DbTime } from '../db/time';
 import { parseJson } from '../vm-contexts/present';
 
-export function presentMapping(row: NetworkMappingRow): NetworkMapping {
+export function presentMapping(row: NetworkMappingRow, time: DbTime): NetworkMapping {
   return {
     id: Number(row.id),
     vm_id: row.vm_id,
@@ -16,9 +16,9 @@ export function presentMapping(row: NetworkMappingRow): NetworkMapping {
     validation_status: row.validation_status as NetworkMapping['validation_status'],
     mapping_type: row.mapping_type as NetworkMapping['mapping_type'],
     network_strategy: row.network_strategy,
-    last_validated: fromDbTime(row.last_validated),
-    created_at: fromDbTime(row.created_at),
-    updated_at: fromDbTime(row.updated_at),
+    last_validated: time.toIso(row.last_validated),
+    created_at: time.toIso(row.created_at),
+    updated_at: time.toIso(row.updated_at),
   };
 }
 

@@ -6,23 +6,22 @@ import {
   ReplaceAvailableNetworks,
   SourceNetwork,
 } from '@oma-insights/contracts';
-import { toDbTime } from '../db/time';
+import { scoped } from '../auth/plugin';
 import { ApiError } from '../http/errors';
 import { networkToRow, presentNetwork } from './present';
 import { sourceNetworks } from './source-networks';
 
 const INSERT_CHUNK = 200;
 
-const networkRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { db } = app.store;
-  const security = [{ bearer: [] }];
-  const authErrors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
-  const noParameters = Type.Object({}, { additionalProperties: false });
+const security = [{ bearer: [] }];
+const authErrors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
+const noParameters = Type.Object({}, { additionalProperties: false });
 
+const readRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { db } = app.store;
   app.get(
     '/networks/available',
     {
-      onRequest: app.requireScope('read'),
       schema: {
         tags: ['networks'],
         summary: 'CloudStack network inventory (destination networks), CloudStack field names',
@@ -42,10 +41,33 @@ const networkRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  app.get(
+    '/networks/source',
+    {
+      schema: {
+        tags: ['networks'],
+        summary:
+          'VMware networks seen on VM NICs (vm_disks.network_config) with VM counts and mapping coverage',
+        security,
+        querystring: noParameters,
+        response: {
+          200: Type.Object({ networks: Type.Array(SourceNetwork), count: Type.Integer() }),
+          ...authErrors,
+        },
+      },
+    },
+    async () => {
+      const networks = await sourceNetworks(db);
+      return { networks, count: networks.length };
+    },
+  );
+};
+
+const writeRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { db } = app.store;
   app.put(
     '/networks/available',
     {
-      onRequest: app.requireScope('write'),
       bodyLimit: 8 * 1024 * 1024,
       schema: {
         tags: ['networks'],
@@ -66,7 +88,7 @@ const networkRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ...new Set(duplicates),
         ]);
       }
-      const now = toDbTime(new Date());
+      const now = app.store.time.toDb(Date.now());
       const rows = networks.map((n) => networkToRow(n, now));
       await db.transaction().execute(async (trx) => {
         await trx.deleteFrom('omi_cloudstack_networks').execute();
@@ -84,28 +106,11 @@ const networkRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return { success: true, data: rows.map(presentNetwork) };
     },
   );
+};
 
-  app.get(
-    '/networks/source',
-    {
-      onRequest: app.requireScope('read'),
-      schema: {
-        tags: ['networks'],
-        summary:
-          'VMware networks seen on VM NICs (vm_disks.network_config) with VM counts and mapping coverage',
-        security,
-        querystring: noParameters,
-        response: {
-          200: Type.Object({ networks: Type.Array(SourceNetwork), count: Type.Integer() }),
-          ...authErrors,
-        },
-      },
-    },
-    async () => {
-      const networks = await sourceNetworks(db);
-      return { networks, count: networks.length };
-    },
-  );
+const networkRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  await app.register(scoped('read', readRoutes));
+  await app.register(scoped('write', writeRoutes));
 };
 
 export default networkRoutes;

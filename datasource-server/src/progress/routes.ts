@@ -1,20 +1,20 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ErrorBody, JobProgress, ProgressPush, ProgressPushResult } from '@oma-insights/contracts';
+import { scoped } from '../auth/plugin';
 import { notFound } from '../http/errors';
 import { applyProgressPush } from './ingest';
 import { buildJobProgress } from './view';
 
 const JobParams = Type.Object({ job_id: Type.String({ minLength: 1, maxLength: 191 }) });
 
-const progressRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { db } = app.store;
-  const security = [{ bearer: [] }];
+const security = [{ bearer: [] }];
 
+const readRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { db } = app.store;
   app.get(
     '/progress/:job_id',
     {
-      onRequest: app.requireScope('read'),
       schema: {
         tags: ['progress'],
         summary:
@@ -45,16 +45,23 @@ const progressRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ? db.selectFrom('vm_disks').selectAll().where('vm_context_id', '=', job.vm_context_id).execute()
           : Promise.resolve([]),
       ]);
-      return buildJobProgress({ job, progress, diskProgress, cbt, disks, now: Date.now() });
+      return buildJobProgress({
+        job,
+        progress,
+        diskProgress,
+        cbt,
+        disks,
+        now: Date.now(),
+        time: app.store.time,
+      });
     },
   );
+};
 
+const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/progress/:job_id',
     {
-      onRequest: app.requireScope('ingest'),
-      // A copier pushes often; give ingest its own, larger budget.
-      config: { rateLimit: { max: 20 * app.config.rateLimitPerMinute, timeWindow: '1 minute' } },
       schema: {
         tags: ['progress'],
         summary: 'Progress push from the migration engine; late or duplicate pushes change nothing',
@@ -66,6 +73,11 @@ const progressRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => applyProgressPush(app.store, app.bus, request.params.job_id, request.body),
   );
+};
+
+const progressRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  await app.register(scoped('read', readRoutes));
+  await app.register(scoped('ingest', ingestRoutes));
 };
 
 export default progressRoutes;

@@ -7,7 +7,8 @@ import type {
   ReplicationJobRow,
   VmDiskRow,
 } from '../db/schema';
-import { dbTimeToMs, fromDbTime } from '../db/time';
+import type { DbTime } from '../db/time';
+import { parseErrors } from './plan';
 import { etaSeconds, percentOf, round2, toMBps } from './rules';
 
 const VMA_STATUS_OF_JOB: Record<string, VmaStatus> = {
@@ -31,6 +32,7 @@ export interface ProgressSources {
   cbt: CbtHistoryRow[];
   disks: VmDiskRow[];
   now: number;
+  time: DbTime;
 }
 
 const diskStatus = (status: string): 'pending' | 'syncing' | 'completed' | 'failed' =>
@@ -43,17 +45,18 @@ export function buildJobProgress({
   cbt,
   disks,
   now,
+  time,
 }: ProgressSources): JobProgress {
   const label = new Map(disks.map((d) => [d.disk_id, d.label]));
   const bytes = Number(job.bytes_transferred ?? 0);
   const total = Number(job.total_bytes ?? 0);
   const currentBps = Number(job.transfer_speed_bps ?? 0);
-  const startMs = dbTimeToMs(job.started_at);
-  const endMs = dbTimeToMs(job.completed_at) ?? now;
+  const startMs = time.toMs(job.started_at);
+  const endMs = time.toMs(job.completed_at) ?? now;
   const elapsedMs = startMs === null ? 0 : Math.max(0, endMs - startMs);
   const averageBps = elapsedMs > 0 ? bytes / (elapsedMs / 1000) : 0;
   const finished = job.completed_at !== null;
-  const phaseStartMs = dbTimeToMs(progress?.phase_started_at);
+  const phaseStartMs = time.toMs(progress?.phase_started_at);
 
   const diskProgresses = diskProgress.length
     ? diskProgress.map((d) => ({
@@ -80,7 +83,7 @@ export function buildJobProgress({
       });
 
   const errors: string[] = progress?.errors
-    ? (JSON.parse(progress.errors) as string[])
+    ? parseErrors(progress.errors)
     : job.error_message
       ? [job.error_message]
       : [];
@@ -100,13 +103,13 @@ export function buildJobProgress({
       current_mbps: finished ? 0 : toMBps(currentBps),
       average_mbps: toMBps(averageBps),
       peak_mbps: toMBps(Math.max(Number(progress?.peak_bps ?? 0), currentBps, averageBps)),
-      last_update: fromDbTime(progress?.last_push_at ?? job.updated_at),
+      last_update: time.toIso(progress?.last_push_at ?? job.updated_at),
     },
     timing: {
-      start_time: fromDbTime(job.started_at),
-      last_update: fromDbTime(job.updated_at),
+      start_time: time.toIso(job.started_at),
+      last_update: time.toIso(job.updated_at),
       elapsed_ms: elapsedMs,
-      phase_start: fromDbTime(progress?.phase_started_at ?? null),
+      phase_start: time.toIso(progress?.phase_started_at ?? null),
       phase_elapsed_ms: phaseStartMs === null ? 0 : Math.max(0, (finished ? endMs : now) - phaseStartMs),
       eta_seconds: finished ? 0 : etaSeconds(bytes, total, currentBps),
     },

@@ -1,5 +1,4 @@
 import type { NewReplicationJob, VmContextRow } from '../db/schema';
-import { toDbTime } from '../db/time';
 
 type JobSource = Pick<
   VmContextRow,
@@ -11,9 +10,9 @@ type JobSource = Pick<
 export function newJobRow(
   vm: JobSource,
   id: string,
+  now: string,
   overrides: Partial<NewReplicationJob> = {},
 ): NewReplicationJob {
-  const now = toDbTime(new Date());
   return {
     id,
     vm_context_id: vm.context_id,

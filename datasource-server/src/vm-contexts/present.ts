@@ -1,7 +1,7 @@
 // Row -> API shape. Pure: no I/O, so the conversions are unit tested directly.
 import type { CbtHistoryRow, Nic, ReplicationJob, VmContext, VmDisk } from '@oma-insights/contracts';
 import type { CbtHistoryRow as CbtRow, ReplicationJobRow, VmContextRow, VmDiskRow } from '../db/schema';
-import { fromDbTime } from '../db/time';
+import type { DbTime } from '../db/time';
 
 const num = (v: number | string | null | undefined, fallback = 0) =>
   v === null || v === undefined ? fallback : Number(v);
@@ -24,7 +24,7 @@ export function parseNics(text: string | null | undefined): Nic[] {
   return value.filter((n): n is Nic => typeof n === 'object' && n !== null);
 }
 
-export function presentContext(row: VmContextRow): VmContext {
+export function presentContext(row: VmContextRow, time: DbTime): VmContext {
   return {
     context_id: row.context_id,
     vm_name: row.vm_name,
@@ -43,19 +43,19 @@ export function presentContext(row: VmContextRow): VmContext {
     os_type: row.os_type,
     power_state: row.power_state,
     vm_tools_version: row.vm_tools_version,
-    created_at: fromDbTime(row.created_at),
-    updated_at: fromDbTime(row.updated_at),
-    first_job_at: fromDbTime(row.first_job_at),
-    last_job_at: fromDbTime(row.last_job_at),
-    last_status_change: fromDbTime(row.last_status_change),
+    created_at: time.toIso(row.created_at),
+    updated_at: time.toIso(row.updated_at),
+    first_job_at: time.toIso(row.first_job_at),
+    last_job_at: time.toIso(row.last_job_at),
+    last_status_change: time.toIso(row.last_status_change),
     scheduler_enabled: num(row.scheduler_enabled, 1) === 1,
-    next_scheduled_at: fromDbTime(row.next_scheduled_at),
+    next_scheduled_at: time.toIso(row.next_scheduled_at),
     ossea_config_id: numOrNull(row.ossea_config_id),
     last_operation_summary: parseJson(row.last_operation_summary),
   };
 }
 
-export function presentJob(row: ReplicationJobRow): ReplicationJob {
+export function presentJob(row: ReplicationJobRow, time: DbTime): ReplicationJob {
   return {
     id: row.id,
     vm_context_id: row.vm_context_id,
@@ -79,19 +79,19 @@ export function presentJob(row: ReplicationJobRow): ReplicationJob {
     vma_current_phase: row.vma_current_phase,
     vma_throughput_mbps: numOrNull(row.vma_throughput_mbps),
     vma_eta_seconds: numOrNull(row.vma_eta_seconds),
-    vma_last_poll_at: fromDbTime(row.vma_last_poll_at),
+    vma_last_poll_at: time.toIso(row.vma_last_poll_at),
     vma_error_classification: row.vma_error_classification,
     vma_error_details: row.vma_error_details,
     setup_progress_percent: numOrNull(row.setup_progress_percent),
     vm_group_id: row.vm_group_id,
-    created_at: fromDbTime(row.created_at),
-    updated_at: fromDbTime(row.updated_at),
-    started_at: fromDbTime(row.started_at),
-    completed_at: fromDbTime(row.completed_at),
+    created_at: time.toIso(row.created_at),
+    updated_at: time.toIso(row.updated_at),
+    started_at: time.toIso(row.started_at),
+    completed_at: time.toIso(row.completed_at),
   };
 }
 
-export function presentDisk(row: VmDiskRow): VmDisk {
+export function presentDisk(row: VmDiskRow, time: DbTime): VmDisk {
   return {
     id: Number(row.id),
     vm_context_id: row.vm_context_id,
@@ -108,12 +108,12 @@ export function presentDisk(row: VmDiskRow): VmDisk {
     sync_progress_percent: numOrNull(row.sync_progress_percent),
     bytes_synced: numOrNull(row.bytes_synced),
     network_config: parseNics(row.network_config),
-    created_at: fromDbTime(row.created_at),
-    updated_at: fromDbTime(row.updated_at),
+    created_at: time.toIso(row.created_at),
+    updated_at: time.toIso(row.updated_at),
   };
 }
 
-export function presentCbt(row: CbtRow): CbtHistoryRow {
+export function presentCbt(row: CbtRow, time: DbTime): CbtHistoryRow {
   return {
     id: Number(row.id),
     vm_context_id: row.vm_context_id,
@@ -126,6 +126,6 @@ export function presentCbt(row: CbtRow): CbtHistoryRow {
     bytes_transferred: numOrNull(row.bytes_transferred),
     sync_duration_seconds: numOrNull(row.sync_duration_seconds),
     sync_success: num(row.sync_success) === 1,
-    created_at: fromDbTime(row.created_at),
+    created_at: time.toIso(row.created_at),
   };
 }

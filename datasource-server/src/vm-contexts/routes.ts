@@ -11,6 +11,7 @@ import {
   VmContextQuery,
   VmDisk,
 } from '@oma-insights/contracts';
+import { scoped } from '../auth/plugin';
 import { ApiError, notFound } from '../http/errors';
 import { presentMapping } from '../networks/present';
 import { presentCbt, presentContext, presentDisk, presentJob } from './present';
@@ -26,13 +27,12 @@ const VmContextDetail = Type.Object({
 });
 
 const vmContextRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { db } = app.store;
+  const { db, time } = app.store;
   const security = [{ bearer: [] }];
 
   app.get(
     '/vm-contexts',
     {
-      onRequest: app.requireScope('read'),
       schema: {
         tags: ['vm-contexts'],
         summary: 'VM contexts (OMA shape), filtered and paged by cursor',
@@ -43,14 +43,17 @@ const vmContextRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { rows, nextCursor } = await listContexts(db, request.query);
-      return { vm_contexts: rows.map(presentContext), count: rows.length, next_cursor: nextCursor };
+      return {
+        vm_contexts: rows.map((row) => presentContext(row, time)),
+        count: rows.length,
+        next_cursor: nextCursor,
+      };
     },
   );
 
   app.get(
     '/vm-contexts/:vm_name',
     {
-      onRequest: app.requireScope('read'),
       schema: {
         tags: ['vm-contexts'],
         summary: 'One VM: context, current job, last 10 jobs, disks, last 20 CBT rows, network mappings',
@@ -93,15 +96,15 @@ const vmContextRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const context = matches[0];
       const detail = await contextDetail(db, context.context_id, context.current_job_id);
       return {
-        context: presentContext(context),
-        current_job: detail.currentJob ? presentJob(detail.currentJob) : null,
-        job_history: detail.jobHistory.map(presentJob),
-        disks: detail.disks.map(presentDisk),
-        cbt_history: detail.cbtHistory.map(presentCbt),
-        network_mappings: detail.mappings.map(presentMapping),
+        context: presentContext(context, time),
+        current_job: detail.currentJob ? presentJob(detail.currentJob, time) : null,
+        job_history: detail.jobHistory.map((row) => presentJob(row, time)),
+        disks: detail.disks.map((row) => presentDisk(row, time)),
+        cbt_history: detail.cbtHistory.map((row) => presentCbt(row, time)),
+        network_mappings: detail.mappings.map((row) => presentMapping(row, time)),
       };
     },
   );
 };
 
-export default vmContextRoutes;
+export default scoped('read', vmContextRoutes);

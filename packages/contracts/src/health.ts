@@ -15,6 +15,7 @@ export const Health = Type.Object({
   node_version: Type.String(),
   dialect: Type.Union([Type.Literal('mysql'), Type.Literal('sqlite')]),
   mode: Type.Union([Type.Literal('standalone'), Type.Literal('attach')]),
+  db_timezone: Type.String({ description: 'Zone of the database DATETIME values (DB_TIMEZONE)' }),
   db_version: Nullable(Type.String()),
   uptime_s: Type.Number(),
   started_at: Type.String(),
@@ -28,3 +29,6 @@ export const Health = Type.Object({
   demo: Type.Object({ simulator: Type.Boolean() }),
 });
 export type Health = Static<typeof Health>;
+
+/** `GET /debug/live`: the process answers. */
+export const Liveness = Type.Object({ status: Type.Literal('ok'), uptime_s: Type.Number() });

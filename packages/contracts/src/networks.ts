@@ -2,6 +2,10 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Nullable, NullableTimestamp, StringEnum } from './common';
 import { MAPPING_TYPES, MAPPING_VALIDATION_STATUSES } from './enums';
 
+const MAX_TAGS = 32;
+const MAX_TAG_KEY = 128;
+const MAX_TAG_VALUE = 256;
+
 /** A CloudStack network as `listNetworks` describes it (snake_case field names). */
 export const CloudStackNetwork = Type.Object(
   {
@@ -22,10 +26,23 @@ export const CloudStackNetwork = Type.Object(
     is_shared: Type.Optional(Type.Boolean()),
     can_use_for_deploy: Type.Optional(Type.Boolean()),
     is_system: Type.Optional(Type.Boolean()),
+    // Bounded so that the JSON text always fits the TEXT column it is kept in.
     tags: Type.Optional(
       Type.Union([
-        Type.Array(Type.Object({ key: Type.String(), value: Type.String() }), { maxItems: 64 }),
-        Type.Record(Type.String(), Type.String()),
+        Type.Array(
+          Type.Object(
+            {
+              key: Type.String({ maxLength: MAX_TAG_KEY }),
+              value: Type.String({ maxLength: MAX_TAG_VALUE }),
+            },
+            { additionalProperties: false },
+          ),
+          { maxItems: MAX_TAGS },
+        ),
+        Type.Record(Type.String(), Type.String({ maxLength: MAX_TAG_VALUE }), {
+          maxProperties: MAX_TAGS,
+          propertyNames: { maxLength: MAX_TAG_KEY },
+        }),
       ]),
     ),
   },

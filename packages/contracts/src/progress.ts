@@ -5,14 +5,19 @@ import { DISK_SYNC_STATUSES, ERROR_CLASSIFICATIONS, VMA_STAGES, VMA_STATUSES } f
 /** ETA is remaining bytes / throughput, capped like the VMA does. */
 export const ETA_CAP_SECONDS = 86_400;
 
+/** Byte counts: integers JavaScript holds exactly (BIGINT columns hold more). */
+export const MAX_BYTES = Number.MAX_SAFE_INTEGER;
+/** 10 TB/s: far above any copier, and its MB/s fits the OMA's `vma_throughput_mbps` DECIMAL(10,2). */
+export const MAX_THROUGHPUT_BPS = 10_000_000_000_000;
+
 /** What the migration engine (VMA copier) pushes. */
 export const ProgressPush = Type.Object(
   {
     stage: StringEnum(VMA_STAGES),
     status: StringEnum(VMA_STATUSES),
-    bytes_transferred: Type.Integer({ minimum: 0 }),
-    total_bytes: Type.Integer({ minimum: 0 }),
-    throughput_bps: Type.Optional(Type.Number({ minimum: 0 })),
+    bytes_transferred: Type.Integer({ minimum: 0, maximum: MAX_BYTES }),
+    total_bytes: Type.Integer({ minimum: 0, maximum: MAX_BYTES }),
+    throughput_bps: Type.Optional(Type.Number({ minimum: 0, maximum: MAX_THROUGHPUT_BPS })),
     percent: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
     disk_id: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
     sync_type: Type.Optional(Type.String({ enum: ['full', 'incremental', 'initial'] })),

@@ -79,7 +79,7 @@ export interface TestStore {
 }
 
 /** A fresh, migrated store for a target. */
-export async function openTarget(target: TargetName): Promise<TestStore> {
+export async function openTarget(target: TargetName, timeZone = DB_TIMEZONE): Promise<TestStore> {
   let url: string;
   let cleanup: () => Promise<void>;
   if (target === 'sqlite') {
@@ -90,7 +90,7 @@ export async function openTarget(target: TargetName): Promise<TestStore> {
     ({ url, drop: cleanup } = await freshMysqlDatabase());
     if (target === 'mysql-attach') loadSchemaDump(url);
   }
-  const store = openDatabase(url, { timeZone: DB_TIMEZONE });
+  const store = openDatabase(url, { timeZone });
   const { mode } = await migrate(store);
   return {
     store,
@@ -117,7 +117,13 @@ export async function buildTestApp(
   const bus = new InMemoryEventBus();
   const events: LiveEvent[] = [];
   bus.subscribe((e) => events.push(e));
-  const config = loadConfig({ DB_URL: opened.url, DB_TIMEZONE, API_TOKENS, LOG_LEVEL: 'silent', DEMO: '0' });
+  const config = loadConfig({
+    DB_URL: opened.url,
+    DB_TIMEZONE,
+    API_TOKENS,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DEMO: '0',
+  });
   const app = await buildApp({
     config,
     store: opened.store,

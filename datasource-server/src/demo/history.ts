@@ -314,7 +314,8 @@ export function buildHistory(
           operation: 'replication',
           job_id: last.id,
           status: last.status,
-          completed_at: last.completed_at,
+          // JSON documents carry their own zone (the OMA's Go code writes RFC 3339).
+          completed_at: time.toIso(last.completed_at),
         })
       : null,
   };

@@ -119,17 +119,17 @@ export async function writeMappings(
     ).execute();
   }
 
+  // A locking read again: a plain one would see this transaction's snapshot, which predates a
+  // row that a concurrent writer committed and this upsert then met.
   const written: NetworkMappingRow[] = [];
   for (let i = 0; i < rows.length; i += LOOKUP_CHUNK) {
     const chunk = rows.slice(i, i + LOOKUP_CHUNK);
-    written.push(
-      ...(await trx
-        .selectFrom('network_mappings')
-        .selectAll()
-        .where('vm_id', 'in', [...new Set(chunk.map((r) => r.vm_id))])
-        .where('source_network_name', 'in', [...new Set(chunk.map((r) => r.source_network_name))])
-        .execute()),
-    );
+    const query = trx
+      .selectFrom('network_mappings')
+      .selectAll()
+      .where('vm_id', 'in', [...new Set(chunk.map((r) => r.vm_id))])
+      .where('source_network_name', 'in', [...new Set(chunk.map((r) => r.source_network_name))]);
+    written.push(...(await forUpdate(query, store.dialect).execute()));
   }
   const changes = targets.map((t, i): MappingChange => {
     const mapping = written.find(

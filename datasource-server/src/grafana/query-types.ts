@@ -4,15 +4,13 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import {
   JOB_FILTERS,
-  MAX_QUERIES_PER_REQUEST,
   MAX_QUERY_ROWS,
-  QUERY_TYPES,
+  QueryRefId,
   StringEnum,
   VARIABLE_KINDS,
   type QueryType,
 } from '@oma-insights/contracts';
 
-const refId = Type.String({ minLength: 1, maxLength: 64 });
 const text = Type.String({ maxLength: 1000 });
 const limit = Type.Integer({ minimum: 1, maximum: MAX_QUERY_ROWS });
 const strict = { additionalProperties: false } as const;
@@ -20,7 +18,7 @@ const strict = { additionalProperties: false } as const;
 export const QUERY_SCHEMAS = {
   vmContexts: Type.Object(
     {
-      refId,
+      refId: QueryRefId,
       queryType: Type.Literal('vmContexts'),
       status: Type.Optional(text),
       vcenter: Type.Optional(text),
@@ -31,7 +29,7 @@ export const QUERY_SCHEMAS = {
   ),
   jobs: Type.Object(
     {
-      refId,
+      refId: QueryRefId,
       queryType: Type.Literal('jobs'),
       status: Type.Optional(StringEnum(JOB_FILTERS)),
       vm: Type.Optional(text),
@@ -41,7 +39,7 @@ export const QUERY_SCHEMAS = {
   ),
   variable: Type.Object(
     {
-      refId,
+      refId: QueryRefId,
       queryType: Type.Literal('variable'),
       variable: StringEnum(VARIABLE_KINDS),
       vcenter: Type.Optional(text),
@@ -50,7 +48,7 @@ export const QUERY_SCHEMAS = {
   ),
   failedJobAnnotations: Type.Object(
     {
-      refId,
+      refId: QueryRefId,
       queryType: Type.Literal('failedJobAnnotations'),
       vm: Type.Optional(text),
       limit: Type.Optional(limit),
@@ -60,35 +58,6 @@ export const QUERY_SCHEMAS = {
 } satisfies Record<QueryType, TSchema>;
 
 export type QueryOf<K extends QueryType> = Static<(typeof QUERY_SCHEMAS)[K]>;
-
-/** The envelope is checked by the route; each query separately, so one bad query fails alone. */
-export const QueryRequest = Type.Object(
-  {
-    range: Type.Object(
-      {
-        from: Type.Union([Type.String({ maxLength: 64 }), Type.Number()]),
-        to: Type.Union([Type.String({ maxLength: 64 }), Type.Number()]),
-        raw: Type.Optional(Type.Unknown()),
-      },
-      strict,
-    ),
-    intervalMs: Type.Optional(Type.Number({ minimum: 0 })),
-    maxDataPoints: Type.Optional(Type.Integer({ minimum: 0 })),
-    queries: Type.Array(
-      Type.Object(
-        { refId, queryType: Type.Optional(Type.String({ maxLength: 64 })) },
-        { additionalProperties: true },
-      ),
-      {
-        minItems: 1,
-        maxItems: 200,
-        description: `Up to ${MAX_QUERIES_PER_REQUEST} are answered; further ones get an error each`,
-      },
-    ),
-  },
-  { ...strict, description: `queryType is one of ${QUERY_TYPES.join(', ')}` },
-);
-export type QueryRequest = Static<typeof QueryRequest>;
 
 /** Comma-separated values (multi-value template variables) as a list. */
 export function listOf(value: string | undefined): string[] {

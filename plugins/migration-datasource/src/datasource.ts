@@ -11,6 +11,7 @@ import {
   type TestDataSourceResponse,
 } from '@grafana/data';
 import { getBackendSrv, getTemplateSrv, type FetchResponse } from '@grafana/runtime';
+import type { WireQueryResponse } from '@oma-insights/contracts/frames';
 import { catchError, lastValueFrom, map, of, type Observable } from 'rxjs';
 
 import { describeFailure, majorVersion } from './errors';
@@ -25,7 +26,6 @@ import {
   type OmaDataSourceOptions,
   type OmaQuery,
   type ServerHealth,
-  type WireQueryResponse,
 } from './types';
 
 type Route = 'read' | 'write';

@@ -1,0 +1,35 @@
+// The envelope of a `POST /api/v1/query` request. The server validates it with this schema; the
+// data source plugin imports only the type (`import type`), so TypeBox stays out of its bundle.
+import { Type, type Static } from '@sinclair/typebox';
+import { MAX_QUERIES_PER_REQUEST, QUERY_TYPES } from './query-protocol';
+
+export const QueryRefId = Type.String({ minLength: 1, maxLength: 64 });
+
+/** The envelope only; each query is checked on its own, so one bad query fails alone. */
+export const QueryRequest = Type.Object(
+  {
+    range: Type.Object(
+      {
+        from: Type.Union([Type.String({ maxLength: 64 }), Type.Number()]),
+        to: Type.Union([Type.String({ maxLength: 64 }), Type.Number()]),
+        raw: Type.Optional(Type.Unknown()),
+      },
+      { additionalProperties: false },
+    ),
+    intervalMs: Type.Optional(Type.Number({ minimum: 0 })),
+    maxDataPoints: Type.Optional(Type.Integer({ minimum: 0 })),
+    queries: Type.Array(
+      Type.Object(
+        { refId: QueryRefId, queryType: Type.Optional(Type.String({ maxLength: 64 })) },
+        { additionalProperties: true },
+      ),
+      {
+        minItems: 1,
+        maxItems: 200,
+        description: `Up to ${MAX_QUERIES_PER_REQUEST} are answered; further ones get an error each`,
+      },
+    ),
+  },
+  { additionalProperties: false, description: `queryType is one of ${QUERY_TYPES.join(', ')}` },
+);
+export type QueryRequest = Static<typeof QueryRequest>;

@@ -106,19 +106,6 @@ export const EXPECTED_SERVER_MAJOR = 0;
 export const READ_ROUTE = 'read';
 export const WRITE_ROUTE = 'write';
 
-/** `GET /api/v1/debug/health` response (fields this plugin reads). */
-export interface ServerHealth {
-  status: 'ok' | 'degraded' | string;
-  /** Why the status is degraded. */
-  reasons?: string[];
-  version: string;
-  mode?: string;
-  dialect?: string;
-  uptime_s?: number;
-  checks?: Record<string, unknown>;
-  counts?: Record<string, unknown>;
-}
-
 /** One query as sent to the server: Grafana's own keys dropped. */
 export type WireQuery = Omit<OmaQuery, 'datasource' | 'hide' | 'key'>;
 

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { ERROR_CLASSIFICATIONS } from '@oma-insights/contracts';
 import { toDbTime } from '../src/db/time';
 import { newJobRow } from '../src/vm-contexts/new-job';
-import { parseNics } from '../src/vm-contexts/present';
+import { parseNics } from '../src/oma/rows';
 import { bearer, buildTestApp, FIXED_END, TARGETS, type TestApp } from './helper';
 
 const SEED = { vms: 30, days: 20 };

@@ -3,7 +3,7 @@ import type { CreateNetworkMapping } from '@oma-insights/contracts';
 import type { Database, NetworkMappingRow } from '../db/schema';
 import { toDbTime } from '../db/time';
 import { ApiError, notFound } from '../http/errors';
-import { parseNics } from '../vm-contexts/present';
+import { parseNics } from '../oma/rows';
 
 export interface MappingChange {
   action: 'created' | 'updated';

@@ -1,5 +1,5 @@
 // Time parameters as the API contract states them: `from`/`to` are ISO-8601 or epoch
-// milliseconds; `interval` is `5m`, `1h`, `1d` or plain seconds. Pure.
+// milliseconds. Pure.
 
 /** Epoch ms, or null when the value is neither ISO-8601 nor epoch milliseconds. */
 export function parseTime(value: string | number): number | null {
@@ -9,17 +9,6 @@ export function parseTime(value: string | number): number | null {
   if (!/^\d{4}-\d{2}-\d{2}/.test(text)) return null;
   const ms = Date.parse(text);
   return Number.isNaN(ms) ? null : ms;
-}
-
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
-
-/** Interval in seconds, or null. */
-export function parseInterval(value: string | number): number | null {
-  if (typeof value === 'number') return Number.isInteger(value) && value > 0 ? value : null;
-  const match = /^(\d{1,9})([smhd]?)$/.exec(value.trim());
-  if (!match) return null;
-  const seconds = Number(match[1]) * UNIT_SECONDS[match[2] || 's'];
-  return seconds > 0 ? seconds : null;
 }
 
 export interface TimeRange {

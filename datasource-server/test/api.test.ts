@@ -1,9 +1,9 @@
 // Every endpoint on every target: SQLite, MariaDB standalone, and MariaDB attached to the real
 // OMA schema dump. Each target gets a small seeded world with a fixed end date.
 import { sql } from 'kysely';
-import { ERROR_CLASSIFICATIONS } from '@oma-insights/contracts';
+import { ERROR_CLASSIFICATIONS, type NetworkMapping } from '@oma-insights/contracts';
 import { newJobRow } from '../src/vm-contexts/new-job';
-import { parseNics } from '../src/vm-contexts/present';
+import { parseNics } from '../src/oma/rows';
 import { bearer, buildTestApp, FIXED_END, TARGETS, type TestApp } from './helper';
 
 const SEED = { vms: 30, days: 20 };
@@ -718,10 +718,10 @@ describe.each(TARGETS)('API on %s', (target) => {
       const ids = new Set<number>();
       let cursor: string | null = null;
       do {
-        const page = (
+        const page: { mappings: NetworkMapping[]; next_cursor: string | null } = (
           await get(`/api/v1/network-mappings?limit=4${cursor ? `&cursor=${cursor}` : ''}`)
         ).json();
-        page.mappings.forEach((m: { id: number }) => ids.add(m.id));
+        page.mappings.forEach((m) => ids.add(m.id));
         cursor = page.next_cursor;
       } while (cursor);
       expect(ids.size).toBe(total);

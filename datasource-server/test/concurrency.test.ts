@@ -1,6 +1,6 @@
 // Parallel writers of the same rows: no 500, no lost update, and an audit (or event) for every
 // change. On MariaDB these requests really run at once on separate pooled connections.
-import { parseNics } from '../src/vm-contexts/present';
+import { parseNics } from '../src/oma/rows';
 import { newJobRow } from '../src/vm-contexts/new-job';
 import { bearer, buildTestApp, TARGETS, type TestApp } from './helper';
 

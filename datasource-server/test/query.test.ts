@@ -1,4 +1,5 @@
 // POST /api/v1/query (Grafana's query protocol) on every target.
+import type { WireFrame, WireQueryResult } from '@oma-insights/contracts';
 import { newJobRow } from '../src/vm-contexts/new-job';
 import { bearer, buildTestApp, FIXED_END, TARGETS, type TestApp } from './helper';
 
@@ -8,11 +9,6 @@ const range = {
   to: FIXED_END.toISOString(),
 };
 
-interface WireFrame {
-  name: string;
-  refId: string;
-  fields: { name: string; type: string; values: unknown[]; config: Record<string, unknown> }[];
-}
 const column = (frame: WireFrame, name: string) => frame.fields.find((f) => f.name === name)!.values;
 
 describe.each(TARGETS)('POST /query on %s', (target) => {
@@ -22,7 +18,7 @@ describe.each(TARGETS)('POST /query on %s', (target) => {
   const one = async (q: Record<string, unknown>, r: unknown = range) => {
     const res = await query({ range: r, queries: [{ refId: 'A', ...q }] });
     expect(res.statusCode).toBe(200);
-    return res.json().results.A as { frames: WireFrame[]; error?: string; status?: number };
+    return res.json().results.A as WireQueryResult;
   };
 
   beforeAll(async () => {

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import type { Health, JobProgress, VmContext } from '@oma-insights/contracts';
 
 const MAIN = path.resolve(__dirname, '../dist/main.js');
 
@@ -62,7 +63,7 @@ describe('server process', () => {
   });
 
   test('first start seeds a demo world and generates tokens into a private file, never into the log', async () => {
-    const health = await (await fetch(`${base}/debug/health`)).json();
+    const health = (await (await fetch(`${base}/debug/health`)).json()) as Health;
     expect(health).toEqual(expect.objectContaining({ status: 'ok', mode: 'standalone', dialect: 'sqlite' }));
     expect(health.counts.vm_contexts).toBe(25);
     expect(health.checks.simulator.status).toBe('ok');
@@ -86,13 +87,15 @@ describe('server process', () => {
     const reader = fs.readFileSync(path.join(dir, 'tokens.txt'), 'utf8').match(/reader:read:([\w-]+)/)![1];
     const headers = { authorization: `Bearer ${reader}` };
     const running = await waitFor('a running job', async () => {
-      const body = await (await fetch(`${base}/vm-contexts?status=replicating`, { headers })).json();
-      return body.vm_contexts.find((c: { current_job_id: string | null }) => c.current_job_id)
-        ?.current_job_id as string | undefined;
+      const res = await fetch(`${base}/vm-contexts?status=replicating`, { headers });
+      const body = (await res.json()) as { vm_contexts: VmContext[] };
+      return body.vm_contexts.find((c) => c.current_job_id)?.current_job_id ?? undefined;
     });
-    const first = await (await fetch(`${base}/progress/${running}`, { headers })).json();
+    const progress = async () =>
+      (await (await fetch(`${base}/progress/${running}`, { headers })).json()) as JobProgress;
+    const first = await progress();
     const moved = await waitFor('progress to move', async () => {
-      const now = await (await fetch(`${base}/progress/${running}`, { headers })).json();
+      const now = await progress();
       return now.bytes_transferred > first.bytes_transferred ||
         now.phase !== first.phase ||
         now.status !== first.status

@@ -113,7 +113,8 @@ function createPluginConfig({ pluginDir, production = true }) {
     resolve: {
       extensions: ['.ts', '.tsx', '.js', '.jsx'],
       modules: [srcDir, 'node_modules'],
-      // The shared contracts come from source: plugins import only their TypeBox-free modules.
+      // The shared contracts come from source. Plugins take values only from their TypeBox-free
+      // modules and types (`import type`, erased) from any; tests/static checks the bundle.
       alias: { '@oma-insights/contracts': CONTRACTS_SRC },
     },
     performance: { hints: false },

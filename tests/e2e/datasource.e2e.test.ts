@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import type { WireQueryResponse, WireQueryResult } from '@oma-insights/contracts/frames';
 import type { Browser, Page } from 'playwright-core';
 
 import { launchChromium, screenshotPath } from './lib/browser';
@@ -20,17 +21,8 @@ let host: RunningHost;
 let browser: Browser;
 let incompatible: http.Server;
 
-interface WireField {
-  name: string;
-  values: unknown[];
-}
-interface WireResult {
-  frames?: Array<{ name?: string; fields: WireField[] }>;
-  error?: string;
-}
-
 /** Asks the server directly (not through the browser) what a query returns, for comparison. */
-async function serverQuery(query: Record<string, unknown>): Promise<WireResult> {
+async function serverQuery(query: Record<string, unknown>): Promise<WireQueryResult> {
   const to = new Date();
   const from = new Date(to.getTime() - 30 * 24 * 3600 * 1000);
   const res = await fetch(`${server.url}/api/v1/query`, {
@@ -42,7 +34,7 @@ async function serverQuery(query: Record<string, unknown>): Promise<WireResult> 
     }),
   });
   expect(res.status).toBe(200);
-  const body = (await res.json()) as { results: Record<string, WireResult> };
+  const body = (await res.json()) as WireQueryResponse;
   return body.results.A;
 }
 

@@ -126,6 +126,12 @@ describe.each(folders)('plugins/%s', (folder) => {
     // React and Grafana's packages are not bundled in.
     expect(bundle).not.toMatch(/react-dom\.production|__SECRET_INTERNALS_DO_NOT_USE/);
   });
+
+  test('dist/module.js bundles no TypeBox: the contracts come in as types or TypeBox-free modules', () => {
+    const { sources } = readJson<{ sources: string[] }>(path.join(dir, 'dist', 'module.js.map'));
+    expect(sources.some((s) => /\/module\.tsx?$/.test(s))).toBe(true);
+    expect(sources.filter((s) => s.includes('@sinclair/typebox'))).toEqual([]);
+  });
 });
 
 describe('oma-migration-datasource routes', () => {

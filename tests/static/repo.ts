@@ -35,12 +35,13 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds a plugin with the shared build when its dist/ is missing or older than its sources. */
+/** Builds a plugin with the shared build when its dist/ is missing or older than its sources (or the contracts it bundles). */
 export function ensureBuilt(folder: string): void {
   const dir = path.join(PLUGINS_DIR, folder);
   const bundle = path.join(dir, 'dist', 'module.js');
   const sources = Math.max(
     newestMtime(path.join(dir, 'src')),
+    newestMtime(path.join(REPO_ROOT, 'packages', 'contracts', 'src')),
     ...['README.md', 'CHANGELOG.md', 'package.json'].map((f) => fs.statSync(path.join(dir, f)).mtimeMs),
   );
   if (fs.existsSync(bundle) && fs.statSync(bundle).mtimeMs >= sources) {

@@ -19,11 +19,6 @@ export interface DbTime {
 
 export class TimeZoneError extends Error {}
 
-/** Latest instant the API accepts: any zone's wall clock for it still fits a DATETIME. */
-export const MAX_INSTANT_MS = Date.UTC(9999, 11, 30);
-/** Earliest: the Unix epoch (OMA history cannot be older). */
-export const MIN_INSTANT_MS = 0;
-
 const DB_TEXT = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?Z?$/;
 
 interface WallClock {
@@ -40,17 +35,25 @@ function parseWallClock(text: string): WallClock | null {
   const m = DB_TEXT.exec(text.trim());
   if (!m) return null;
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  // MySQL's zero date ('0000-00-00 00:00:00') and friends mean "no value".
-  if (year === 0 || month === 0 || day === 0) return null;
-  return {
+  const wall = {
     year,
     month,
     day,
     hour: Number(m[4] ?? 0),
     minute: Number(m[5] ?? 0),
     second: Number(m[6] ?? 0),
-    millisecond: Math.floor(Number((m[7] ?? '0').padEnd(3, '0').slice(0, 3))),
+    millisecond: Number((m[7] ?? '0').padEnd(3, '0').slice(0, 3)),
   };
+  // Only a real calendar time: MySQL's zero date ('0000-00-00 00:00:00') means "no value", and
+  // Date.UTC would quietly roll '2026-02-30' or hour 25 into another day.
+  const d = new Date(Date.UTC(year, month - 1, day, wall.hour, wall.minute, wall.second));
+  const real =
+    year >= 1000 &&
+    d.getUTCMonth() === month - 1 &&
+    d.getUTCDate() === day &&
+    d.getUTCHours() === wall.hour &&
+    d.getUTCMinutes() === wall.minute;
+  return real ? wall : null;
 }
 
 function checkedMs(instant: Date | number): number {

@@ -1,35 +1,12 @@
-// Grafana data frames in the JSON form the backend query protocol uses. Pure.
-
-export type FieldType = 'string' | 'number' | 'time' | 'boolean' | 'other';
-
-export interface FieldConfig {
-  unit?: string;
-  displayName?: string;
-  decimals?: number;
-  min?: number;
-  max?: number;
-}
-
-export interface Field {
-  name: string;
-  type: FieldType;
-  values: unknown[];
-  config: FieldConfig;
-}
-
-export interface Frame {
-  name: string;
-  refId: string;
-  fields: Field[];
-  meta?: Record<string, unknown>;
-}
+// Rows -> Grafana data frames in their JSON form (the shapes live in the shared contracts). Pure.
+import type { WireFieldConfig, WireFieldType, WireFrame } from '@oma-insights/contracts';
 
 /** One column of a frame: how to read it from a row, and how Grafana should show it. */
 export interface Column<Row> {
   name: string;
-  type: FieldType;
+  type: WireFieldType;
   value: (row: Row) => unknown;
-  config?: FieldConfig;
+  config?: WireFieldConfig;
 }
 
 /** Rows -> column-oriented frame. */
@@ -39,7 +16,7 @@ export function toFrame<Row>(
   columns: Column<Row>[],
   rows: Row[],
   meta?: Record<string, unknown>,
-): Frame {
+): WireFrame {
   return {
     name,
     refId,

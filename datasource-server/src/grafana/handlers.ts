@@ -1,13 +1,12 @@
 // One handler per query type: database rows -> frames. Kept close to SQL; shaping lives in frames.ts.
 import type { Kysely } from 'kysely';
-import { TERMINAL_JOB_STATUSES } from '@oma-insights/contracts';
+import { TERMINAL_JOB_STATUSES, type QueryType, type WireFrame } from '@oma-insights/contracts';
 import type { Database, ReplicationJobRow, VmContextRow } from '../db/schema';
 import type { DbTime } from '../db/time';
 import { likeContains } from '../http/cursor';
 import type { TimeRange } from '../http/time-params';
 import { sourceNetworks } from '../networks/source-networks';
-import { toFrame, type Column, type Frame } from './frames';
-import type { QueryType } from '@oma-insights/contracts';
+import { toFrame, type Column } from './frames';
 import { listOf, type QueryOf } from './query-types';
 
 export interface QueryContext {
@@ -116,7 +115,7 @@ const jobColumns = (time: DbTime): Column<ReplicationJobRow>[] => [
 
 const TERMINAL = TERMINAL_JOB_STATUSES as string[];
 
-async function vmContexts({ db, time }: QueryContext, q: QueryOf<'vmContexts'>): Promise<Frame[]> {
+async function vmContexts({ db, time }: QueryContext, q: QueryOf<'vmContexts'>): Promise<WireFrame[]> {
   let query = db
     .selectFrom('vm_replication_contexts')
     .selectAll()
@@ -130,7 +129,7 @@ async function vmContexts({ db, time }: QueryContext, q: QueryOf<'vmContexts'>):
   return [toFrame('vm_contexts', q.refId, contextColumns(time), await query.execute())];
 }
 
-async function jobs({ db, time, range }: QueryContext, q: QueryOf<'jobs'>): Promise<Frame[]> {
+async function jobs({ db, time, range }: QueryContext, q: QueryOf<'jobs'>): Promise<WireFrame[]> {
   const filter = q.status ?? 'running';
   const limit = q.limit ?? DEFAULT_ROWS;
   const vms = listOf(q.vm);
@@ -160,7 +159,7 @@ async function jobs({ db, time, range }: QueryContext, q: QueryOf<'jobs'>): Prom
   return [toFrame('jobs', q.refId, jobColumns(time), rows, { custom: { filter } })];
 }
 
-async function variable({ db }: QueryContext, q: QueryOf<'variable'>): Promise<Frame[]> {
+async function variable({ db }: QueryContext, q: QueryOf<'variable'>): Promise<WireFrame[]> {
   const vcenters = listOf(q.vcenter);
   let values: { text: string; value: string }[];
   switch (q.variable) {
@@ -222,7 +221,7 @@ async function variable({ db }: QueryContext, q: QueryOf<'variable'>): Promise<F
 async function failedJobAnnotations(
   { db, time, range }: QueryContext,
   q: QueryOf<'failedJobAnnotations'>,
-): Promise<Frame[]> {
+): Promise<WireFrame[]> {
   let query = db
     .selectFrom('replication_jobs')
     .selectAll()
@@ -268,7 +267,7 @@ async function failedJobAnnotations(
   ];
 }
 
-type Handler<K extends QueryType> = (ctx: QueryContext, query: QueryOf<K>) => Promise<Frame[]>;
+type Handler<K extends QueryType> = (ctx: QueryContext, query: QueryOf<K>) => Promise<WireFrame[]>;
 export const HANDLERS: { [K in QueryType]: Handler<K> } = {
   vmContexts,
   jobs,

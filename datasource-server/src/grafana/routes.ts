@@ -2,24 +2,25 @@
 // and answered on its own, so one bad or failing query never fails the others.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { ErrorBody, MAX_QUERIES_PER_REQUEST, QUERY_TYPES, type QueryType } from '@oma-insights/contracts';
+import {
+  ErrorBody,
+  MAX_QUERIES_PER_REQUEST,
+  QUERY_TYPES,
+  QueryRequest,
+  type QueryType,
+  type WireFrame,
+  type WireQueryResult,
+} from '@oma-insights/contracts';
 import { scoped } from '../auth/plugin';
 import { fromDatabaseError } from '../http/errors';
 import { parseRange } from '../http/time-params';
 import { compileJsonValidator } from '../http/validation';
-import type { Frame } from './frames';
 import { HANDLERS, type QueryContext } from './handlers';
-import { QUERY_SCHEMAS, QueryRequest } from './query-types';
+import { QUERY_SCHEMAS } from './query-types';
 
 const validators = Object.fromEntries(
   QUERY_TYPES.map((type) => [type, compileJsonValidator(QUERY_SCHEMAS[type])]),
 ) as Record<QueryType, ReturnType<typeof compileJsonValidator>>;
-
-interface QueryResult {
-  frames: Frame[];
-  error?: string;
-  status?: number;
-}
 
 const QueryResponse = Type.Object({
   results: Type.Record(
@@ -32,12 +33,15 @@ const QueryResponse = Type.Object({
   ),
 });
 
-const fail = (status: number, error: string): QueryResult => ({ frames: [], error, status });
+const fail = (status: number, error: string): WireQueryResult => ({ frames: [], error, status });
 
 const grafanaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app.store;
 
-  async function answer(ctx: QueryContext | string, query: Record<string, unknown>): Promise<QueryResult> {
+  async function answer(
+    ctx: QueryContext | string,
+    query: Record<string, unknown>,
+  ): Promise<WireQueryResult> {
     if (typeof ctx === 'string') return fail(400, `Bad time range: ${ctx}`);
     const type = query.queryType as QueryType;
     if (!QUERY_TYPES.includes(type)) {
@@ -57,7 +61,7 @@ const grafanaRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
     try {
       return {
-        frames: await (HANDLERS[type] as (c: QueryContext, q: unknown) => Promise<Frame[]>)(ctx, query),
+        frames: await (HANDLERS[type] as (c: QueryContext, q: unknown) => Promise<WireFrame[]>)(ctx, query),
       };
     } catch (err) {
       const fromDb = fromDatabaseError(err as Error & { code?: string });
@@ -84,7 +88,7 @@ const grafanaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const parsed = parseRange(range.from, range.to);
       const ctx: QueryContext | string =
         typeof parsed === 'string' ? parsed : { db, time: app.store.time, range: parsed };
-      const results: Record<string, QueryResult> = {};
+      const results: Record<string, WireQueryResult> = {};
       const seen = new Set<string>();
       await Promise.all(
         queries.map(async (query, index) => {

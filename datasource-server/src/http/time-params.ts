@@ -2,10 +2,7 @@
 // milliseconds between 1970 and 9999. An ISO time without an offset is read as UTC, never as the
 // server's local time. Pure.
 import { DateTime } from 'luxon';
-import { MAX_INSTANT_MS, MIN_INSTANT_MS } from '../db/time';
-
-export const TIME_PARAMETER_RULE =
-  'ISO-8601 (read as UTC when it has no offset) or epoch milliseconds, between 1970-01-01 and 9999-12-30';
+import { MAX_INSTANT_MS, MIN_INSTANT_MS, TIME_PARAMETER_RULE } from '@oma-insights/contracts';
 
 const inBounds = (ms: number) => Number.isFinite(ms) && ms >= MIN_INSTANT_MS && ms <= MAX_INSTANT_MS;
 

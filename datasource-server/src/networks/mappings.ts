@@ -4,7 +4,7 @@ import type { Db } from '../db/connect';
 import { forUpdate, inTransaction, upsert } from '../db/dialect';
 import type { Database, NetworkMappingRow } from '../db/schema';
 import { ApiError, notFound } from '../http/errors';
-import { parseNics } from '../vm-contexts/present';
+import { parseNics } from '../oma/rows';
 
 export interface MappingChange {
   action: 'created' | 'updated';

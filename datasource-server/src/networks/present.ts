@@ -1,7 +1,7 @@
 import type { CloudStackNetwork, NetworkMapping } from '@oma-insights/contracts';
 import type { CloudstackNetworkRow, NetworkMappingRow, OmiCloudstackNetworksTable } from '../db/schema';
 import type { DbTime } from '../db/time';
-import { parseJson } from '../vm-contexts/present';
+import { parseJson } from '../oma/rows';
 
 export function presentMapping(row: NetworkMappingRow, time: DbTime): NetworkMapping {
   return {

@@ -2,7 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { SourceNetwork } from '@oma-insights/contracts';
 import type { Database } from '../db/schema';
-import { parseNics } from '../vm-contexts/present';
+import { parseNics } from '../oma/rows';
 
 export interface VmNics {
   context_id: string;

@@ -1,28 +1,8 @@
 // Row -> API shape. Pure: no I/O, so the conversions are unit tested directly.
-import type { CbtHistoryRow, Nic, ReplicationJob, VmContext, VmDisk } from '@oma-insights/contracts';
+import type { CbtHistoryRow, ReplicationJob, VmContext, VmDisk } from '@oma-insights/contracts';
 import type { CbtHistoryRow as CbtRow, ReplicationJobRow, VmContextRow, VmDiskRow } from '../db/schema';
 import type { DbTime } from '../db/time';
-
-const num = (v: number | string | null | undefined, fallback = 0) =>
-  v === null || v === undefined ? fallback : Number(v);
-const numOrNull = (v: number | string | null | undefined) =>
-  v === null || v === undefined ? null : Number(v);
-
-export function parseJson(text: string | null | undefined): unknown {
-  if (!text) return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
-
-/** NICs from `vm_disks.network_config`; tolerant of the malformed text real databases hold. */
-export function parseNics(text: string | null | undefined): Nic[] {
-  const value = parseJson(text);
-  if (!Array.isArray(value)) return [];
-  return value.filter((n): n is Nic => typeof n === 'object' && n !== null);
-}
+import { parseJson, parseNics, toNumber, toNumberOrNull } from '../oma/rows';
 
 export function presentContext(row: VmContextRow, time: DbTime): VmContext {
   return {
@@ -35,11 +15,11 @@ export function presentContext(row: VmContextRow, time: DbTime): VmContext {
     current_status: row.current_status as VmContext['current_status'],
     current_job_id: row.current_job_id,
     last_successful_job_id: row.last_successful_job_id,
-    total_jobs_run: num(row.total_jobs_run),
-    successful_jobs: num(row.successful_jobs),
-    failed_jobs: num(row.failed_jobs),
-    cpu_count: numOrNull(row.cpu_count),
-    memory_mb: numOrNull(row.memory_mb),
+    total_jobs_run: toNumber(row.total_jobs_run),
+    successful_jobs: toNumber(row.successful_jobs),
+    failed_jobs: toNumber(row.failed_jobs),
+    cpu_count: toNumberOrNull(row.cpu_count),
+    memory_mb: toNumberOrNull(row.memory_mb),
     os_type: row.os_type,
     power_state: row.power_state,
     vm_tools_version: row.vm_tools_version,
@@ -48,9 +28,9 @@ export function presentContext(row: VmContextRow, time: DbTime): VmContext {
     first_job_at: time.toIso(row.first_job_at),
     last_job_at: time.toIso(row.last_job_at),
     last_status_change: time.toIso(row.last_status_change),
-    scheduler_enabled: num(row.scheduler_enabled, 1) === 1,
+    scheduler_enabled: toNumber(row.scheduler_enabled, 1) === 1,
     next_scheduled_at: time.toIso(row.next_scheduled_at),
-    ossea_config_id: numOrNull(row.ossea_config_id),
+    ossea_config_id: toNumberOrNull(row.ossea_config_id),
     last_operation_summary: parseJson(row.last_operation_summary),
   };
 }
@@ -67,22 +47,22 @@ export function presentJob(row: ReplicationJobRow, time: DbTime): ReplicationJob
     replication_type: row.replication_type,
     target_network: row.target_network,
     status: row.status ?? 'pending',
-    progress_percent: num(row.progress_percent),
+    progress_percent: toNumber(row.progress_percent),
     current_operation: row.current_operation,
-    bytes_transferred: num(row.bytes_transferred),
-    total_bytes: num(row.total_bytes),
-    transfer_speed_bps: num(row.transfer_speed_bps),
+    bytes_transferred: toNumber(row.bytes_transferred),
+    total_bytes: toNumber(row.total_bytes),
+    transfer_speed_bps: toNumber(row.transfer_speed_bps),
     error_message: row.error_message,
     change_id: row.change_id,
     previous_change_id: row.previous_change_id,
     vma_sync_type: row.vma_sync_type,
     vma_current_phase: row.vma_current_phase,
-    vma_throughput_mbps: numOrNull(row.vma_throughput_mbps),
-    vma_eta_seconds: numOrNull(row.vma_eta_seconds),
+    vma_throughput_mbps: toNumberOrNull(row.vma_throughput_mbps),
+    vma_eta_seconds: toNumberOrNull(row.vma_eta_seconds),
     vma_last_poll_at: time.toIso(row.vma_last_poll_at),
     vma_error_classification: row.vma_error_classification,
     vma_error_details: row.vma_error_details,
-    setup_progress_percent: numOrNull(row.setup_progress_percent),
+    setup_progress_percent: toNumberOrNull(row.setup_progress_percent),
     vm_group_id: row.vm_group_id,
     created_at: time.toIso(row.created_at),
     updated_at: time.toIso(row.updated_at),
@@ -98,15 +78,15 @@ export function presentDisk(row: VmDiskRow, time: DbTime): VmDisk {
     job_id: row.job_id,
     disk_id: row.disk_id,
     vm_dk_path: row.vm_dk_path,
-    size_gb: num(row.size_gb),
+    size_gb: toNumber(row.size_gb),
     datastore: row.datastore,
-    unit_number: numOrNull(row.unit_number),
+    unit_number: toNumberOrNull(row.unit_number),
     label: row.label,
-    capacity_bytes: numOrNull(row.capacity_bytes),
+    capacity_bytes: toNumberOrNull(row.capacity_bytes),
     provisioning_type: row.provisioning_type,
     sync_status: row.sync_status,
-    sync_progress_percent: numOrNull(row.sync_progress_percent),
-    bytes_synced: numOrNull(row.bytes_synced),
+    sync_progress_percent: toNumberOrNull(row.sync_progress_percent),
+    bytes_synced: toNumberOrNull(row.bytes_synced),
     network_config: parseNics(row.network_config),
     created_at: time.toIso(row.created_at),
     updated_at: time.toIso(row.updated_at),
@@ -122,10 +102,10 @@ export function presentCbt(row: CbtRow, time: DbTime): CbtHistoryRow {
     change_id: row.change_id,
     previous_change_id: row.previous_change_id,
     sync_type: row.sync_type,
-    blocks_changed: numOrNull(row.blocks_changed),
-    bytes_transferred: numOrNull(row.bytes_transferred),
-    sync_duration_seconds: numOrNull(row.sync_duration_seconds),
-    sync_success: num(row.sync_success) === 1,
+    blocks_changed: toNumberOrNull(row.blocks_changed),
+    bytes_transferred: toNumberOrNull(row.bytes_transferred),
+    sync_duration_seconds: toNumberOrNull(row.sync_duration_seconds),
+    sync_success: toNumber(row.sync_success) === 1,
     created_at: time.toIso(row.created_at),
   };
 }

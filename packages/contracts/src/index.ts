@@ -5,3 +5,5 @@ export * from './progress';
 export * from './networks';
 export * from './health';
 export * from './query-protocol';
+export * from './query-request';
+export * from './frames';

@@ -1,8 +1,9 @@
 import { FieldType, type DataQueryResponse } from '@grafana/data';
+import type { WireQueryResponse } from '@oma-insights/contracts/frames';
 import { lastValueFrom, of, throwError } from 'rxjs';
 
 import { DataSource } from './datasource';
-import type { OmaQuery, WireQueryResponse } from './types';
+import type { OmaQuery } from './types';
 import {
   FIXED_NOW,
   PROXY_URL,

@@ -11,6 +11,9 @@ import {
   type TestDataSourceResponse,
 } from '@grafana/data';
 import { getBackendSrv, getTemplateSrv, type FetchResponse } from '@grafana/runtime';
+import type { WireQueryResponse } from '@oma-insights/contracts/frames';
+// Type-only: erased by the build, so TypeBox (which the health schema uses) is never bundled.
+import type { Health } from '@oma-insights/contracts/health';
 import { catchError, lastValueFrom, map, of, type Observable } from 'rxjs';
 
 import { describeFailure, majorVersion } from './errors';
@@ -24,8 +27,6 @@ import {
   WRITE_ROUTE,
   type OmaDataSourceOptions,
   type OmaQuery,
-  type ServerHealth,
-  type WireQueryResponse,
 } from './types';
 
 type Route = 'read' | 'write';
@@ -34,8 +35,8 @@ type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 const ROUTE_PATHS: Record<Route, string> = { read: READ_ROUTE, write: WRITE_ROUTE };
 const DEFAULT_VARIABLE_RANGE_MS = 7 * 24 * 3600 * 1000;
 
-function isHealthBody(data: unknown): data is ServerHealth {
-  return typeof data === 'object' && data !== null && typeof (data as ServerHealth).version === 'string';
+function isHealthBody(data: unknown): data is Health {
+  return typeof data === 'object' && data !== null && typeof (data as Health).version === 'string';
 }
 
 /** A row of the OMA `network_mappings` table, as `POST /api/v1/network-mappings` takes it. */
@@ -156,9 +157,9 @@ export class DataSource extends DataSourceApi<OmaQuery, OmaDataSourceOptions> {
     }
 
     // 1. Reachability and version: the health endpoint needs no token.
-    let health: ServerHealth;
+    let health: Health;
     try {
-      const res = await lastValueFrom(this.request<ServerHealth>('read', 'GET', '/debug/health'));
+      const res = await lastValueFrom(this.request<Health>('read', 'GET', '/debug/health'));
       health = res.data;
     } catch (err) {
       // A degraded server answers its health with 503 and the health body: it is reachable.

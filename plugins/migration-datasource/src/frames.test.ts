@@ -25,7 +25,10 @@ describe('wireFrameToDataFrame', () => {
 
   it('keeps the frame refId from the server and maps unknown types to other', () => {
     const frame = wireFrameToDataFrame(
-      { refId: 'Z', fields: [makeWireField({ name: 'tags', type: 'weird' as never, values: [['a']] })] },
+      makeWireFrame({
+        refId: 'Z',
+        fields: [makeWireField({ name: 'tags', type: 'weird' as never, values: [['a']] })],
+      }),
       'A',
     );
     expect(frame.refId).toBe('Z');
@@ -53,7 +56,7 @@ describe('toDataQueryResponse', () => {
       {
         results: {
           A: { frames: [makeWireFrame()] },
-          B: { error: 'unknown queryType "x"', status: 400 },
+          B: { frames: [], error: 'unknown queryType "x"', status: 400 },
         },
       },
       ['A', 'B'],
@@ -80,12 +83,14 @@ describe('toDataQueryResponse', () => {
 describe('framesToMetricFindValues', () => {
   it('uses text and value fields and drops duplicates and nulls', () => {
     const frame = wireFrameToDataFrame(
-      {
+      makeWireFrame({
+        name: 'vcenters',
+        refId: 'variable',
         fields: [
           makeWireField({ name: 'text', values: ['VC 1', 'VC 2', 'VC 1', null] }),
           makeWireField({ name: 'value', values: ['vc1', 'vc2', 'vc1', 'x'] }),
         ],
-      },
+      }),
       'variable',
     );
     expect(framesToMetricFindValues([frame])).toEqual([
@@ -95,7 +100,10 @@ describe('framesToMetricFindValues', () => {
   });
 
   it('uses the text as value when there is no value field', () => {
-    const frame = wireFrameToDataFrame({ fields: [makeWireField({ name: 'text', values: ['a'] })] }, 'v');
+    const frame = wireFrameToDataFrame(
+      makeWireFrame({ refId: 'v', fields: [makeWireField({ name: 'text', values: ['a'] })] }),
+      'v',
+    );
     expect(framesToMetricFindValues([frame])).toEqual([{ text: 'a', value: 'a' }]);
   });
 

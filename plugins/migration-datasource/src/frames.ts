@@ -12,7 +12,7 @@ import {
   type QueryResultMeta,
 } from '@grafana/data';
 
-import type { WireField, WireFieldType, WireFrame, WireQueryResponse } from './types';
+import type { WireField, WireFieldType, WireFrame, WireQueryResponse } from '@oma-insights/contracts/frames';
 
 const FIELD_TYPES: Record<WireFieldType, FieldType> = {
   string: FieldType.string,

@@ -15,6 +15,7 @@ import {
   type OmaQuery,
   type VariableKind,
   type VariableQuery,
+  type WireQuery,
   type WireQueryRequest,
 } from './types';
 
@@ -129,14 +130,14 @@ export function interpolateQuery(query: OmaQuery, interpolate: Interpolate): Oma
 const GRAFANA_ONLY_KEYS = new Set(['datasource', 'hide', 'key']);
 
 /** Drops Grafana-only keys and unset fields: the server sees exactly what the query asks for. */
-export function toWireQuery(query: OmaQuery): WireQueryRequest['queries'][number] {
+export function toWireQuery(query: OmaQuery): WireQuery {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(query)) {
     if (v !== undefined && !GRAFANA_ONLY_KEYS.has(k)) {
       out[k] = v;
     }
   }
-  return out as WireQueryRequest['queries'][number];
+  return out as WireQuery;
 }
 
 export interface RequestOptions {

@@ -1,6 +1,8 @@
 import type { DataSourceJsonData } from '@grafana/data';
 import type { DataQuery } from '@grafana/schema';
 import { VM_CONTEXT_STATUSES } from '@oma-insights/contracts/enums';
+// Type-only: erased by the build, so TypeBox (which that module uses) is never bundled.
+import type { QueryRequest } from '@oma-insights/contracts/query-request';
 import {
   JOB_FILTERS,
   MAX_QUERY_ROWS,
@@ -104,52 +106,11 @@ export const EXPECTED_SERVER_MAJOR = 0;
 export const READ_ROUTE = 'read';
 export const WRITE_ROUTE = 'write';
 
-/** `GET /api/v1/debug/health` response (fields this plugin reads). */
-export interface ServerHealth {
-  status: 'ok' | 'degraded' | string;
-  /** Why the status is degraded. */
-  reasons?: string[];
-  version: string;
-  mode?: string;
-  dialect?: string;
-  uptime_s?: number;
-  checks?: Record<string, unknown>;
-  counts?: Record<string, unknown>;
-}
+/** One query as sent to the server: Grafana's own keys dropped. */
+export type WireQuery = Omit<OmaQuery, 'datasource' | 'hide' | 'key'>;
 
-/** Wire format of `POST /api/v1/query`. */
-export type WireFieldType = 'string' | 'number' | 'time' | 'boolean' | 'other';
-
-export interface WireField {
-  name: string;
-  type: WireFieldType;
-  values: unknown[];
-  config?: { unit?: string; displayName?: string; [key: string]: unknown };
-}
-
-export interface WireFrame {
-  name?: string;
-  refId?: string;
-  fields: WireField[];
-  meta?: Record<string, unknown>;
-}
-
-export interface WireQueryResult {
-  frames?: WireFrame[];
-  error?: string;
-  status?: number;
-}
-
-export interface WireQueryResponse {
-  results: Record<string, WireQueryResult>;
-}
-
-export interface WireQueryRequest {
-  range: { from: string; to: string };
-  intervalMs?: number;
-  maxDataPoints?: number;
-  queries: Array<Omit<OmaQuery, 'datasource' | 'hide' | 'key'>>;
-}
+/** `POST /api/v1/query` body: the server's envelope carrying this data source's queries. */
+export type WireQueryRequest = Omit<QueryRequest, 'queries'> & { queries: WireQuery[] };
 
 /** Server error body: `{"error":{"code","message","details"}}`. */
 export interface ServerErrorBody {

@@ -6,7 +6,9 @@ import {
   type ScopedVars,
 } from '@grafana/data';
 
-import type { OmaDataSourceOptions, OmaQuery, WireField, WireFrame } from '../types';
+import type { WireField, WireFrame } from '@oma-insights/contracts/frames';
+
+import type { OmaDataSourceOptions, OmaQuery } from '../types';
 
 export const FIXED_NOW = Date.parse('2026-03-01T12:00:00.000Z');
 export const PROXY_URL = '/api/datasources/proxy/uid/oma-test';
@@ -56,6 +58,7 @@ export function makeWireField(overrides: Partial<WireField> = {}): WireField {
 export function makeWireFrame(overrides: Partial<WireFrame> = {}): WireFrame {
   return {
     name: 'vm_contexts',
+    refId: 'A',
     fields: [
       makeWireField(),
       makeWireField({ name: 'current_status', values: ['replicating', 'failed'] }),

@@ -131,6 +131,13 @@ describe.each(TARGETS)('API on %s', (target) => {
       expect(body.dialect).toBe(target === 'sqlite' ? 'sqlite' : 'mysql');
       expect(body.counts.vm_contexts).toBe(SEED.vms);
       expect(body.db_version).toEqual(expect.any(String));
+      expect(body.db_timezone).toBe(t.store.time.zone);
+    });
+
+    test('liveness needs no token and says only that the process answers', async () => {
+      const res = await t.app.inject({ method: 'GET', url: '/api/v1/debug/live' });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({ status: 'ok', uptime_s: expect.any(Number) });
     });
 
     test('OpenAPI document lists every route and needs no token', async () => {
@@ -145,6 +152,7 @@ describe.each(TARGETS)('API on %s', (target) => {
         '/api/v1/networks/source',
         '/api/v1/network-mappings',
         '/api/v1/debug/health',
+        '/api/v1/debug/live',
       ]) {
         expect(paths).toContain(p);
       }

@@ -2,6 +2,7 @@
 // far past and far future times, one character past every length limit. Each gets a 4xx and
 // leaves every table exactly as it was. Values at the limits are accepted and stored intact.
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import { MAX_BYTES, MAX_THROUGHPUT_BPS } from '@oma-insights/contracts';
 import { parseNics } from '../src/oma/rows';
 import { newJobRow } from '../src/vm-contexts/new-job';
@@ -365,6 +366,37 @@ describe.each(TARGETS)('boundary values on %s', (target) => {
     expect(await fingerprint(t)).toBe(before);
     expect(answers).toContain('push throughput 2e14 (overflows DECIMAL(10,2) MB/s): 400');
   });
+
+  if (target !== 'sqlite') {
+    test('a value the database column cannot hold is a 422 naming the column, and nothing is written', async () => {
+      // An OMA whose column is narrower than the API's limit: the database has the last word.
+      await sql`alter table network_mappings modify network_strategy varchar(8)`.execute(t.store.db);
+      try {
+        const before = await fingerprint(t);
+        const res = await send(
+          'POST',
+          '/api/v1/network-mappings',
+          {
+            vm_id: ids.vm,
+            source_network_name: ids.network,
+            destination_network_id: ids.destination,
+            network_strategy: 'longer-than-eight',
+          },
+          'writer',
+        );
+        expect(res.statusCode).toBe(422);
+        expect(res.json().error).toEqual(
+          expect.objectContaining({
+            code: 'value_does_not_fit',
+            message: expect.stringContaining('"network_strategy"'),
+          }),
+        );
+        expect(await fingerprint(t)).toBe(before);
+      } finally {
+        await sql`alter table network_mappings modify network_strategy varchar(50)`.execute(t.store.db);
+      }
+    });
+  }
 
   test('values at the limits are accepted and read back intact', async () => {
     const push = {

@@ -35,8 +35,17 @@ describe('database down', () => {
     const body = res.json();
     expect(body.status).toBe('degraded');
     expect(body.checks.db.status).toBe('down');
-    expect(body.reasons.join(' ')).toContain('database unreachable');
+    expect(body.reasons).toEqual(['database unreachable: connection refused']);
+    expect(body.checks.db.message).toBe('connection refused');
+    // A stranger learns the cause, not where the database is or who connects to it.
+    expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|root|migratekit_oma/);
     expect(body.counts.vm_contexts).toBeNull();
+  });
+
+  test('liveness still answers 200: a degraded database must not get the container restarted', async () => {
+    const res = await app.inject({ method: 'GET', url: '/api/v1/debug/live' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'ok', uptime_s: expect.any(Number) });
   });
 
   test.each([

@@ -8,6 +8,10 @@ export const SLOW_REQUEST_MS = 1000;
  * error, slow requests at warn, refused ones at info, routine ones (and arrivals) at debug.
  */
 export class RequestLog extends LogController {
+  constructor(private readonly slowMs = SLOW_REQUEST_MS) {
+    super();
+  }
+
   override incomingRequest(request: FastifyRequest) {
     request.log.debug({ method: request.method, url: request.url.split('?')[0] }, 'incoming request');
   }
@@ -17,7 +21,7 @@ export class RequestLog extends LogController {
     const line = { method: request.method, url: request.url.split('?')[0], status: reply.statusCode, ms };
     if (error || reply.statusCode >= 500)
       reply.log.error({ ...line, err: error ?? undefined }, 'request failed');
-    else if (ms >= SLOW_REQUEST_MS) reply.log.warn(line, 'slow request');
+    else if (ms >= this.slowMs) reply.log.warn(line, 'slow request');
     else if (reply.statusCode >= 400) reply.log.info(line, 'request refused');
     else reply.log.debug(line, 'request completed');
   }

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 
 import { REPO_ROOT } from './repo';
 
-/** `../shared` written out, or put together from path segments ('..', 'shared'). Extended regex. */
+/** The shared folder's relative path written out, or put together from path segments. Extended regex. */
 const OUTSIDE_PATH = '\\.\\./shared|[\'"]\\.\\.[\'"], *[\'"]shared[\'"]';
 
 /** Tracked files outside .ci/ that mention the outside path (git grep exits 1 when none do). */
@@ -23,7 +23,7 @@ function filesMentioningOutsidePath(): string[] {
   }
 }
 
-test('no tracked file outside .ci/ mentions ../shared', () => {
+test('no tracked file outside .ci/ points at the shared folder beside the repository', () => {
   const tracked = execFileSync('git', ['ls-files'], { cwd: REPO_ROOT }).toString().split('\n');
   expect(tracked).toContain('.ci/run');
   expect(filesMentioningOutsidePath()).toEqual([]);

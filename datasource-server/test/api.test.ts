@@ -1,10 +1,18 @@
-// Every endpoint on every target: SQLite, MariaDB standalone, and MariaDB attached to the real
-// OMA schema dump. Each target gets a small seeded world with a fixed end date.
-import { sql } from 'kysely';
+// Every endpoint on every target: SQLite, MariaDB standalone, MariaDB attached to OMA tables laid
+// out by our own OMA-core migrations, and (with OMA_SCHEMA_SQL) MariaDB attached to the real OMA
+// schema dump. Each target gets a small seeded world with a fixed end date.
 import { ERROR_CLASSIFICATIONS, type NetworkMapping } from '@oma-insights/contracts';
 import { newJobRow } from '../src/vm-contexts/new-job';
 import { parseNics } from '../src/oma/rows';
-import { bearer, buildTestApp, FIXED_END, TARGETS, type TestApp } from './helper';
+import {
+  bearer,
+  buildTestApp,
+  FIXED_END,
+  isAttachTarget,
+  mysqlTableDefinitions,
+  TARGETS,
+  type TestApp,
+} from './helper';
 
 const SEED = { vms: 30, days: 20 };
 
@@ -21,7 +29,7 @@ describe.each(TARGETS)('API on %s', (target) => {
   });
 
   test('storage mode matches the database', () => {
-    expect(t.mode).toBe(target === 'mysql-attach' ? 'attach' : 'standalone');
+    expect(t.mode).toBe(isAttachTarget(target) ? 'attach' : 'standalone');
   });
 
   describe('seeded history is internally consistent', () => {
@@ -996,14 +1004,13 @@ describe.each(TARGETS)('API on %s', (target) => {
     expect(res.json().error.code).toBe('not_found');
   });
 
-  if (target === 'mysql-attach') {
-    test('attach mode never altered an OMA table', async () => {
-      const { rows } = await sql<{
-        TABLE_NAME: string;
-      }>`select TABLE_NAME from information_schema.TABLES where TABLE_SCHEMA = database()`.execute(
-        t.store.db,
-      );
-      const ours = rows.map((r) => r.TABLE_NAME).filter((n) => n.startsWith('omi_'));
+  if (isAttachTarget(target)) {
+    test('attach mode created only its own tables and never altered an OMA table', async () => {
+      const before = t.foreignTables!;
+      expect(before.has('vm_replication_contexts')).toBe(true);
+      expect([...before.keys()].filter((n) => n.startsWith('omi_'))).toEqual([]);
+      const after = await mysqlTableDefinitions(t.store);
+      const ours = [...after.keys()].filter((n) => !before.has(n));
       expect(ours).toEqual(
         expect.arrayContaining([
           'omi_cloudstack_networks',
@@ -1012,12 +1019,18 @@ describe.each(TARGETS)('API on %s', (target) => {
           'omi_disk_progress',
         ]),
       );
+      expect(ours.every((n) => n.startsWith('omi_'))).toBe(true);
       expect(ours).not.toContain('omi_oma_schema_migrations');
-      const { rows: create } = await sql<{
-        'Create Table': string;
-      }>`show create table replication_jobs`.execute(t.store.db);
-      expect(create[0]['Create Table']).toContain('CONSTRAINT `fk_replication_job_context`');
-      expect(create[0]['Create Table']).toContain("COMMENT 'VMA detected sync type (initial/incremental)'");
+      for (const [name, definition] of before)
+        expect({ name, definition: after.get(name) }).toEqual({ name, definition });
+    });
+  }
+
+  if (target === 'mysql-oma-dump') {
+    test("the real dump's constraints and comments are still there", async () => {
+      const create = (await mysqlTableDefinitions(t.store)).get('replication_jobs')!;
+      expect(create).toContain('CONSTRAINT `fk_replication_job_context`');
+      expect(create).toContain("COMMENT 'VMA detected sync type (initial/incremental)'");
     });
   }
 });

@@ -1,6 +1,13 @@
+import { externalFixture, OMA_SCHEMA_SQL } from './external-fixture';
 import { mysqlReachable } from './mysql-check';
 
-/** Decides once per run whether the MariaDB targets run; test files read the answer from env. */
+/** Decides once per run which MariaDB targets run; test files read the answers from env. */
 export default async function globalSetup() {
-  process.env.OMI_MYSQL_AVAILABLE = (await mysqlReachable()) ? '1' : '0';
+  const mysql = await mysqlReachable();
+  process.env.OMI_MYSQL_AVAILABLE = mysql ? '1' : '0';
+  const dump = externalFixture(
+    OMA_SCHEMA_SQL,
+    'the mysql-oma-dump target (attach mode on the real OMA schema dump)',
+  );
+  process.env.OMI_OMA_DUMP_FILE = mysql && dump ? dump : '';
 }

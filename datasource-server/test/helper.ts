@@ -1,21 +1,24 @@
-// Test targets: SQLite always; MariaDB (fresh database per run) when reachable; the real OMA
-// schema dump in attach mode. Without MariaDB the MySQL targets say loudly that they were
-// skipped; REQUIRE_MYSQL=1 (CI) turns that into a failure.
+// Test targets: SQLite always; with MariaDB (a fresh database per target): standalone, attach mode
+// on OMA tables laid out by our own OMA-core migrations, and attach mode on the real OMA schema
+// dump named by OMA_SCHEMA_SQL. Without MariaDB the MySQL targets say loudly that they were
+// skipped; REQUIRE_MYSQL=1 (CI) turns that into a failure. The same goes for the dump and
+// REQUIRE_FIXTURES=1 (see external-fixture.ts).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Migrator, sql } from 'kysely';
 import { createConnection } from 'mysql2/promise';
 import { buildApp, type App } from '../src/app';
 import { parseApiTokens } from '../src/auth/tokens';
 import { loadConfig } from '../src/config';
 import { openDatabase, type Db } from '../src/db/connect';
 import { migrate, type StorageMode } from '../src/db/migrate';
+import { omaCoreMigrations } from '../src/db/migrations/oma-core';
 import { seedDemoWorld } from '../src/demo/seed';
 import { InMemoryEventBus, type LiveEvent } from '../src/events/bus';
 import { MYSQL_URL } from './mysql-check';
 
-export const SCHEMA_DUMP = path.resolve(__dirname, '../../../shared/fixtures/oma-production-schema.sql');
 /** The zone the test databases keep datetimes in: CI runs the suites once more with a non-UTC one. */
 export const DB_TIMEZONE = process.env.DB_TIMEZONE || 'UTC';
 /** A fixed end of history keeps seeded worlds identical between runs. */
@@ -35,7 +38,11 @@ export const API_TOKENS = [
 ].join(',');
 export const bearer = (who: keyof typeof SECRETS) => ({ authorization: `Bearer ${SECRETS[who]}` });
 
-export type TargetName = 'sqlite' | 'mysql' | 'mysql-attach';
+export type TargetName = 'sqlite' | 'mysql' | 'mysql-attach' | 'mysql-oma-dump';
+
+/** Targets whose OMA tables someone else created, so the server must run in attach mode. */
+export const isAttachTarget = (target: TargetName) =>
+  target === 'mysql-attach' || target === 'mysql-oma-dump';
 
 async function freshMysqlDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `omi_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
@@ -53,7 +60,7 @@ async function freshMysqlDatabase(): Promise<{ url: string; drop: () => Promise<
 }
 
 /** Loads the production schema dump with the mariadb client, as an operator would. */
-export function loadSchemaDump(url: string) {
+export function loadSchemaDump(url: string, dumpFile: string) {
   const { hostname, port, username, password, pathname } = new URL(url);
   const client = ['mariadb', 'mysql'].find((bin) => {
     try {
@@ -64,17 +71,61 @@ export function loadSchemaDump(url: string) {
     }
   });
   if (!client) throw new Error('The mariadb (or mysql) client is needed to load the OMA schema dump');
-  if (!fs.existsSync(SCHEMA_DUMP)) throw new Error(`OMA schema dump missing at ${SCHEMA_DUMP}`);
   const args = ['-h', hostname, '-P', port || '3306', '-u', decodeURIComponent(username || 'root')];
   if (password) args.push(`-p${decodeURIComponent(password)}`);
   args.push(pathname.slice(1));
-  execFileSync(client, args, { input: fs.readFileSync(SCHEMA_DUMP) });
+  execFileSync(client, args, { input: fs.readFileSync(dumpFile) });
+}
+
+/**
+ * Lays out the OMA tables the way another program would: our OMA-core migrations under a
+ * throwaway migration table that is dropped afterwards, so nothing marks them as ours and
+ * `detectMode` sees a foreign OMA database.
+ */
+async function layOutForeignOmaTables(url: string) {
+  const foreign = openDatabase(url);
+  const migrationTableName = 'omi_test_foreign_layout';
+  const migrationLockTableName = `${migrationTableName}_lock`;
+  try {
+    const migrations = omaCoreMigrations(foreign.dialect);
+    const migrator = new Migrator({
+      db: foreign.db,
+      provider: { getMigrations: async () => migrations },
+      migrationTableName,
+      migrationLockTableName,
+    });
+    const { error } = await migrator.migrateToLatest();
+    if (error) throw error;
+    await foreign.db.schema.dropTable(migrationTableName).execute();
+    await foreign.db.schema.dropTable(migrationLockTableName).execute();
+  } finally {
+    await foreign.close();
+  }
+}
+
+/** `SHOW CREATE TABLE` of every table and view, without the AUTO_INCREMENT counter that rows move. */
+export async function mysqlTableDefinitions(store: Db): Promise<Map<string, string>> {
+  const { rows } = await sql<{
+    TABLE_NAME: string;
+  }>`select TABLE_NAME from information_schema.TABLES where TABLE_SCHEMA = database()`.execute(store.db);
+  const definitions = new Map<string, string>();
+  for (const { TABLE_NAME } of rows) {
+    const { rows: create } = await sql<{
+      'Create Table'?: string;
+      'Create View'?: string;
+    }>`show create table ${sql.table(TABLE_NAME)}`.execute(store.db);
+    const definition = create[0]['Create Table'] ?? create[0]['Create View']!;
+    definitions.set(TABLE_NAME, definition.replace(/ AUTO_INCREMENT=\d+/, ''));
+  }
+  return definitions;
 }
 
 export interface TestStore {
   store: Db;
   mode: StorageMode;
   url: string;
+  /** Attach targets: every table's definition as it was before the server migrated. */
+  foreignTables?: Map<string, string>;
   dispose(): Promise<void>;
 }
 
@@ -88,14 +139,17 @@ export async function openTarget(target: TargetName, timeZone = DB_TIMEZONE): Pr
     cleanup = async () => fs.rmSync(dir, { recursive: true, force: true });
   } else {
     ({ url, drop: cleanup } = await freshMysqlDatabase());
-    if (target === 'mysql-attach') loadSchemaDump(url);
+    if (target === 'mysql-attach') await layOutForeignOmaTables(url);
+    if (target === 'mysql-oma-dump') loadSchemaDump(url, omaDumpFile()!);
   }
   const store = openDatabase(url, { timeZone });
+  const foreignTables = isAttachTarget(target) ? await mysqlTableDefinitions(store) : undefined;
   const { mode } = await migrate(store);
   return {
     store,
     mode,
     url,
+    foreignTables,
     dispose: async () => {
       await store.close();
       await cleanup();
@@ -143,6 +197,12 @@ export async function buildTestApp(
   };
 }
 
+/** The dump from OMA_SCHEMA_SQL when MariaDB is reachable too, as the global setup found it. */
+export const omaDumpFile = (): string | null => process.env.OMI_OMA_DUMP_FILE || null;
+
 /** Targets for `describe.each`, decided by the global setup. */
-export const TARGETS: TargetName[] =
-  process.env.OMI_MYSQL_AVAILABLE === '1' ? ['sqlite', 'mysql', 'mysql-attach'] : ['sqlite'];
+export const TARGETS: TargetName[] = [
+  'sqlite',
+  ...(process.env.OMI_MYSQL_AVAILABLE === '1' ? (['mysql', 'mysql-attach'] as const) : []),
+  ...(omaDumpFile() ? (['mysql-oma-dump'] as const) : []),
+];

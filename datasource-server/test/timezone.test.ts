@@ -12,6 +12,7 @@ import {
   API_TOKENS,
   bearer,
   FIXED_END,
+  isAttachTarget,
   openTarget,
   TARGETS,
   type TargetName,
@@ -71,7 +72,7 @@ async function answers({ app }: Served) {
   return { contexts, detail, progress, query: query.json() };
 }
 
-describe.each(TARGETS.filter((t) => t !== 'mysql-attach'))('DB_TIMEZONE on %s', (name) => {
+describe.each(TARGETS.filter((t) => !isAttachTarget(t)))('DB_TIMEZONE on %s', (name) => {
   const zones = name === 'sqlite' ? ['UTC', '+05:30', 'America/Sao_Paulo'] : ['UTC', '+05:30', '-03:00'];
   const served: Record<string, Served> = {};
 

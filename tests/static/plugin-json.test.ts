@@ -1,15 +1,18 @@
 /**
- * Every plugin.json, in src/ and in the built dist/, against Grafana's published schema
- * (../shared/fixtures/grafana-plugin.schema.json), plus what the schema cannot say: ids and
- * types as the issue fixes them, filled-in version and date, dist contents, AMD bundle with only
- * Grafana's shared modules as dependencies, and data proxy routes that Grafana matches as meant.
+ * Every plugin.json, in src/ and in the built dist/ (nested ones too), against the project's own
+ * checker (plugin-json-rules.ts) and, when GRAFANA_PLUGIN_SCHEMA names it, Grafana's published
+ * schema; plus ids and types as the issue fixes them, filled-in version and date, dist contents,
+ * AMD bundle with only Grafana's shared modules as dependencies, and data proxy routes that
+ * Grafana matches as meant.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 
-import { EXPECTED_PLUGINS, PLUGINS_DIR, PLUGIN_SCHEMA, ensureBuilt, pluginFolders, readJson } from './repo';
+import { externalFixture, GRAFANA_PLUGIN_SCHEMA } from '../../datasource-server/test/external-fixture';
+import { checkPluginTree, findPluginJsonFiles } from './plugin-json-rules';
+import { EXPECTED_PLUGINS, PLUGINS_DIR, ensureBuilt, pluginFolders, readJson } from './repo';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { SHARED_MODULE_NAMES, SHARED_MODULE_PATTERNS } = require('../../plugins/.config/externals') as {
@@ -32,25 +35,10 @@ interface PluginJson {
   routes?: Route[];
 }
 
-// Grafana's schema writes patterns like `\-`, which are invalid with the u flag: compile them without it.
-const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
-addFormats(ajv);
-const validate = ajv.compile(readJson(PLUGIN_SCHEMA));
-
-function schemaErrors(json: unknown): string[] {
-  return validate(json) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`);
-}
-
 const folders = pluginFolders();
 
 test('the plugin folders are exactly the known plugins', () => {
   expect(folders).toEqual(Object.keys(EXPECTED_PLUGINS).sort());
-});
-
-test('the schema rejects what it must (the validator is live)', () => {
-  expect(
-    schemaErrors({ id: 'Bad Id', type: 'datasource', name: 'x', info: {}, dependencies: {} }).length,
-  ).toBeGreaterThan(0);
 });
 
 describe.each(folders)('plugins/%s', (folder) => {
@@ -80,8 +68,8 @@ describe.each(folders)('plugins/%s', (folder) => {
     expect(fs.readdirSync(path.join(dir, 'src', 'img')).some((f) => f.endsWith('.svg'))).toBe(true);
   });
 
-  test('src/plugin.json matches the schema, id and type', () => {
-    expect(schemaErrors(src)).toEqual([]);
+  test("src/ passes the project's plugin.json checks, with the fixed id and type", () => {
+    expect(checkPluginTree(path.join(dir, 'src'), 'source')).toEqual([]);
     expect(src.id).toBe(expected.id);
     expect(src.type).toBe(expected.type);
     expect(src.info.version).toBe('%VERSION%');
@@ -89,8 +77,8 @@ describe.each(folders)('plugins/%s', (folder) => {
     expect(src.dependencies.grafanaDependency).toBe('>=12.3.0');
   });
 
-  test('dist/plugin.json matches the schema, with version and date filled in', () => {
-    expect(schemaErrors(dist)).toEqual([]);
+  test("dist/ passes the project's plugin.json checks, with version and date filled in", () => {
+    expect(checkPluginTree(path.join(dir, 'dist'), 'dist')).toEqual([]);
     expect(dist.id).toBe(src.id);
     expect(dist.type).toBe(src.type);
     expect(dist.info.version).toBe(pkg.version);
@@ -174,5 +162,43 @@ describe('oma-migration-datasource routes', () => {
     expect(types).toMatch(/READ_ROUTE = 'read'/);
     expect(types).toMatch(/WRITE_ROUTE = 'write'/);
     expect(Object.keys(byPath).sort()).toEqual(['read', 'write']);
+  });
+});
+
+// Grafana's own schema is someone else's file: it is used when GRAFANA_PLUGIN_SCHEMA names it.
+const grafanaSchemaFile = externalFixture(
+  GRAFANA_PLUGIN_SCHEMA,
+  "the checks against Grafana's plugin.json schema",
+);
+const describeWithGrafanaSchema = grafanaSchemaFile ? describe : describe.skip;
+
+describeWithGrafanaSchema("Grafana's published plugin.json schema", () => {
+  let schemaErrors: (json: unknown) => string[];
+
+  beforeAll(() => {
+    // Grafana's schema writes patterns like `\-`, which are invalid with the u flag: compile them without it.
+    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+    addFormats(ajv);
+    const validate = ajv.compile(readJson(grafanaSchemaFile!));
+    schemaErrors = (json) =>
+      validate(json) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`);
+  });
+
+  test('rejects what it must (the validator is live)', () => {
+    expect(
+      schemaErrors({ id: 'Bad Id', type: 'datasource', name: 'x', info: {}, dependencies: {} }).length,
+    ).toBeGreaterThan(0);
+  });
+
+  describe.each(folders)('plugins/%s', (folder) => {
+    beforeAll(() => ensureBuilt(folder), 180_000);
+
+    test.each(['src', 'dist'])('every plugin.json in %s/ matches it', (stage) => {
+      const root = path.join(PLUGINS_DIR, folder, stage);
+      const files = findPluginJsonFiles(root);
+      expect(files).toContain('plugin.json');
+      for (const file of files)
+        expect({ file, errors: schemaErrors(readJson(path.join(root, file))) }).toEqual({ file, errors: [] });
+    });
   });
 });

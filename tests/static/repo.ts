@@ -4,9 +4,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
-/** shared/ sits beside the repository (in a CI clone too). */
-export const SHARED_DIR = path.resolve(REPO_ROOT, '..', 'shared');
-export const PLUGIN_SCHEMA = path.join(SHARED_DIR, 'fixtures', 'grafana-plugin.schema.json');
 export const PLUGINS_DIR = path.join(REPO_ROOT, 'plugins');
 
 /** Plugin folders and the id and type each must have (the issue fixes the ids). */

@@ -1,8 +1,8 @@
 'use strict';
 /**
  * Bundles the e2e host page (host.tsx) with the real Grafana packages it shares with plugins.
- * webpack rather than esbuild: an esbuild bundle of @grafana/data breaks at runtime on a lodash
- * interop (see ../shared/TESTING-NOTES.md).
+ * webpack rather than esbuild: an esbuild bundle of @grafana/data broke at runtime on a lodash
+ * interop.
  */
 const path = require('node:path');
 const webpack = require('webpack');

@@ -1,6 +1,7 @@
 // Standalone mode only: the OMA tables this project reads and writes, created with the names,
-// columns, enum values and unique keys of the production dump (fixtures/oma-production-schema.sql).
-// Attach mode never runs these: the OMA owns its schema there.
+// columns, enum values and unique keys of the OMA production schema dump (OMA_SCHEMA_SQL in the
+// tests). Attach mode never runs these: the OMA owns its schema there. (The tests also use them
+// to lay out a database that looks foreign, for attach mode without the dump.)
 import { sql, type Kysely, type Migration } from 'kysely';
 import {
   MAPPING_TYPES,

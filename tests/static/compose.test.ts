@@ -105,6 +105,18 @@ describe('docker-compose.yml', () => {
     expect(services.grafana.depends_on?.['datasource-server'].condition).toBe('service_healthy');
   });
 
+  test('container health checks use liveness, so a database outage does not restart the servers', () => {
+    for (const name of ['datasource-server', 'datasource-server-2']) {
+      expect({ name, test: JSON.stringify(services[name].healthcheck) }).toEqual({
+        name,
+        test: expect.stringContaining('/api/v1/debug/live'),
+      });
+    }
+    const build = services['datasource-server'].build!;
+    const dockerfile = fs.readFileSync(path.join(REPO_ROOT, build.context, build.dockerfile), 'utf8');
+    expect(dockerfile).toMatch(/^HEALTHCHECK [^\n]*\\\n\s*CMD .*\/api\/v1\/debug\/live/m);
+  });
+
   test('images are pinned, and the server builds from its multi-stage Dockerfile', () => {
     for (const [name, service] of Object.entries(services)) {
       if (service.image && !service.build)

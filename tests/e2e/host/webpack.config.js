@@ -6,7 +6,7 @@
  */
 const path = require('node:path');
 const webpack = require('webpack');
-const { swcRule } = require('../../../plugins/.config/webpack.config');
+const { swcRule } = require('../../../plugins/oma-app/.config/webpack.config');
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -20,7 +20,7 @@ module.exports = {
   cache: {
     type: 'filesystem',
     cacheDirectory: path.join(REPO_ROOT, 'node_modules', '.cache', 'webpack', 'e2e-host'),
-    buildDependencies: { config: [__filename, require.resolve('../../../plugins/.config/webpack.config')] },
+    buildDependencies: { config: [__filename, require.resolve('../../../plugins/oma-app/.config/webpack.config')] },
   },
   output: {
     path: path.join(REPO_ROOT, 'tests', 'e2e', 'dist'),

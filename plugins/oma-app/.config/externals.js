@@ -4,6 +4,8 @@
  * must not contain its own copy. The list follows @grafana/create-plugin's `bundler/externals`,
  * plus `react/jsx-runtime` / `react/jsx-dev-runtime`, which Grafana >= 12.3 shares as well; sharing
  * them keeps the bundle working when Grafana runs a newer React than the one we compile against.
+ * `react-router` is shared (Grafana gives its v6 API); `react-router-dom` is not: Grafana's is v5,
+ * so the app bundles react-router-dom v6, whose `react-router` import resolves to Grafana's.
  *
  * The e2e host (tests/e2e/host) registers the same names; tests/static checks the two lists agree.
  */
@@ -29,7 +31,6 @@ const SHARED_MODULE_NAMES = [
   'rxjs',
   'i18next',
   'react-router',
-  'react-router-dom',
   'd3',
   'angular',
 ];

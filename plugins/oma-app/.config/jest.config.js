@@ -1,12 +1,13 @@
 'use strict';
 /**
- * Shared jest configuration for every plugin (jsdom + React Testing Library, @swc/jest).
- * A plugin's jest.config.js is one line: `module.exports = require('../.config/jest.config')(__dirname);`
+ * Jest configuration of the app and its nested plugins (jsdom + React Testing Library, @swc/jest).
+ * The project's jest.config.js is one line: `module.exports = require('./.config/jest.config')(__dirname);`
  */
 const fs = require('node:fs');
 const path = require('node:path');
 
-const NODE_MODULES = path.resolve(__dirname, '..', '..', 'node_modules');
+const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+const NODE_MODULES = path.join(REPO_ROOT, 'node_modules');
 
 /**
  * Packages in node_modules that ship only ES modules (Grafana's dependencies include many:
@@ -50,15 +51,7 @@ module.exports = function createJestConfig(pluginDir) {
     moduleNameMapper: {
       '\\.(css|scss|sass)$': path.join(__dirname, 'jest', 'style-mock.js'),
       '^react-inlinesvg$': path.join(__dirname, 'jest', 'react-inlinesvg.js'),
-      '^@oma-insights/contracts/(.*)$': path.join(
-        __dirname,
-        '..',
-        '..',
-        'packages',
-        'contracts',
-        'src',
-        '$1',
-      ),
+      '^@oma-insights/contracts/(.*)$': path.join(REPO_ROOT, 'packages', 'contracts', 'src', '$1'),
     },
     transform: {
       '^.+\\.(mjs|[tj]sx?)$': [

@@ -1,0 +1,119 @@
+// The Overview page's data: the three queries it runs (existing query types of the data source)
+// and the pure shaping of their frames into what the page shows. No React, no I/O.
+import { getFieldDisplayName, type DataFrame, type Field } from '@grafana/data';
+import { VM_CONTEXT_STATUSES } from '@oma-insights/contracts/enums';
+
+import type { OmaQuery } from '../../datasource/types';
+
+/** Rows a vmContexts query may return: past it the counts are a lower bound. */
+export const VM_LIMIT = 5000;
+export const FAILED_WINDOW_HOURS = 24;
+
+export const OVERVIEW_QUERIES: OmaQuery[] = [
+  { refId: 'running', queryType: 'jobs', status: 'running', limit: 200 },
+  { refId: 'failed', queryType: 'jobs', status: 'failed', limit: 50 },
+  { refId: 'vms', queryType: 'vmContexts', limit: VM_LIMIT },
+];
+
+export type VmStatus = (typeof VM_CONTEXT_STATUSES)[number];
+
+export interface RunningJob {
+  jobId: string;
+  vm: string;
+  vcenter: string;
+  phase: string | null;
+  percent: number;
+  throughputMBps: number;
+  etaSeconds: number | null;
+  startedAt: number | null;
+}
+
+export interface FailedJob {
+  jobId: string;
+  vm: string;
+  vcenter: string;
+  at: number | null;
+  classification: string | null;
+  message: string | null;
+}
+
+export interface OverviewModel {
+  vms: { total: number; capped: boolean; byStatus: Array<{ status: VmStatus; count: number }> };
+  running: RunningJob[];
+  failed: FailedJob[];
+}
+
+function column(frame: DataFrame | undefined, name: string): Field | undefined {
+  return frame?.fields.find((f) => f.name === name || getFieldDisplayName(f, frame) === name);
+}
+
+const text = (field: Field | undefined, i: number): string | null => {
+  const v = field?.values[i];
+  return v === null || v === undefined || v === '' ? null : String(v);
+};
+const num = (field: Field | undefined, i: number): number | null => {
+  const v = field?.values[i];
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+};
+
+function rows<T>(frame: DataFrame | undefined, read: (i: number) => T): T[] {
+  return frame ? Array.from({ length: frame.length }, (_, i) => read(i)) : [];
+}
+
+export function buildOverview(frames: DataFrame[]): OverviewModel {
+  const byRef = (refId: string) => frames.find((f) => f.refId === refId);
+  const running = byRef('running');
+  const failed = byRef('failed');
+  const vms = byRef('vms');
+
+  const statuses = column(vms, 'current_status');
+  const counts = new Map<string, number>();
+  for (const status of rows(vms, (i) => text(statuses, i))) {
+    if (status) counts.set(status, (counts.get(status) ?? 0) + 1);
+  }
+
+  const job = (frame: DataFrame | undefined) => ({
+    id: column(frame, 'job_id'),
+    vm: column(frame, 'vm_name'),
+    vcenter: column(frame, 'vcenter_host'),
+  });
+  const r = job(running);
+  const f = job(failed);
+  return {
+    vms: {
+      total: vms?.length ?? 0,
+      capped: (vms?.length ?? 0) >= VM_LIMIT,
+      byStatus: VM_CONTEXT_STATUSES.filter((s) => counts.has(s)).map((status) => ({
+        status,
+        count: counts.get(status)!,
+      })),
+    },
+    running: rows(running, (i) => ({
+      jobId: text(r.id, i) ?? '',
+      vm: text(r.vm, i) ?? '',
+      vcenter: text(r.vcenter, i) ?? '',
+      phase: text(column(running, 'phase'), i),
+      percent: num(column(running, 'progress_percent'), i) ?? 0,
+      throughputMBps: num(column(running, 'throughput'), i) ?? 0,
+      etaSeconds: num(column(running, 'eta_seconds'), i),
+      startedAt: num(column(running, 'started_at'), i),
+    })).sort((a, b) => b.percent - a.percent || a.vm.localeCompare(b.vm)),
+    failed: rows(failed, (i) => ({
+      jobId: text(f.id, i) ?? '',
+      vm: text(f.vm, i) ?? '',
+      vcenter: text(f.vcenter, i) ?? '',
+      at: num(column(failed, 'completed_at'), i),
+      classification: text(column(failed, 'error_classification'), i),
+      message: text(column(failed, 'error_message'), i),
+    })).sort((a, b) => (b.at ?? 0) - (a.at ?? 0)),
+  };
+}
+
+/** "2 h 05 min", "45 s": an ETA an operator reads at a glance. */
+export function formatEta(seconds: number | null): string {
+  if (seconds === null || seconds < 0) return '—';
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+}

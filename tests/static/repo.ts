@@ -5,16 +5,46 @@ import path from 'node:path';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const PLUGINS_DIR = path.join(REPO_ROOT, 'plugins');
+/** The one plugin project: the app, with its nested plugins under src/. */
+export const APP_DIR = path.join(PLUGINS_DIR, 'oma-app');
+export const APP_SRC = path.join(APP_DIR, 'src');
+export const APP_DIST = path.join(APP_DIR, 'dist');
 
-/** Plugin folders and the id and type each must have (the issue fixes the ids). */
+/** Every plugin of the suite by its folder below src/ ('' is the app), with the id and type fixed by the issues. */
 export const EXPECTED_PLUGINS: Record<string, { id: string; type: string }> = {
-  'migration-datasource': { id: 'oma-migration-datasource', type: 'datasource' },
+  '': { id: 'oma-migration-app', type: 'app' },
+  datasource: { id: 'oma-migration-datasource', type: 'datasource' },
 };
+
+export interface FoundPlugin {
+  entry: string;
+  relDir: string;
+  dir: string;
+  moduleFile: string;
+  pluginJson: Record<string, unknown> & { id: string; type: string };
+}
+
+// The build's own discovery (create-plugin's rule), so the checks see what the build builds.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const entries = require('../../plugins/oma-app/.config/entries') as {
+  findPlugins(srcDir: string): FoundPlugin[];
+  declaredAssets(pluginJson: Record<string, unknown>): string[];
+};
+export const findPlugins = () => entries.findPlugins(APP_SRC);
+
+/** The modules Grafana shares with plugins, as the build declares them external. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const sharedModules = require('../../plugins/oma-app/.config/externals') as {
+  SHARED_MODULE_NAMES: string[];
+  SHARED_MODULE_PATTERNS: RegExp[];
+};
+export const declaredAssets = entries.declaredAssets;
 
 export function readJson<T = Record<string, unknown>>(file: string): T {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
 }
 
+/** Project folders under plugins/ (hidden ones aside). */
 export function pluginFolders(): string[] {
   return fs
     .readdirSync(PLUGINS_DIR, { withFileTypes: true })
@@ -32,20 +62,20 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds a plugin with the shared build when its dist/ is missing or older than its sources (or the contracts it bundles). */
-export function ensureBuilt(folder: string): void {
-  const dir = path.join(PLUGINS_DIR, folder);
-  const bundle = path.join(dir, 'dist', 'module.js');
+/** Builds the app when its dist/ is missing or older than its sources (or the contracts it bundles). */
+export function ensureBuilt(): void {
+  const bundle = path.join(APP_DIST, 'module.js');
   const sources = Math.max(
-    newestMtime(path.join(dir, 'src')),
+    newestMtime(APP_SRC),
+    newestMtime(path.join(APP_DIR, '.config')),
     newestMtime(path.join(REPO_ROOT, 'packages', 'contracts', 'src')),
-    ...['README.md', 'CHANGELOG.md', 'package.json'].map((f) => fs.statSync(path.join(dir, f)).mtimeMs),
+    ...['README.md', 'CHANGELOG.md', 'package.json'].map((f) => fs.statSync(path.join(APP_DIR, f)).mtimeMs),
   );
   if (fs.existsSync(bundle) && fs.statSync(bundle).mtimeMs >= sources) {
     return;
   }
-  execFileSync(process.execPath, [path.join(PLUGINS_DIR, '.config', 'build.js'), folder], {
-    cwd: REPO_ROOT,
+  execFileSync(process.execPath, [path.join(APP_DIR, '.config', 'build.js')], {
+    cwd: APP_DIR,
     stdio: 'pipe',
   });
 }

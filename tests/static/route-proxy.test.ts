@@ -20,10 +20,10 @@ import {
   type OrgRole,
   type PluginRoute,
 } from '../e2e/lib/route-proxy';
-import { PLUGINS_DIR, readJson } from './repo';
+import { APP_SRC, readJson } from './repo';
 
 const pluginRoutes = readJson<{ routes: PluginRoute[] }>(
-  path.join(PLUGINS_DIR, 'migration-datasource', 'src', 'plugin.json'),
+  path.join(APP_SRC, 'datasource', 'plugin.json'),
 ).routes;
 
 describe('route matching (Grafana validateRequest)', () => {

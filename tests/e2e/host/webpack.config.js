@@ -20,7 +20,9 @@ module.exports = {
   cache: {
     type: 'filesystem',
     cacheDirectory: path.join(REPO_ROOT, 'node_modules', '.cache', 'webpack', 'e2e-host'),
-    buildDependencies: { config: [__filename, require.resolve('../../../plugins/oma-app/.config/webpack.config')] },
+    buildDependencies: {
+      config: [__filename, require.resolve('../../../plugins/oma-app/.config/webpack.config')],
+    },
   },
   output: {
     path: path.join(REPO_ROOT, 'tests', 'e2e', 'dist'),

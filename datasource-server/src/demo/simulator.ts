@@ -6,6 +6,7 @@ import type { ErrorClassification, ProgressPush, VmaStage, VmaStatus } from '@om
 import type { Db } from '../db/connect';
 import type { EventBus } from '../events/bus';
 import { inTransaction } from '../db/dialect';
+import { shortCause } from '../db/errors';
 import { applyProgressPush } from '../progress/ingest';
 import { CLASSIFICATION_WEIGHTS, FAILURE_MESSAGES, timeOfDayFactor } from './history';
 import { Rng } from './rng';
@@ -94,7 +95,8 @@ export class Simulator {
       for (const job of [...this.active.values()]) await this.advance(job);
       this.lastError = null;
     } catch (err) {
-      this.lastError = (err as Error).message;
+      // Shown on /debug/health, which anyone may read: a short cause; the details go to the log.
+      this.lastError = `tick failed: ${shortCause(err)}`;
       this.log.warn({ err }, 'simulator tick failed');
     } finally {
       this.ticking = false;

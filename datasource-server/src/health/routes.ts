@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
 import { Health, JOB_STATUSES, Liveness, TERMINAL_JOB_STATUSES } from '@oma-insights/contracts';
 import { countRows } from '../db/count';
+import { shortCause } from '../db/errors';
 import { databaseVersion } from '../db/migrate';
 import { API_VERSION, VERSION } from '../version';
 
@@ -10,20 +11,6 @@ const COUNTS_TTL_MS = 30_000;
 const RUNNING_STATUSES = JOB_STATUSES.filter(
   (s) => !(TERMINAL_JOB_STATUSES as readonly string[]).includes(s),
 );
-
-/** What went wrong with the database, in a few words that reveal no host, user or query. */
-export function shortCause(err: unknown): string {
-  const code = String((err as { code?: unknown }).code ?? '');
-  if (code === 'ECONNREFUSED') return 'connection refused';
-  if (code === 'ETIMEDOUT' || code === 'PROTOCOL_SEQUENCE_TIMEOUT') return 'connection timed out';
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found';
-  if (code === 'PROTOCOL_CONNECTION_LOST' || code === 'ECONNRESET') return 'connection lost';
-  if (code.startsWith('ER_ACCESS_DENIED') || code === 'ER_DBACCESS_DENIED_ERROR') return 'access denied';
-  if (code === 'ER_BAD_DB_ERROR') return 'unknown database';
-  if (code === 'ER_CON_COUNT_ERROR') return 'too many connections';
-  if (code.startsWith('SQLITE_')) return `SQLite error ${code}`;
-  return 'query failed';
-}
 
 const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app.store;

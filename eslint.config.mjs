@@ -15,7 +15,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bench/**/*.js', '**/*.config.js'],
+    // CommonJS scripts: benchmarks, configs, and the plugin build in plugins/*/.config.
+    files: ['bench/**/*.js', '**/*.config.js', 'plugins/*/.config/**/*.js'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-require-imports': 'off' },
   },
   {

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 'use strict';
-/* eslint-disable @typescript-eslint/no-require-imports, no-console -- a CommonJS build script that reports on the console */
 /**
  * Builds the app and every nested plugin into dist/ and prints each one's bundle size.
  *

@@ -1,5 +1,4 @@
 'use strict';
-/* eslint-disable @typescript-eslint/no-require-imports -- jest setup files are CommonJS */
 /* global window, HTMLCanvasElement -- runs in jest's jsdom environment */
 // Runs before each plugin test file (jsdom): jest-dom matchers and the browser APIs that
 // @grafana/ui touches but jsdom lacks.

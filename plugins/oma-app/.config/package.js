@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 'use strict';
-/* eslint-disable @typescript-eslint/no-require-imports, no-console -- a CommonJS script that reports on the console */
 /**
  * Packs dist/ into the zip `grafana cli --pluginUrl` and the plugin catalogue take: one top-level
  * folder named after the app id, holding the app, its nested plugins, README, CHANGELOG, LICENSE

@@ -1,7 +1,6 @@
 'use strict';
 // @grafana/ui's icons load their SVG asynchronously (react-inlinesvg); in jsdom that only causes
 // act() warnings. Grafana's own tests replace it the same way: an empty <svg> with the same props.
-/* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS module mock */
 const React = require('react');
 
 /** Props of react-inlinesvg that are not SVG attributes. */

@@ -137,8 +137,29 @@ afterAll(async () => {
   await server?.stop();
 });
 
-test('the built plugin is there to load', () => {
-  expect(findBuiltPlugins().map((p) => p.id)).toContain(PLUGIN_ID);
+test('the data source is found nested in the built app and served from its own folder', async () => {
+  const appDist = path.join(REPO_ROOT, 'plugins', 'oma-app', 'dist');
+  const found = findBuiltPlugins().map(({ id, type, dir, parentId }) => ({ id, type, dir, parentId }));
+  expect(found).toEqual(
+    expect.arrayContaining([
+      { id: 'oma-migration-app', type: 'app', dir: appDist, parentId: undefined },
+      {
+        id: PLUGIN_ID,
+        type: 'datasource',
+        dir: path.join(appDist, 'datasource'),
+        parentId: 'oma-migration-app',
+      },
+    ]),
+  );
+  // Grafana's asset paths: each plugin's module.js below /public/plugins/<its own id>/.
+  for (const [id, file] of [
+    [PLUGIN_ID, path.join(appDist, 'datasource', 'module.js')],
+    ['oma-migration-app', path.join(appDist, 'module.js')],
+  ]) {
+    const res = await fetch(`${host.url}/public/plugins/${id}/module.js`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(fs.readFileSync(file, 'utf8'));
+  }
 });
 
 describe('health check (Save & test) through the route proxy', () => {
@@ -222,7 +243,8 @@ describe('table queries in the browser with the read-only token', () => {
   });
 
   test('jobs: switching the query editor to jobs / all shows every job with progress', async () => {
-    const expected = await serverQuery({ queryType: 'jobs', status: 'all', limit: 500 });
+    const query = { queryType: 'jobs', status: 'all', limit: 500 };
+    const expected = await serverQuery(query);
     expect(expected.error).toBeUndefined();
     const expectedFrame = expected.frames?.[0];
 
@@ -230,9 +252,13 @@ describe('table queries in the browser with the read-only token', () => {
     await page.getByRole('radio', { name: 'Replication jobs' }).check();
     await page.getByRole('radio', { name: 'All' }).check();
     const response = await runQueryAndWait(page);
+    const after = await serverQuery(query);
     expect(response.errors).toEqual([]);
     const frame = response.frames[0];
-    expect(frame.length).toBe(expectedFrame?.fields[0]?.values.length ?? 0);
+    // The demo simulator starts jobs all the time, so the browser's count lies between the
+    // server's counts just before and just after.
+    expect(frame.length).toBeGreaterThanOrEqual(expectedFrame?.fields[0]?.values.length ?? 0);
+    expect(frame.length).toBeLessThanOrEqual(after.frames?.[0]?.fields[0]?.values.length ?? 0);
     expect(frame.fields.map((f) => f.name)).toEqual(expectedFrame?.fields.map((f) => f.name));
     expect(frame.fields.map((f) => f.name).join(' ')).toMatch(/progress/);
     // What the browser sent went through the read route as a jobs query.
@@ -274,9 +300,14 @@ describe('template variables and annotations in the browser', () => {
     expect(expected.error).toBeUndefined();
     const page = await openHost('viewer', 'oma', { queryType: 'failedJobAnnotations' });
     const response = await runQueryAndWait(page);
+    const after = await serverQuery({ queryType: 'failedJobAnnotations' });
     expect(response.errors).toEqual([]);
-    const rows = (expected.frames ?? []).reduce((n, f) => n + (f.fields[0]?.values.length ?? 0), 0);
-    expect(response.frames.reduce((n, f) => n + f.length, 0)).toBe(rows);
+    const rows = (r: WireQueryResult) =>
+      (r.frames ?? []).reduce((n, f) => n + (f.fields[0]?.values.length ?? 0), 0);
+    // Simulated jobs keep failing now and then: between the server's counts before and after.
+    const shown = response.frames.reduce((n, f) => n + f.length, 0);
+    expect(shown).toBeGreaterThanOrEqual(rows(expected));
+    expect(shown).toBeLessThanOrEqual(rows(after));
     for (const frame of response.frames) {
       expect(frame.fields.map((f) => f.name)).toEqual(expect.arrayContaining(['time', 'title', 'text']));
       expect(frame.fields.find((f) => f.name === 'time')?.type).toBe('time');
@@ -296,14 +327,7 @@ describe('the Migration Operations dashboard against the server', () => {
   }
   const dashboard = JSON.parse(
     fs.readFileSync(
-      path.join(
-        REPO_ROOT,
-        'provisioning',
-        'dashboards',
-        'oma',
-        'OMA Migration Insights',
-        'migration-operations.json',
-      ),
+      path.join(REPO_ROOT, 'plugins', 'oma-app', 'src', 'dashboards', 'migration-operations.json'),
       'utf8',
     ),
   ) as {

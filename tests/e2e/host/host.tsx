@@ -1,7 +1,11 @@
 /**
  * Browser side of the e2e host: loads built plugins the way Grafana does (SystemJS, AMD
- * dist/module.js, Grafana's shared modules from an import map) and renders a data source's
- * config editor, health check, query editor and results with realistic props.
+ * module.js from /public/plugins/<id>/, Grafana's shared modules from an import map) and
+ *
+ * - mountDataSource: renders a data source's config editor, health check, query editor and
+ *   results with realistic props;
+ * - mountApp: renders the app's root page at /a/<app id>/... or its configuration page, with what
+ *   Grafana gives app pages (PluginPage chrome, DataSourceSrv, router, theme).
  *
  * It is bundled by webpack (tests/e2e/build-host.js) and driven by Playwright through the DOM
  * and `window.omaHost`.
@@ -15,10 +19,14 @@ import {
   dateTime,
   fieldMatchers,
   getFieldDisplayName,
+  PluginContextProvider,
   standardTransformers,
   standardTransformersRegistry,
   ThemeContext,
   transformDataFrame,
+  usePluginContext,
+  type AppPlugin,
+  type AppPluginMeta,
   type DataFrame,
   type DataQuery,
   type DataQueryResponse,
@@ -29,26 +37,42 @@ import {
   type DataSourceSettings,
   type DataTransformerConfig,
   type DataTransformerInfo,
+  type GrafanaTheme2,
+  type NavModel,
   type TestDataSourceResponse,
 } from '@grafana/data';
 import * as grafanaRuntime from '@grafana/runtime';
 import {
+  config,
+  HistoryWrapper,
+  LocationServiceProvider,
+  locationSearchToObject,
   setBackendSrv,
+  setDataSourceSrv,
   setTemplateSrv,
   type BackendSrv,
   type BackendSrvRequest,
+  type DataSourceSrv,
   type FetchError,
   type FetchResponse,
+  type PluginPageProps,
   type TemplateSrv,
 } from '@grafana/runtime';
 import * as grafanaUi from '@grafana/ui';
 import { Alert, Button, GlobalStyles, Stack, Table } from '@grafana/ui';
+// Not exported by @grafana/runtime's public entry; Grafana calls it at start-up (public/app/app.ts).
+import { setPluginPage } from 'grafana-runtime-plugin-page';
+import { createMemoryHistory } from 'history';
 import * as lodash from 'lodash';
 import * as moment from 'moment';
 import * as React from 'react';
 import { useCallback, useMemo, useState } from 'react';
 import * as ReactDOM from 'react-dom';
-import { createRoot } from 'react-dom/client';
+import { createRoot, type Root } from 'react-dom/client';
+// react-router-dom v5 (Grafana's own router) and v5-compat (the v6 API Grafana shares as `react-router`).
+import { Router } from 'react-router-dom';
+import * as reactRouterDomV5Compat from 'react-router-dom-v5-compat';
+import { CompatRouter, Route, Routes, useLocation } from 'react-router-dom-v5-compat';
 import * as jsxRuntime from 'react/jsx-runtime';
 import * as rxjs from 'rxjs';
 import { lastValueFrom, Observable } from 'rxjs';
@@ -67,7 +91,12 @@ declare global {
   }
 }
 
-/** Modules Grafana shares with plugins, registered under the `app:` scheme like Grafana does. */
+/**
+ * Modules Grafana shares with plugins, registered under the `app:` scheme like Grafana does
+ * (public/app/features/plugins/loader/sharedDependencies.ts). `react-router` is the v6 API of
+ * react-router-dom-v5-compat there: an app bundles its own react-router-dom v6, whose `react-router`
+ * import must meet the router Grafana renders app pages in.
+ */
 const SHARED_MODULES: Record<string, object> = {
   react: React,
   'react-dom': ReactDOM,
@@ -82,6 +111,7 @@ const SHARED_MODULES: Record<string, object> = {
   moment,
   '@emotion/css': emotionCss,
   '@emotion/react': emotionReact,
+  'react-router': reactRouterDomV5Compat,
 };
 
 function registerSharedModules() {
@@ -264,6 +294,8 @@ interface OmaHost {
   /** Runs a dashboard panel's targets through the mounted data source, then its transformations. */
   runPanel(panel: PanelModel): Promise<PanelRun>;
   mountDataSource(uid: string, initialQuery: DataQuery): Promise<{ pluginId: string; moduleKeys: string[] }>;
+  /** Renders the app's Overview (its root page at /a/<app id>/overview) or its configuration page. */
+  mountApp(options: MountAppOptions): Promise<{ pluginId: string; enabled: boolean }>;
   /** Available after mountDataSource. */
   ds?: DataSourceApi;
   lastResponse?: { frames: FrameSummary[]; errors: Array<{ refId?: string; message?: string }> };
@@ -486,16 +518,24 @@ function HostApp(props: {
   );
 }
 
-async function mountDataSource(uid: string, initialQuery: DataQuery) {
-  const settings = await getJson<DataSourceSettings>(`/api/datasources/uid/${uid}`);
-  const meta = await getJson<DataSourcePluginMeta>(`/api/plugins/${settings.type}/settings`);
-  const mod = await window.System.import(`/public/plugins/${settings.type}/module.js`);
+/** Loads a data source plugin's module the way Grafana's plugin importer does. */
+async function importDataSourcePlugin(type: string) {
+  const meta = await getJson<DataSourcePluginMeta>(`/api/plugins/${type}/settings`);
+  const mod = await window.System.import(`/public/plugins/${type}/module.js`);
   const plugin = mod.plugin as AnyPlugin;
   if (!plugin || !plugin.DataSourceClass) {
-    throw new Error(`${settings.type}/module.js does not export a data source plugin`);
+    throw new Error(`${type}/module.js does not export a data source plugin`);
   }
   plugin.meta = meta;
-  const instanceSettings: DataSourceInstanceSettings = {
+  return { plugin, meta, moduleKeys: Object.keys(mod) };
+}
+
+/** What a data source instance is built from (the frontend settings Grafana boots with). */
+function instanceSettingsOf(
+  settings: DataSourceSettings,
+  meta: DataSourcePluginMeta,
+): DataSourceInstanceSettings {
+  return {
     id: settings.id,
     uid: settings.uid,
     type: settings.type,
@@ -504,12 +544,23 @@ async function mountDataSource(uid: string, initialQuery: DataQuery) {
     url: `/api/datasources/proxy/uid/${settings.uid}`,
     jsonData: settings.jsonData,
     meta,
-    readOnly: false,
+    readOnly: settings.readOnly,
   };
-  const ds = new plugin.DataSourceClass(instanceSettings) as DataSourceApi<DataQuery>;
+}
+
+let root: Root | undefined;
+function render(element: React.ReactNode) {
+  root?.unmount();
+  root = createRoot(document.getElementById('root')!);
+  root.render(element);
+}
+
+async function mountDataSource(uid: string, initialQuery: DataQuery) {
+  const settings = await getJson<DataSourceSettings>(`/api/datasources/uid/${uid}`);
+  const { plugin, meta, moduleKeys } = await importDataSourcePlugin(settings.type);
+  const ds = new plugin.DataSourceClass(instanceSettingsOf(settings, meta)) as DataSourceApi<DataQuery>;
   window.omaHost.ds = ds;
-  const root = createRoot(document.getElementById('root')!);
-  root.render(
+  render(
     <ThemeContext.Provider value={theme}>
       <GlobalStyles />
       <HostApp
@@ -520,17 +571,219 @@ async function mountDataSource(uid: string, initialQuery: DataQuery) {
       />
     </ThemeContext.Provider>,
   );
-  return { pluginId: meta.id, moduleKeys: Object.keys(mod) };
+  return { pluginId: meta.id, moduleKeys };
 }
 
+/**
+ * Grafana's DataSourceSrv as app pages use it. Grafana's own (public/app/features/plugins/
+ * datasource_srv.ts) knows the data sources of the boot data until reload(); this one asks
+ * /api/datasources/uid/<uid> on every get(), so a data source created on the config page is
+ * found at once. A missing one is rejected with Grafana's plain object, not an Error.
+ */
+class HostDataSourceSrv {
+  private settings = new Map<string, DataSourceInstanceSettings>();
+
+  async get(ref?: string | { uid?: string } | null): Promise<DataSourceApi> {
+    const uid = typeof ref === 'string' ? ref : ref?.uid;
+    const res = uid ? await window.fetch(`/api/datasources/uid/${encodeURIComponent(uid)}`) : undefined;
+    if (!res?.ok) {
+      return Promise.reject({ message: `Datasource ${uid} was not found` });
+    }
+    const settings = (await res.json()) as DataSourceSettings;
+    const { plugin, meta } = await importDataSourcePlugin(settings.type);
+    const instanceSettings = instanceSettingsOf(settings, meta);
+    this.settings.set(settings.uid, instanceSettings);
+    const instance = new plugin.DataSourceClass(instanceSettings) as DataSourceApi;
+    instance.components = plugin.components;
+    return instance;
+  }
+  /** Only data sources this page has already loaded with get(). */
+  getInstanceSettings(ref?: string | { uid?: string } | null) {
+    return this.settings.get((typeof ref === 'string' ? ref : ref?.uid) ?? '');
+  }
+  getList() {
+    return [...this.settings.values()];
+  }
+  async reload() {}
+  registerRuntimeDataSource() {
+    throw new Error('runtime data sources are not supported by the e2e host');
+  }
+}
+
+const APP_ID = 'oma-migration-app';
+
+interface MountAppOptions {
+  page: 'overview' | 'config';
+  theme?: 'light' | 'dark';
+}
+
+/** The frame around an app page (Grafana's PluginPage: page title, actions, contents). */
+function HostPluginPage({ children, actions, pageNav, subTitle }: PluginPageProps) {
+  const context = usePluginContext();
+  const location = useLocation();
+  const styles = useHostStyles();
+  // Grafana titles the page after the app's nav node for the URL (the include with that path).
+  const include = context?.meta.includes?.find(
+    (i) => i.path?.replace('%PLUGIN_ID%', context.meta.id) === location.pathname,
+  );
+  const title = pageNav?.text ?? include?.name ?? context?.meta.name ?? '';
+  return (
+    <div className={styles.page} data-testid="host-plugin-page">
+      <header className={styles.header}>
+        <div>
+          <h1 className={styles.title}>{title}</h1>
+          {subTitle && <div className={styles.subTitle}>{subTitle}</div>}
+        </div>
+        {actions && <div data-testid="host-page-actions">{actions}</div>}
+      </header>
+      {children}
+    </div>
+  );
+}
+
+/**
+ * Grafana's AppRootPage (public/app/features/plugins/components/AppRootPage.tsx): an app that is
+ * not enabled gets "Application Not Enabled"; a page include whose role the user lacks gets
+ * "Access denied"; otherwise the root component inside PluginContextProvider, with the props
+ * Grafana passes (basename is the current pathname there too).
+ */
+function HostAppRootPage({ plugin }: { plugin: AppPlugin }) {
+  const location = useLocation();
+  const [, setNav] = React.useState<NavModel | null>(null);
+  const query = useMemo(() => locationSearchToObject(location.search), [location.search]);
+  const styles = useHostStyles();
+  const { meta } = plugin;
+  if (!meta.enabled || !plugin.root) {
+    return (
+      <div className={styles.page}>
+        <Alert
+          severity="error"
+          title={meta.enabled ? 'No root app page component found' : 'Application Not Enabled'}
+        />
+      </div>
+    );
+  }
+  const include = meta.includes?.find((i) => i.path?.replace('%PLUGIN_ID%', meta.id) === location.pathname);
+  const role = config.bootData.user.orgRole;
+  const rank = { Viewer: 1, Editor: 2, Admin: 3 } as Record<string, number>;
+  if (include?.role && (rank[role] ?? 0) < (rank[include.role] ?? 0)) {
+    return (
+      <Alert severity="warning" title="Access denied">
+        You do not have permission to see this page.
+      </Alert>
+    );
+  }
+  const Root = plugin.root;
+  return (
+    <PluginContextProvider meta={meta}>
+      <Root
+        meta={meta}
+        basename={location.pathname}
+        onNavChanged={setNav}
+        query={query}
+        path={location.pathname}
+      />
+    </PluginContextProvider>
+  );
+}
+
+/** The app's configuration tab on Grafana's plugin details page (/plugins/<id>). */
+function HostPluginConfigPage({ plugin }: { plugin: AppPlugin }) {
+  const styles = useHostStyles();
+  const page = plugin.configPages?.[0];
+  return (
+    <div className={styles.page} data-testid="host-plugin-details">
+      <header className={styles.header}>
+        <h1 className={styles.title}>{plugin.meta.name}</h1>
+      </header>
+      <div className={styles.tab}>{page?.title ?? 'Configuration'}</div>
+      {page ? (
+        <page.body plugin={plugin} query={{}} />
+      ) : (
+        <Alert severity="error" title="No configuration page" />
+      )}
+    </div>
+  );
+}
+
+const hostStyles = (t: GrafanaTheme2) => ({
+  page: emotionCss.css({
+    minHeight: '100vh',
+    padding: t.spacing(2, 3),
+    background: t.colors.background.primary,
+  }),
+  header: emotionCss.css({
+    display: 'flex',
+    alignItems: 'flex-start',
+    justifyContent: 'space-between',
+    gap: t.spacing(2),
+    marginBottom: t.spacing(3),
+  }),
+  title: emotionCss.css({ ...t.typography.h2, margin: 0 }),
+  subTitle: emotionCss.css({ color: t.colors.text.secondary, marginTop: t.spacing(1) }),
+  tab: emotionCss.css({
+    display: 'inline-block',
+    marginBottom: t.spacing(3),
+    paddingBottom: t.spacing(0.5),
+    borderBottom: `2px solid ${t.colors.primary.main}`,
+    fontWeight: t.typography.fontWeightMedium,
+  }),
+});
+const useHostStyles = () => grafanaUi.useStyles2(hostStyles);
+
+/**
+ * Renders the app like Grafana: the module from /public/plugins/<app id>/module.js, its meta from
+ * /api/plugins/<app id>/settings (importAppPlugin: init(meta), then meta), inside Grafana's router
+ * (public/app/routes/RoutesWrapper.tsx: a v5 Router on the location service's history,
+ * LocationServiceProvider, CompatRouter, then the v6 route `/a/:pluginId/*` of AppRootPage),
+ * with the theme chosen for this mount.
+ */
+async function mountApp({ page, theme: mode = 'light' }: MountAppOptions) {
+  const meta = await getJson<AppPluginMeta>(`/api/plugins/${APP_ID}/settings`);
+  const mod = await window.System.import(`/public/plugins/${APP_ID}/module.js`);
+  const plugin = mod.plugin as AppPlugin;
+  if (!plugin || typeof plugin.setRootPage !== 'function') {
+    throw new Error(`${APP_ID}/module.js does not export an app plugin`);
+  }
+  plugin.init(meta);
+  plugin.meta = meta;
+
+  const appTheme = createTheme({ colors: { mode } });
+  config.theme2 = appTheme;
+  config.bootData.user.theme = mode;
+  const path = page === 'overview' ? `/a/${APP_ID}/overview` : `/plugins/${APP_ID}`;
+  const history = createMemoryHistory({ initialEntries: [path] });
+  render(
+    <ThemeContext.Provider value={appTheme}>
+      <GlobalStyles />
+      <Router history={history}>
+        <LocationServiceProvider service={new HistoryWrapper(history as never)}>
+          <CompatRouter>
+            <Routes>
+              <Route path="/a/:pluginId/*" element={<HostAppRootPage plugin={plugin} />} />
+              <Route path="/plugins/:pluginId" element={<HostPluginConfigPage plugin={plugin} />} />
+            </Routes>
+          </CompatRouter>
+        </LocationServiceProvider>
+      </Router>
+    </ThemeContext.Provider>,
+  );
+  document.body.dataset.theme = mode;
+  return { pluginId: meta.id, enabled: Boolean(meta.enabled) };
+}
+
+// Before the shared modules are registered: plugins get a copy of @grafana/runtime's exports.
+setPluginPage(HostPluginPage);
 registerSharedModules();
 registerTransformers();
 const templateSrv = new HostTemplateSrv();
 setBackendSrv(new HostBackendSrv() as unknown as BackendSrv);
 setTemplateSrv(templateSrv as unknown as TemplateSrv);
+setDataSourceSrv(new HostDataSourceSrv() as unknown as DataSourceSrv);
 window.omaHost = {
   sharedModules: Object.keys(SHARED_MODULES),
   mountDataSource,
+  mountApp,
   runPanel,
   setVariables: (values) => {
     templateSrv.variables = { ...values };

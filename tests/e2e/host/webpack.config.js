@@ -9,6 +9,7 @@ const webpack = require('webpack');
 const { swcRule } = require('../../../plugins/oma-app/.config/webpack.config');
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+const GRAFANA_RUNTIME = path.dirname(require.resolve('@grafana/runtime/package.json'));
 
 module.exports = {
   name: 'e2e-host',
@@ -44,6 +45,17 @@ module.exports = {
   },
   resolve: {
     extensions: ['.tsx', '.ts', '.mjs', '.js', '.json'],
+    alias: {
+      // setPluginPage is not in @grafana/runtime's exports map; this is the same file its index
+      // re-exports PluginPage from, so plugins see the page component set here.
+      'grafana-runtime-plugin-page$': path.join(
+        GRAFANA_RUNTIME,
+        'dist',
+        'esm',
+        'components',
+        'PluginPage.mjs',
+      ),
+    },
   },
   plugins: [
     new webpack.DefinePlugin({

@@ -158,6 +158,8 @@ export interface ProxyRequest {
   proxyPath: string;
   search: string;
   role: OrgRole;
+  /** The request body when the caller has already read it (otherwise `req` is piped upstream). */
+  body?: Buffer;
   timeoutMs?: number;
   /** Called with every request that is sent upstream (tests assert what reached the server). */
   onForward?: (forwarded: { method: string; url: string; headers: http.OutgoingHttpHeaders }) => void;
@@ -174,7 +176,7 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown) {
 
 /** Proxies one request as Grafana's data proxy would. */
 export function proxyDataSourceRequest(request: ProxyRequest) {
-  const { req, res, ds, routes, proxyPath, search, role, timeoutMs = 30_000, onForward } = request;
+  const { req, res, ds, routes, proxyPath, search, role, body, timeoutMs = 30_000, onForward } = request;
   const decision = matchRoute(routes, proxyPath, req.method ?? 'GET', role);
   if (decision.kind === 'denied') {
     sendJson(res, 403, { message: ROUTE_DENIED_MESSAGE });
@@ -205,6 +207,9 @@ export function proxyDataSourceRequest(request: ProxyRequest) {
     }
   }
   headers['user-agent'] = GRAFANA_USER_AGENT;
+  if (body) {
+    headers['content-length'] = String(body.length);
+  }
   const remote = req.socket.remoteAddress;
   if (remote) {
     headers['x-forwarded-for'] = req.headers['x-forwarded-for']
@@ -251,5 +256,9 @@ export function proxyDataSourceRequest(request: ProxyRequest) {
       res.destroy();
     }
   });
-  req.pipe(upstream);
+  if (body) {
+    upstream.end(body);
+  } else {
+    req.pipe(upstream);
+  }
 }

@@ -133,10 +133,12 @@ export function AppConfig({ plugin }: Props) {
     <div className={styles.page} data-testid="oma-app-config">
       <form onSubmit={onSave}>
         <FieldSet label="OMA Migration Insights server">
-          <Text color="secondary">
-            These settings become the <b>{existing?.name ?? 'OMA Migration Insights'}</b> data source (uid{' '}
-            <code>{DATASOURCE_UID}</code>). Tokens are kept encrypted by Grafana and never shown again.
-          </Text>
+          <div className={styles.intro}>
+            <Text color="secondary">
+              These settings become the <b>{existing?.name ?? 'OMA Migration Insights'}</b> data source (uid{' '}
+              <code>{DATASOURCE_UID}</code>). Tokens are kept encrypted by Grafana and never shown again.
+            </Text>
+          </div>
           {provisioned && (
             <Alert severity="info" title="Provisioned data source">
               This data source comes from provisioning files; change it there.
@@ -213,9 +215,11 @@ export function AppConfig({ plugin }: Props) {
       </FieldSet>
 
       {existing && (
-        <LinkButton variant="secondary" icon="arrow-right" href={prefixRoute(ROUTES.Overview)}>
-          Open the overview
-        </LinkButton>
+        <div>
+          <LinkButton variant="secondary" icon="arrow-right" href={prefixRoute(ROUTES.Overview)}>
+            Open the overview
+          </LinkButton>
+        </div>
       )}
     </div>
   );
@@ -267,6 +271,7 @@ function Dashboards({
   dashboards: PluginDashboard[] | string | null;
   onImported: () => void;
 }) {
+  const styles = useStyles2(getStyles);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   if (dashboards === null) {
@@ -295,7 +300,7 @@ function Dashboards({
   };
   return (
     <Stack direction="column" gap={1}>
-      <table data-testid="oma-dashboards">
+      <table className={styles.dashboards} data-testid="oma-dashboards">
         <tbody>
           {dashboards.map((d) => (
             <tr key={d.path}>
@@ -338,6 +343,12 @@ function Dashboards({
 
 const getStyles = (theme: GrafanaTheme2) => ({
   page: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(2), maxWidth: 900 }),
+  intro: css({ marginBottom: theme.spacing(2) }),
+  dashboards: css({
+    alignSelf: 'flex-start',
+    borderCollapse: 'collapse',
+    td: { padding: theme.spacing(0.5, 3, 0.5, 0), verticalAlign: 'middle' },
+  }),
   facts: css({
     display: 'grid',
     gridTemplateColumns: 'max-content 1fr',

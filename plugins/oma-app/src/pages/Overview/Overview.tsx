@@ -57,13 +57,19 @@ const STATUS_LABELS: Record<
   cleanup_required: { text: 'Cleanup required', color: 'orange' },
 };
 
+/** What went wrong: Grafana's DataSourceSrv rejects with a plain `{ message }` object, not an Error. */
+function messageOf(err: unknown): string {
+  const message = (err as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : String(err);
+}
+
 /** Runs the overview's queries through the suite's data source, the way a dashboard panel would. */
 async function loadOverview(datasourceUid: string): Promise<Load> {
   let ds;
   try {
     ds = await getDataSourceSrv().get({ uid: datasourceUid });
   } catch (err) {
-    return { state: 'unconfigured', reason: err instanceof Error ? err.message : String(err) };
+    return { state: 'unconfigured', reason: messageOf(err) };
   }
   const to = dateTime();
   const from = dateTime(to.valueOf() - FAILED_WINDOW_HOURS * 3600_000);
@@ -92,7 +98,7 @@ export function Overview({ datasourceUid = DATASOURCE_UID }: { datasourceUid?: s
   const [load, setLoad] = useState<Load>({ state: 'loading' });
   const refresh = useCallback(() => {
     loadOverview(datasourceUid).then(setLoad, (err: unknown) =>
-      setLoad({ state: 'error', message: err instanceof Error ? err.message : String(err) }),
+      setLoad({ state: 'error', message: messageOf(err) }),
     );
   }, [datasourceUid]);
 
@@ -107,9 +113,11 @@ export function Overview({ datasourceUid = DATASOURCE_UID }: { datasourceUid?: s
       <Button icon="sync" variant="secondary" onClick={refresh} aria-label="Refresh">
         Refresh
       </Button>
-      <LinkButton icon="apps" variant="secondary" href={`/d/${OPERATIONS_DASHBOARD_UID}`}>
-        Migration Operations dashboard
-      </LinkButton>
+      {load.state !== 'unconfigured' && (
+        <LinkButton icon="apps" variant="secondary" href={`/d/${OPERATIONS_DASHBOARD_UID}`}>
+          Migration Operations dashboard
+        </LinkButton>
+      )}
     </Stack>
   );
 
@@ -278,7 +286,7 @@ const getStyles = (theme: GrafanaTheme2) => ({
   page: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(2) }),
   tiles: css({
     display: 'grid',
-    gridTemplateColumns: 'repeat(auto-fill, minmax(170px, 1fr))',
+    gridTemplateColumns: 'repeat(auto-fill, minmax(150px, 1fr))',
     gap: theme.spacing(1.5),
   }),
   tile: css({

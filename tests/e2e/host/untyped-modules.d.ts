@@ -1,0 +1,16 @@
+// Modules the host imports that come without type declarations: react-router-dom v5 and history
+// v4 (what Grafana renders its pages with) and the @grafana/runtime module that holds
+// setPluginPage (aliased in host/webpack.config.js; Grafana imports it from its own sources).
+declare module 'react-router-dom' {
+  import type { ComponentType, ReactNode } from 'react';
+  export const Router: ComponentType<{ history: unknown; children?: ReactNode }>;
+}
+
+declare module 'history' {
+  export function createMemoryHistory(options?: { initialEntries?: string[] }): unknown;
+}
+
+declare module 'grafana-runtime-plugin-page' {
+  import type { PluginPageType } from '@grafana/runtime';
+  export function setPluginPage(component: PluginPageType): void;
+}

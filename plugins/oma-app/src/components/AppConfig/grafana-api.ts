@@ -1,6 +1,6 @@
 // The Grafana HTTP API calls the configuration page makes as the signed-in admin.
 import type { DataSourceInstanceSettings, DataSourcePluginMeta, TestDataSourceResponse } from '@grafana/data';
-import { getBackendSrv, type FetchError } from '@grafana/runtime';
+import { getBackendSrv, getDataSourceSrv, type FetchError } from '@grafana/runtime';
 import type { Health } from '@oma-insights/contracts/health';
 import { lastValueFrom } from 'rxjs';
 
@@ -47,6 +47,10 @@ export async function getDataSource(uid: string): Promise<ExistingDataSource | n
 
 export async function saveDataSource(write: DataSourceWrite): Promise<ExistingDataSource> {
   const res = await request<{ datasource: ExistingDataSource }>(write.method, write.url, write.data);
+  // Grafana's data source service knows the data sources of the page load until it reloads them;
+  // without this the Overview would not find a data source created here. (reload() is deprecated
+  // for an unstable successor that Grafana 12.3 lacks; it is still there in 13.)
+  await getDataSourceSrv().reload();
   return res.datasource;
 }
 

@@ -4,6 +4,7 @@ module.exports = {
   rootDir: __dirname,
   testEnvironment: 'node',
   testMatch: ['<rootDir>/**/*.test.ts'],
+  globalSetup: '<rootDir>/global-setup.ts',
   // Server sources imported by the static checks use the contracts from source, built or not.
   moduleNameMapper: {
     '^@oma-insights/contracts$': '<rootDir>/../../packages/contracts/src',

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import JSZip from 'jszip';
 
-import { APP_DIST, declaredAssets, ensureBuilt, readJson } from './repo';
+import { APP_DIST, declaredAssets, readJson } from './repo';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { packageApp } = require('../../plugins/oma-app/.config/package') as {
@@ -23,10 +23,9 @@ const names = () => Object.keys(zip.files).filter((n) => !zip.files[n].dir);
 const json = async <T>(name: string) => JSON.parse(await zip.file(name)!.async('string')) as T;
 
 beforeAll(async () => {
-  ensureBuilt();
   built = await packageApp();
   zip = await JSZip.loadAsync(built.bytes);
-}, 180_000);
+});
 
 test('is named <app id>-<version>.zip and unpacks to one folder named after the app id', () => {
   expect(built.fileName).toBe(`oma-migration-app-${built.version}.zip`);

@@ -3,7 +3,8 @@
  * checker (plugin-json-rules.ts) and, when GRAFANA_PLUGIN_SCHEMA names it, Grafana's published
  * schema; ids and types as the issues fix them; filled-in version and date; dist contents beside
  * each plugin.json; AMD bundles needing only Grafana's shared modules; the app's `includes`
- * pointing at things that exist; data proxy routes that Grafana matches as meant.
+ * pointing at things that exist; data proxy routes that Grafana matches as meant. The app is
+ * built by the static checks' global setup.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,7 +19,6 @@ import {
   APP_DIST,
   APP_SRC,
   declaredAssets,
-  ensureBuilt,
   EXPECTED_PLUGINS,
   findPlugins,
   pluginFolders,
@@ -55,8 +55,6 @@ const plugins = findPlugins();
 const pkg = readJson<{ version: string }>(path.join(APP_DIR, 'package.json'));
 const srcJson = (relDir: string) => readJson<PluginJson>(path.join(APP_SRC, relDir, 'plugin.json'));
 const distJson = (relDir: string) => readJson<PluginJson>(path.join(APP_DIST, relDir, 'plugin.json'));
-
-beforeAll(() => ensureBuilt(), 180_000);
 
 test('plugins/ holds one project, the app, in the create-plugin layout', () => {
   expect(pluginFolders()).toEqual(['oma-app']);

@@ -32,9 +32,9 @@ export async function resolveVm(db: Kysely<Database>, vmId: string) {
   return matches[0];
 }
 
-/** Older OMA rows carry only `vm_id` (no context id), so a mapping belongs to a VM by either. */
-const belongsTo = (row: NetworkMappingRow, vm: ResolvedVm) =>
-  row.vm_context_id === vm.context_id || row.vm_id === vm.vm_name;
+/** A mapping's unique key with its owner: older OMA rows carry only `vm_id`, newer ones a context id too. */
+const mappingKey = (owner: string, sourceNetwork: string, isTest: number | boolean | null) =>
+  `${owner}\u0000${sourceNetwork}\u0000${Number(isTest) === 1 ? 1 : 0}`;
 
 export type ResolvedVm = Awaited<ReturnType<typeof resolveVm>>;
 
@@ -78,14 +78,19 @@ export async function writeMappings(
       .where('source_network_name', 'in', [...new Set(chunk.map((t) => t.source_network_name))]);
     existing.push(...(await forUpdate(query, store.dialect).execute()));
   }
-  const find = (t: MappingTarget, rows: NetworkMappingRow[]) =>
-    rows.find(
-      (r) =>
-        belongsTo(r, t.vm) &&
-        r.source_network_name === t.source_network_name &&
-        Number(r.is_test_network) === (t.is_test_network ? 1 : 0),
-    );
-  const before = targets.map((t) => find(t, existing));
+  // Indexed by owner (context id, or vm_id for older rows), network and flag: bulk mapping
+  // passes thousands of targets, which a scan per target would make quadratic.
+  const byOwner = new Map<string, NetworkMappingRow>();
+  for (const r of existing) {
+    if (r.vm_context_id)
+      byOwner.set(mappingKey(r.vm_context_id, r.source_network_name, r.is_test_network), r);
+    byOwner.set(mappingKey(r.vm_id, r.source_network_name, r.is_test_network), r);
+  }
+  const before = targets.map(
+    (t) =>
+      byOwner.get(mappingKey(t.vm.context_id, t.source_network_name, t.is_test_network)) ??
+      byOwner.get(mappingKey(t.vm.vm_name, t.source_network_name, t.is_test_network)),
+  );
 
   const rows = targets.map((t, i) => ({
     // Replacing keeps the row's own vm_id, so the upsert meets it on the same unique key.
@@ -131,13 +136,11 @@ export async function writeMappings(
       .where('source_network_name', 'in', [...new Set(chunk.map((r) => r.source_network_name))]);
     written.push(...(await forUpdate(query, store.dialect).execute()));
   }
+  const byVmId = new Map(
+    written.map((r) => [mappingKey(r.vm_id, r.source_network_name, r.is_test_network), r]),
+  );
   const changes = targets.map((t, i): MappingChange => {
-    const mapping = written.find(
-      (r) =>
-        r.vm_id === rows[i].vm_id &&
-        r.source_network_name === t.source_network_name &&
-        Number(r.is_test_network) === rows[i].is_test_network,
-    );
+    const mapping = byVmId.get(mappingKey(rows[i].vm_id, t.source_network_name, t.is_test_network));
     if (!mapping)
       throw new Error(`mapping of ${t.vm.vm_name}/${t.source_network_name} vanished while written`);
     return {

@@ -31,16 +31,10 @@ export interface ExistingDataSource {
 export interface DataSourceWrite {
   method: 'POST' | 'PUT';
   url: string;
-  data: {
-    uid: string;
-    name: string;
-    type: string;
-    access: string;
-    url?: string;
-    isDefault?: boolean;
+  /** What Grafana reads back, minus the server's own fields, plus the secrets being set. */
+  data: Pick<ExistingDataSource, 'uid' | 'name' | 'type' | 'access' | 'url' | 'isDefault' | 'version'> & {
     jsonData: OmaDataSourceOptions;
     secureJsonData?: OmaSecureJsonData;
-    version?: number;
   };
 }
 

@@ -26,6 +26,8 @@ import { lastValueFrom, type Observable } from 'rxjs';
 import { CONFIG_URL, DATASOURCE_UID, OPERATIONS_DASHBOARD_UID } from '../../constants';
 import {
   buildOverview,
+  countLabel,
+  LIMITS,
   FAILED_WINDOW_HOURS,
   formatEta,
   OVERVIEW_QUERIES,
@@ -171,15 +173,15 @@ function OverviewBody({ model }: { model: OverviewModel }) {
   return (
     <Stack direction="column" gap={3}>
       <section aria-label="VM status counts" className={styles.tiles}>
-        <Tile label="VMs" value={`${model.vms.total}${model.vms.capped ? '+' : ''}`} />
+        <Tile label="VMs" value={countLabel(model.vms.total, LIMITS.vms)} />
         <Tile
           label="Migrating now"
-          value={String(model.running.length)}
+          value={countLabel(model.running.length, LIMITS.running)}
           tone={model.running.length ? 'info' : undefined}
         />
         <Tile
           label={`Failed (${FAILED_WINDOW_HOURS} h)`}
-          value={String(model.failed.length)}
+          value={countLabel(model.failed.length, LIMITS.failed)}
           tone={model.failed.length ? 'error' : 'success'}
         />
         {model.vms.byStatus.map(({ status, count }) => (

@@ -1,6 +1,6 @@
 import { FieldType, toDataFrame } from '@grafana/data';
 
-import { buildOverview, formatEta, VM_LIMIT } from './overview';
+import { buildOverview, countLabel, formatEta, LIMITS } from './overview';
 
 const AT = Date.parse('2026-11-01T12:00:00Z');
 
@@ -42,7 +42,6 @@ describe('buildOverview', () => {
     ]);
     expect(model.vms).toEqual({
       total: 6,
-      capped: false,
       byStatus: [
         { status: 'discovered', count: 1 },
         { status: 'replicating', count: 1 },
@@ -50,7 +49,9 @@ describe('buildOverview', () => {
         { status: 'failed', count: 2 },
       ],
     });
-    expect(buildOverview([vms(Array(VM_LIMIT).fill('replicating'))]).vms.capped).toBe(true);
+    expect(
+      countLabel(buildOverview([vms(Array(LIMITS.vms).fill('replicating'))]).vms.total, LIMITS.vms),
+    ).toBe('5000+');
   });
 
   test('running jobs, furthest along first, with their phase, rate and ETA', () => {
@@ -112,7 +113,7 @@ describe('buildOverview', () => {
 
   test('no frames (nothing answered yet, or an error) is an empty overview, not a crash', () => {
     expect(buildOverview([])).toEqual({
-      vms: { total: 0, capped: false, byStatus: [] },
+      vms: { total: 0, byStatus: [] },
       running: [],
       failed: [],
     });
@@ -127,4 +128,10 @@ test.each([
   [7500, '2 h 05 min'],
 ])('formatEta(%p) is %p', (seconds, text) => {
   expect(formatEta(seconds)).toBe(text);
+});
+
+test('a count read off a list cut at its limit says so', () => {
+  expect(countLabel(49, LIMITS.failed)).toBe('49');
+  expect(countLabel(50, LIMITS.failed)).toBe('50+');
+  expect(countLabel(0, LIMITS.running)).toBe('0');
 });

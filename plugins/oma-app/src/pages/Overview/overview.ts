@@ -5,15 +5,18 @@ import { VM_CONTEXT_STATUSES } from '@oma-insights/contracts/enums';
 
 import type { OmaQuery } from '../../datasource/types';
 
-/** Rows a vmContexts query may return: past it the counts are a lower bound. */
-export const VM_LIMIT = 5000;
+/** Rows each query may return: a list that reaches its limit is counted as "limit+". */
+export const LIMITS = { running: 200, failed: 50, vms: 5000 } as const;
 export const FAILED_WINDOW_HOURS = 24;
 
 export const OVERVIEW_QUERIES: OmaQuery[] = [
-  { refId: 'running', queryType: 'jobs', status: 'running', limit: 200 },
-  { refId: 'failed', queryType: 'jobs', status: 'failed', limit: 50 },
-  { refId: 'vms', queryType: 'vmContexts', limit: VM_LIMIT },
+  { refId: 'running', queryType: 'jobs', status: 'running', limit: LIMITS.running },
+  { refId: 'failed', queryType: 'jobs', status: 'failed', limit: LIMITS.failed },
+  { refId: 'vms', queryType: 'vmContexts', limit: LIMITS.vms },
 ];
+
+/** A count read off a list that may have been cut at `limit`: "5000+" rather than a wrong exact number. */
+export const countLabel = (count: number, limit: number) => (count >= limit ? `${limit}+` : String(count));
 
 export type VmStatus = (typeof VM_CONTEXT_STATUSES)[number];
 
@@ -38,7 +41,7 @@ export interface FailedJob {
 }
 
 export interface OverviewModel {
-  vms: { total: number; capped: boolean; byStatus: Array<{ status: VmStatus; count: number }> };
+  vms: { total: number; byStatus: Array<{ status: VmStatus; count: number }> };
   running: RunningJob[];
   failed: FailedJob[];
 }
@@ -82,7 +85,6 @@ export function buildOverview(frames: DataFrame[]): OverviewModel {
   return {
     vms: {
       total: vms?.length ?? 0,
-      capped: (vms?.length ?? 0) >= VM_LIMIT,
       byStatus: VM_CONTEXT_STATUSES.filter((s) => counts.has(s)).map((status) => ({
         status,
         count: counts.get(status)!,

@@ -125,6 +125,20 @@ function stringRecord(value: unknown): Record<string, string> {
     : {};
 }
 
+/** The fields both create and update take from a data source body (Grafana's command DTOs), or null when malformed. */
+function dataSourceFields(body: unknown) {
+  if (!isRecord(body) || typeof body.name !== 'string' || !body.name || typeof body.type !== 'string')
+    return null;
+  return {
+    name: body.name,
+    type: body.type,
+    access: typeof body.access === 'string' ? body.access : 'proxy',
+    url: typeof body.url === 'string' ? body.url : '',
+    isDefault: body.isDefault === true,
+    jsonData: isRecord(body.jsonData) ? body.jsonData : {},
+  };
+}
+
 const slugify = (title: string) =>
   title
     .toLowerCase()
@@ -218,23 +232,17 @@ export class GrafanaState {
   /** POST /api/datasources (AddDataSource). */
   private createDataSource({ user, body }: ApiCall): ApiAnswer {
     if (!this.can(user, 'datasources:create')) return accessDenied('datasources:create');
-    if (!isRecord(body) || typeof body.name !== 'string' || !body.name || typeof body.type !== 'string') {
-      return message(400, 'bad request data');
-    }
+    const fields = dataSourceFields(body);
+    if (!isRecord(body) || !fields) return message(400, 'bad request data');
     const uid = typeof body.uid === 'string' && body.uid ? body.uid : `ds${this.nextId}`;
     const all = [...this.datasources.values()];
-    if (all.some((ds) => ds.name === body.name))
+    if (all.some((ds) => ds.name === fields.name))
       return message(409, 'data source with the same name already exists');
     if (all.some((ds) => ds.uid === uid)) return message(409, 'data source with the same uid already exists');
     const ds: StoredDataSource = {
       id: this.nextId++,
       uid,
-      name: body.name,
-      type: body.type,
-      access: typeof body.access === 'string' ? body.access : 'proxy',
-      url: typeof body.url === 'string' ? body.url : '',
-      isDefault: body.isDefault === true,
-      jsonData: isRecord(body.jsonData) ? body.jsonData : {},
+      ...fields,
       secureJsonData: stringRecord(body.secureJsonData),
       version: 1,
       readOnly: false,
@@ -251,11 +259,10 @@ export class GrafanaState {
     if (!this.can(user, 'datasources:write')) return accessDenied('datasources:write');
     const stored = this.datasources.get(uid);
     if (!stored) return message(404, 'Data source not found');
-    if (!isRecord(body) || typeof body.name !== 'string' || !body.name || typeof body.type !== 'string') {
-      return message(400, 'bad request data');
-    }
+    const fields = dataSourceFields(body);
+    if (!isRecord(body) || !fields) return message(400, 'bad request data');
     if (stored.readOnly) return message(403, 'Cannot update read-only data source');
-    if ([...this.datasources.values()].some((ds) => ds.uid !== uid && ds.name === body.name)) {
+    if ([...this.datasources.values()].some((ds) => ds.uid !== uid && ds.name === fields.name)) {
       return message(409, 'data source with the same name already exists');
     }
     // Optimistic lock (store.go): a non-zero version must not be older than the stored one; the
@@ -269,12 +276,7 @@ export class GrafanaState {
     const secureJsonData = { ...stored.secureJsonData, ...stringRecord(body.secureJsonData) };
     const updated: StoredDataSource = {
       ...stored,
-      name: body.name,
-      type: body.type,
-      access: typeof body.access === 'string' ? body.access : 'proxy',
-      url: typeof body.url === 'string' ? body.url : '',
-      isDefault: body.isDefault === true,
-      jsonData: isRecord(body.jsonData) ? body.jsonData : {},
+      ...fields,
       secureJsonData,
       version: version + 1,
     };

@@ -37,7 +37,7 @@ async function rowByRow(store) {
   const t0 = performance.now();
   let jobs = 0;
   for (let i = 0; i < VMS; i++) {
-    const history = buildHistory(world, buildVm(world, i), window, 1);
+    const history = buildHistory(world, buildVm(world, i), window, 1, store.time);
     for (const [key, table] of Object.entries(TABLE_OF)) {
       const rows = key === 'context' ? [history.context] : history[key];
       for (const row of rows) await store.db.insertInto(table).values(row).execute();

@@ -1,7 +1,10 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
 /** Builds a string-literal union schema from one `as const` list. */
-export function StringEnum<T extends readonly string[]>(values: T, options: { description?: string } = {}) {
+export function StringEnum<T extends readonly string[]>(
+  values: T,
+  options: { description?: string; default?: T[number] } = {},
+) {
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 }
 

@@ -7,3 +7,4 @@ export * from './health';
 export * from './query-protocol';
 export * from './query-request';
 export * from './frames';
+export * from './network-mapping';

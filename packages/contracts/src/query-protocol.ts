@@ -2,6 +2,33 @@
 // schemas from them, the data source plugin its editor and checks. No TypeBox import here, so
 // the plugin bundles only these few constants.
 
+/**
+ * Network mapping query types (fields: `failoverType` live|test, and filters):
+ * - `networkTopology` {vcenter?, datacenter?}: frames `nodes` and `edges` in the Node Graph
+ *   layout (id, title, subtitle, mainstat, secondarystat, arc__*, detail__*; edges id, source,
+ *   target, mainstat, detail__*), `meta.preferredVisualisationType: 'nodeGraph'`.
+ * - `networkRecommendations` {sourceNetwork?, unmappedOnly?, candidates?}: a table, one row per
+ *   (source network, candidate): source_network, vm_count, current_network_id, rank,
+ *   network_id, network_name, score, reasons (joined with "; ").
+ * - `networkVms` {vcenter?, datacenter?, sourceNetwork?, search?, limit?}: a table, one row per
+ *   (VM, NIC network): vm_name, vcenter, datacenter, status, source_network, live_network_id,
+ *   live_network_name, live_validation, test_network_id, test_network_name, test_validation.
+ * - `networkValidation` {vmNames?}: frames `summary` (vms, valid, invalid, warnings) and
+ *   `issues` (vm_name, status, code, severity, message, source_network, destination_network_id).
+ * - `networkPerformance`: frames `networks` (a table per destination network) and `probes`
+ *   (time, network, latency_ms, loss_percent), over the query's time range.
+ */
+export const NETWORK_QUERY_TYPES = [
+  'networkTopology',
+  'networkRecommendations',
+  'networkVms',
+  'networkValidation',
+  'networkPerformance',
+] as const;
+
+/** Rows a `networkVms` query may ask for: the bulk mapping panel lists 10,000+ VMs with two NICs. */
+export const MAX_NETWORK_VM_ROWS = 50_000;
+
 /** Query types the server answers. Later capabilities append theirs. */
 export const QUERY_TYPES = ['vmContexts', 'jobs', 'variable', 'failedJobAnnotations'] as const;
 export type QueryType = (typeof QUERY_TYPES)[number];

@@ -218,6 +218,66 @@ describe('write', () => {
   });
 });
 
+describe('bulkMapping', () => {
+  const request = {
+    selector: { source_network: 'VM Network' },
+    rules: [{ source_network: 'VM Network', destination_network_id: 'n-1', is_test_network: false }],
+    failover_type: 'live' as const,
+  };
+  const result = {
+    dry_run: false,
+    applied: true,
+    summary: { vms_matched: 2, created: 2, updated: 0, unchanged: 0 },
+    changes: [],
+    validation: {
+      failover_type: 'live',
+      valid: true,
+      summary: { vms: 2, valid: 2, invalid: 0, warnings: 0 },
+      results: [],
+    },
+  };
+
+  it('posts the request to the write route with the Idempotency-Key header and returns the result', async () => {
+    fetchMock.mockReturnValue(respond(result));
+    const ds = new DataSource(makeInstanceSettings());
+    await expect(ds.bulkMapping(request, 'key-1')).resolves.toEqual(result);
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+    expect(fetchMock.mock.calls[0][0]).toEqual(
+      expect.objectContaining({
+        url: `${PROXY_URL}/write/networks/bulk-mapping`,
+        method: 'POST',
+        data: request,
+        headers: { 'Idempotency-Key': 'key-1' },
+      }),
+    );
+  });
+
+  it('sends no Idempotency-Key header without a key', async () => {
+    fetchMock.mockReturnValue(respond(result));
+    const ds = new DataSource(makeInstanceSettings());
+    await ds.bulkMapping({ ...request, dry_run: true });
+    expect(fetchMock.mock.calls[0][0].headers).toBeUndefined();
+    expect(fetchMock.mock.calls[0][0].data).toEqual({ ...request, dry_run: true });
+  });
+
+  it('rejects with the server’s message when it refuses the request (422)', async () => {
+    fetchMock.mockReturnValue(
+      fail(422, { error: { code: 'unsafe_regex', message: 'name_pattern.value could run away' } }),
+    );
+    const ds = new DataSource(makeInstanceSettings());
+    await expect(ds.bulkMapping(request, 'key-2')).rejects.toMatchObject({
+      status: 422,
+      message: expect.stringContaining('could run away'),
+    });
+  });
+
+  it('says that a Viewer needs the Editor role when the proxy refuses the write route', async () => {
+    fetchMock.mockReturnValue(fail(403, { message: 'plugin proxy route access denied' }));
+    const ds = new DataSource(makeInstanceSettings());
+    await expect(ds.bulkMapping(request)).rejects.toMatchObject({ kind: 'forbiddenRole', status: 403 });
+  });
+});
+
 describe('testDatasource', () => {
   function route(handlers: { health?: () => unknown; query?: () => unknown }) {
     fetchMock.mockImplementation((opts: { url: string }) => {

@@ -14,6 +14,7 @@ import { getBackendSrv, getTemplateSrv, type FetchResponse } from '@grafana/runt
 import type { WireQueryResponse } from '@oma-insights/contracts/frames';
 // Type-only: erased by the build, so TypeBox (which the health schema uses) is never bundled.
 import type { Health } from '@oma-insights/contracts/health';
+import type { BulkMappingResult } from '@oma-insights/contracts/network-mapping';
 import { catchError, lastValueFrom, map, of, type Observable } from 'rxjs';
 
 import { describeFailure, majorVersion } from './errors';
@@ -25,6 +26,7 @@ import {
   QUERY_TYPE_LABELS,
   READ_ROUTE,
   WRITE_ROUTE,
+  type BulkMappingRequest,
   type OmaDataSourceOptions,
   type OmaQuery,
 } from './types';
@@ -140,10 +142,26 @@ export class DataSource extends DataSourceApi<OmaQuery, OmaDataSourceOptions> {
     return this.write('POST', '/network-mappings', mapping);
   }
 
+  /**
+   * Maps the NICs the selector picks by the rules (or by their top recommendation), in one
+   * transaction on the server: `POST /networks/bulk-mapping` through the write route. With the
+   * same idempotency key, a retried request (a double click, a lost answer) returns the first
+   * result and changes nothing.
+   */
+  async bulkMapping(request: BulkMappingRequest, idempotencyKey?: string): Promise<BulkMappingResult> {
+    const headers = idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : undefined;
+    return this.write<BulkMappingResult>('POST', '/networks/bulk-mapping', request, headers);
+  }
+
   /** Sends a change through the write route; rejects with a precise message. */
-  async write<T = unknown>(method: Exclude<Method, 'GET'>, path: string, body?: unknown): Promise<T> {
+  async write<T = unknown>(
+    method: Exclude<Method, 'GET'>,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<T> {
     try {
-      const res = await lastValueFrom(this.request<T>('write', method, path, body));
+      const res = await lastValueFrom(this.request<T>('write', method, path, body, undefined, headers));
       return res.data;
     } catch (err) {
       const failure = describeFailure(err, { route: 'write', serverUrl: this.serverUrl });
@@ -210,12 +228,20 @@ export class DataSource extends DataSourceApi<OmaQuery, OmaDataSourceOptions> {
     return { status: 'success', message: summary };
   }
 
-  private request<T>(route: Route, method: Method, path: string, data?: unknown, requestId?: string) {
+  private request<T>(
+    route: Route,
+    method: Method,
+    path: string,
+    data?: unknown,
+    requestId?: string,
+    headers?: Record<string, string>,
+  ) {
     return getBackendSrv().fetch<T>({
       url: `${this.proxyUrl}/${ROUTE_PATHS[route]}${path}`,
       method,
       data,
       requestId,
+      headers,
       showErrorAlert: false,
       showSuccessAlert: false,
     });

@@ -5,7 +5,14 @@ import {
   parseVariableQuery,
   toWireQuery,
 } from './query';
-import { DEFAULT_LIMIT, MAX_LIMIT, type OmaQuery } from './types';
+import {
+  DEFAULT_CANDIDATES,
+  DEFAULT_LIMIT,
+  MAX_CANDIDATES,
+  MAX_LIMIT,
+  MAX_NETWORK_VM_ROWS,
+  type OmaQuery,
+} from './types';
 
 const vars: Record<string, string> = { vcenter: 'vc-01.lab', vm: 'db-01', st: 'failed', js: 'recent' };
 const interpolate = (v: string) => v.replace(/\$(\w+)/g, (m, name: string) => vars[name] ?? m);
@@ -166,5 +173,163 @@ describe('parseVariableQuery', () => {
     expect(() => parseVariableQuery('hosts')).toThrow(
       /Unknown variable query "hosts".*vcenters, datacenters/,
     );
+  });
+});
+
+describe('network queries', () => {
+  const netVars: Record<string, string> = {
+    failover: 'test',
+    bad: 'staging',
+    vcenter: 'vc-01.lab',
+    dc: 'DC-East',
+    net: 'VM Network',
+    vms: 'db-01,web-01',
+    all: '__all',
+  };
+  const netInterpolate = (v: string) => v.replace(/\$(\w+)/g, (m, name: string) => netVars[name] ?? m);
+
+  it('reads saved network queries with their defaults', () => {
+    expect(normalizeQuery({ refId: 'A', queryType: 'networkTopology' } as never)).toEqual(
+      expect.objectContaining({ queryType: 'networkTopology', failoverType: 'live' }),
+    );
+    expect(normalizeQuery({ refId: 'A', queryType: 'networkRecommendations' } as never)).toEqual(
+      expect.objectContaining({
+        failoverType: 'live',
+        candidates: DEFAULT_CANDIDATES,
+        unmappedOnly: undefined,
+      }),
+    );
+    expect(normalizeQuery({ refId: 'A', queryType: 'networkVms' } as never)).toEqual(
+      expect.objectContaining({ queryType: 'networkVms', limit: MAX_NETWORK_VM_ROWS }),
+    );
+    expect(normalizeQuery({ refId: 'A', queryType: 'networkValidation' } as never)).toEqual(
+      expect.objectContaining({ failoverType: 'live', vmNames: undefined }),
+    );
+    expect(normalizeQuery({ refId: 'A', queryType: 'networkPerformance', junk: 1 } as never)).toEqual({
+      refId: 'A',
+      queryType: 'networkPerformance',
+      hide: undefined,
+      datasource: undefined,
+      key: undefined,
+    });
+  });
+
+  it('repairs bad saved values: an unknown failover type, out-of-range counts, blank names', () => {
+    const rec = normalizeQuery({
+      refId: 'A',
+      queryType: 'networkRecommendations',
+      failoverType: 'staging',
+      candidates: 99,
+      unmappedOnly: 'yes',
+    } as never);
+    expect(rec).toEqual(
+      expect.objectContaining({ failoverType: 'live', candidates: MAX_CANDIDATES, unmappedOnly: undefined }),
+    );
+    expect(
+      normalizeQuery({ refId: 'A', queryType: 'networkRecommendations', candidates: 0 } as never),
+    ).toEqual(expect.objectContaining({ candidates: DEFAULT_CANDIDATES }));
+    expect(
+      normalizeQuery({ refId: 'A', queryType: 'networkVms', limit: MAX_NETWORK_VM_ROWS * 10 } as never),
+    ).toEqual(expect.objectContaining({ limit: MAX_NETWORK_VM_ROWS }));
+    expect(
+      normalizeQuery({ refId: 'A', queryType: 'networkValidation', vmNames: [' ', 'db-01', 7] } as never),
+    ).toEqual(expect.objectContaining({ vmNames: ['db-01'] }));
+    expect(
+      normalizeQuery({ refId: 'A', queryType: 'networkValidation', vmNames: 'db-01, web-01,' } as never),
+    ).toEqual(expect.objectContaining({ vmNames: ['db-01', 'web-01'] }));
+  });
+
+  it('keeps a template variable as the failover type until interpolation', () => {
+    const saved = normalizeQuery({
+      refId: 'A',
+      queryType: 'networkTopology',
+      failoverType: '$failover',
+    } as never);
+    expect(saved).toEqual(expect.objectContaining({ failoverType: '$failover' }));
+    expect(interpolateQuery(saved, netInterpolate)).toEqual(
+      expect.objectContaining({ failoverType: 'test' }),
+    );
+  });
+
+  it('falls back to live when the failover variable resolves to something else', () => {
+    const q = interpolateQuery(
+      { refId: 'A', queryType: 'networkValidation', failoverType: '$bad' },
+      netInterpolate,
+    );
+    expect(q).toEqual(expect.objectContaining({ failoverType: 'live' }));
+  });
+
+  it('replaces variables in every string field of topology, recommendations and VM queries', () => {
+    expect(
+      interpolateQuery(
+        {
+          refId: 'A',
+          queryType: 'networkTopology',
+          failoverType: 'live',
+          vcenter: '$vcenter',
+          datacenter: '$dc',
+        },
+        netInterpolate,
+      ),
+    ).toEqual(expect.objectContaining({ failoverType: 'live', vcenter: 'vc-01.lab', datacenter: 'DC-East' }));
+    expect(
+      interpolateQuery(
+        { refId: 'A', queryType: 'networkRecommendations', failoverType: '$failover', sourceNetwork: '$net' },
+        netInterpolate,
+      ),
+    ).toEqual(expect.objectContaining({ failoverType: 'test', sourceNetwork: 'VM Network' }));
+    expect(
+      interpolateQuery(
+        {
+          refId: 'A',
+          queryType: 'networkVms',
+          vcenter: '$vcenter',
+          datacenter: '$all',
+          sourceNetwork: '$net',
+          search: 'web-$dc',
+        },
+        netInterpolate,
+      ),
+    ).toEqual(
+      expect.objectContaining({
+        vcenter: 'vc-01.lab',
+        datacenter: undefined,
+        sourceNetwork: 'VM Network',
+        search: 'web-DC-East',
+      }),
+    );
+  });
+
+  it('expands a multi-value VM variable into names, drops "All" and duplicates', () => {
+    const q = interpolateQuery(
+      {
+        refId: 'A',
+        queryType: 'networkValidation',
+        failoverType: 'test',
+        vmNames: ['$vms', 'db-01', '$all'],
+      },
+      netInterpolate,
+    );
+    expect(q).toEqual(expect.objectContaining({ failoverType: 'test', vmNames: ['db-01', 'web-01'] }));
+    const none = interpolateQuery(
+      { refId: 'A', queryType: 'networkValidation', failoverType: 'live', vmNames: ['$all'] },
+      netInterpolate,
+    );
+    expect(none).toEqual(expect.objectContaining({ vmNames: undefined }));
+  });
+
+  it('sends a network query with only its set fields', () => {
+    const body = buildQueryRequest(
+      [
+        normalizeQuery({
+          refId: 'T',
+          queryType: 'networkTopology',
+          failoverType: 'test',
+          datasource: { uid: 'x' },
+        } as never),
+      ],
+      { from: new Date(0), to: new Date(1) },
+    );
+    expect(body.queries).toEqual([{ refId: 'T', queryType: 'networkTopology', failoverType: 'test' }]);
   });
 });

@@ -5,12 +5,19 @@
 import type { DataQuery } from '@grafana/schema';
 import {
   ALL_VALUE,
+  DEFAULT_CANDIDATES,
+  DEFAULT_FAILOVER_TYPE,
   DEFAULT_LIMIT,
+  DEFAULT_NETWORK_VM_LIMIT,
   JOB_STATUS_FILTERS,
+  MAX_CANDIDATES,
   MAX_LIMIT,
+  MAX_NETWORK_VM_ROWS,
   VARIABLE_KINDS,
   assertNever,
+  isFailoverType,
   isQueryType,
+  type FailoverType,
   type JobStatusFilter,
   type OmaQuery,
   type VariableKind,
@@ -29,12 +36,59 @@ function optionalString(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value : undefined;
 }
 
-function clampLimit(value: unknown): number {
+/** A positive whole number up to `max`; anything else (missing, 0, negative, text) is the default. */
+function clampCount(value: unknown, fallback: number, max: number): number {
   const n = typeof value === 'string' ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0) {
-    return DEFAULT_LIMIT;
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < 1) {
+    return fallback;
   }
-  return Math.min(Math.floor(n), MAX_LIMIT);
+  return Math.min(Math.floor(n), max);
+}
+
+const clampLimit = (value: unknown) => clampCount(value, DEFAULT_LIMIT, MAX_LIMIT);
+
+const isTemplate = (value: unknown): value is `$${string}` =>
+  typeof value === 'string' && value.startsWith('$');
+
+/** live or test, or a template variable kept until interpolation; anything else is live. */
+function savedFailoverType(value: unknown): FailoverType | `$${string}` {
+  return isFailoverType(value) || isTemplate(value) ? value : DEFAULT_FAILOVER_TYPE;
+}
+
+/** After interpolation: what the variable resolved to, when it is live or test; otherwise live. */
+function resolvedFailoverType(value: string, interpolate: Interpolate): FailoverType {
+  const resolved = interpolate(value).trim();
+  return isFailoverType(resolved) ? resolved : DEFAULT_FAILOVER_TYPE;
+}
+
+/** A list of names as saved: an array of non-blank strings, or a comma-separated string. */
+function savedNames(value: unknown): string[] | undefined {
+  const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
+  const names = items
+    .filter((v): v is string => typeof v === 'string')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+  return names.length > 0 ? names : undefined;
+}
+
+/**
+ * Interpolates every name; a multi-value variable (joined with commas by the 'csv' format) adds
+ * each of its values; "All" and empty values drop out. Duplicates are sent once.
+ */
+function interpolateNames(names: string[] | undefined, interpolate: Interpolate): string[] | undefined {
+  if (!names) {
+    return undefined;
+  }
+  const out = new Set<string>();
+  for (const name of names) {
+    for (const value of interpolate(name).split(',')) {
+      const v = value.trim();
+      if (v !== '' && v !== ALL_VALUE) {
+        out.add(v);
+      }
+    }
+  }
+  return out.size > 0 ? [...out] : undefined;
 }
 
 function isJobStatus(value: unknown): value is JobStatusFilter {
@@ -86,6 +140,42 @@ export function normalizeQuery(query: DataQuery): OmaQuery {
       };
     case 'failedJobAnnotations':
       return { ...base, queryType, vm: optionalString(saved.vm) };
+    case 'networkTopology':
+      return {
+        ...base,
+        queryType,
+        failoverType: savedFailoverType(saved.failoverType),
+        vcenter: optionalString(saved.vcenter),
+        datacenter: optionalString(saved.datacenter),
+      };
+    case 'networkRecommendations':
+      return {
+        ...base,
+        queryType,
+        failoverType: savedFailoverType(saved.failoverType),
+        sourceNetwork: optionalString(saved.sourceNetwork),
+        unmappedOnly: saved.unmappedOnly === true ? true : undefined,
+        candidates: clampCount(saved.candidates, DEFAULT_CANDIDATES, MAX_CANDIDATES),
+      };
+    case 'networkVms':
+      return {
+        ...base,
+        queryType,
+        vcenter: optionalString(saved.vcenter),
+        datacenter: optionalString(saved.datacenter),
+        sourceNetwork: optionalString(saved.sourceNetwork),
+        search: optionalString(saved.search),
+        limit: clampCount(saved.limit, DEFAULT_NETWORK_VM_LIMIT, MAX_NETWORK_VM_ROWS),
+      };
+    case 'networkValidation':
+      return {
+        ...base,
+        queryType,
+        failoverType: savedFailoverType(saved.failoverType),
+        vmNames: savedNames(saved.vmNames),
+      };
+    case 'networkPerformance':
+      return { ...base, queryType };
     default:
       return assertNever(queryType, 'query type');
   }
@@ -121,6 +211,35 @@ export function interpolateQuery(query: OmaQuery, interpolate: Interpolate): Oma
       return { ...query, vcenter: interpolateOptional(query.vcenter, interpolate) };
     case 'failedJobAnnotations':
       return { ...query, vm: interpolateOptional(query.vm, interpolate) };
+    case 'networkTopology':
+      return {
+        ...query,
+        failoverType: resolvedFailoverType(query.failoverType, interpolate),
+        vcenter: interpolateOptional(query.vcenter, interpolate),
+        datacenter: interpolateOptional(query.datacenter, interpolate),
+      };
+    case 'networkRecommendations':
+      return {
+        ...query,
+        failoverType: resolvedFailoverType(query.failoverType, interpolate),
+        sourceNetwork: interpolateOptional(query.sourceNetwork, interpolate),
+      };
+    case 'networkVms':
+      return {
+        ...query,
+        vcenter: interpolateOptional(query.vcenter, interpolate),
+        datacenter: interpolateOptional(query.datacenter, interpolate),
+        sourceNetwork: interpolateOptional(query.sourceNetwork, interpolate),
+        search: interpolateOptional(query.search, interpolate),
+      };
+    case 'networkValidation':
+      return {
+        ...query,
+        failoverType: resolvedFailoverType(query.failoverType, interpolate),
+        vmNames: interpolateNames(query.vmNames, interpolate),
+      };
+    case 'networkPerformance':
+      return query;
     default:
       return assertNever(query, 'query');
   }

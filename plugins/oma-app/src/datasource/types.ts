@@ -3,20 +3,33 @@ import type { DataQuery } from '@grafana/schema';
 import { VM_CONTEXT_STATUSES } from '@oma-insights/contracts/enums';
 // Type-only: erased by the build, so TypeBox (which that module uses) is never bundled.
 import type { QueryRequest } from '@oma-insights/contracts/query-request';
+// Type-only as well: that module builds TypeBox schemas.
+import type { BulkMappingRequest, FailoverType } from '@oma-insights/contracts/network-mapping';
 import {
   JOB_FILTERS,
+  MAX_NETWORK_VM_ROWS,
   MAX_QUERY_ROWS,
+  NETWORK_QUERY_TYPES,
   QUERY_TYPES,
   VARIABLE_KINDS,
   type VariableKind,
 } from '@oma-insights/contracts/query-protocol';
 
-/** Query types the server's `POST /api/v1/query` answers: the one list lives in the shared contracts. */
-export const KNOWN_QUERY_TYPES = QUERY_TYPES;
+/** Query types the server's `POST /api/v1/query` answers: the lists live in the shared contracts. */
+export const KNOWN_QUERY_TYPES = [...QUERY_TYPES, ...NETWORK_QUERY_TYPES] as const;
 export type QueryType = (typeof KNOWN_QUERY_TYPES)[number];
+export type NetworkQueryType = (typeof NETWORK_QUERY_TYPES)[number];
 
 /** The query types a user picks in the panel query editor (the others are used internally). */
-export const EDITOR_QUERY_TYPES = ['vmContexts', 'jobs'] as const satisfies readonly QueryType[];
+export const EDITOR_QUERY_TYPES = [
+  'vmContexts',
+  'jobs',
+  'networkTopology',
+  'networkRecommendations',
+  'networkVms',
+  'networkValidation',
+  'networkPerformance',
+] as const satisfies readonly QueryType[];
 export type EditorQueryType = (typeof EDITOR_QUERY_TYPES)[number];
 
 export const QUERY_TYPE_LABELS: Record<QueryType, string> = {
@@ -24,7 +37,29 @@ export const QUERY_TYPE_LABELS: Record<QueryType, string> = {
   jobs: 'Replication jobs',
   variable: 'Template variable',
   failedJobAnnotations: 'Failed job annotations',
+  networkTopology: 'Network topology',
+  networkRecommendations: 'Network recommendations',
+  networkVms: 'Network VMs',
+  networkValidation: 'Network validation',
+  networkPerformance: 'Network performance',
 };
+
+/** What a network query is about: the network a VM gets on live failover, or on test failover. */
+export type { FailoverType };
+export const FAILOVER_TYPE_LABELS: Record<FailoverType, string> = {
+  live: 'Live failover',
+  test: 'Test failover',
+};
+/** Every failover type, derived from the labels (a Record names each one exactly once). */
+export const FAILOVER_TYPES = Object.keys(FAILOVER_TYPE_LABELS) as FailoverType[];
+export const DEFAULT_FAILOVER_TYPE: FailoverType = 'live';
+
+/** Candidates per source network a recommendations query asks for (the server allows 1..20). */
+export const DEFAULT_CANDIDATES = 3;
+export const MAX_CANDIDATES = 20;
+/** A networkVms query lists every NIC by default: the panels need all of them, the server caps it. */
+export const DEFAULT_NETWORK_VM_LIMIT = MAX_NETWORK_VM_ROWS;
+export { MAX_NETWORK_VM_ROWS };
 
 /** `vm_replication_contexts.current_status` values in the OMA schema. */
 export const VM_STATUSES = VM_CONTEXT_STATUSES;
@@ -77,8 +112,64 @@ export interface FailedJobAnnotationsQuery extends DataQuery {
   vm?: string;
 }
 
+/**
+ * A `failoverType` field: live or test, or a template variable that resolves to one (checked after
+ * interpolation, like the job status filter).
+ */
+type FailoverTypeField = FailoverType | `$${string}`;
+
+/** Source and destination networks with the mappings between them (Node Graph frames). */
+export interface NetworkTopologyQuery extends DataQuery {
+  queryType: 'networkTopology';
+  failoverType: FailoverTypeField;
+  vcenter?: string;
+  datacenter?: string;
+}
+
+/** Ranked destination candidates per source network. */
+export interface NetworkRecommendationsQuery extends DataQuery {
+  queryType: 'networkRecommendations';
+  failoverType: FailoverTypeField;
+  sourceNetwork?: string;
+  /** Only source networks that have VMs without a mapping. */
+  unmappedOnly?: boolean;
+  /** Candidates per source network. */
+  candidates?: number;
+}
+
+/** One row per VM NIC network with its live and test mapping. */
+export interface NetworkVmsQuery extends DataQuery {
+  queryType: 'networkVms';
+  vcenter?: string;
+  datacenter?: string;
+  sourceNetwork?: string;
+  /** Part of the VM name. */
+  search?: string;
+  limit?: number;
+}
+
+/** Validation of the mappings before a failover: a summary and one row per issue. */
+export interface NetworkValidationQuery extends DataQuery {
+  queryType: 'networkValidation';
+  failoverType: FailoverTypeField;
+  /** Only these VMs (each may be a template variable; a multi-value one adds all its values). */
+  vmNames?: string[];
+}
+
+/** Per destination network: jobs, throughput, probe latency and loss over the time range. */
+export interface NetworkPerformanceQuery extends DataQuery {
+  queryType: 'networkPerformance';
+}
+
+export type NetworkQuery =
+  | NetworkTopologyQuery
+  | NetworkRecommendationsQuery
+  | NetworkVmsQuery
+  | NetworkValidationQuery
+  | NetworkPerformanceQuery;
+
 /** Every query this data source sends, discriminated on `queryType`. */
-export type OmaQuery = VmContextsQuery | JobsQuery | VariableQuery | FailedJobAnnotationsQuery;
+export type OmaQuery = VmContextsQuery | JobsQuery | VariableQuery | FailedJobAnnotationsQuery | NetworkQuery;
 
 export const DEFAULT_QUERY: Partial<OmaQuery> = {
   queryType: 'vmContexts',
@@ -116,6 +207,17 @@ export type WireQueryRequest = Omit<QueryRequest, 'queries'> & { queries: WireQu
 export interface ServerErrorBody {
   error?: { code?: string; message?: string; details?: unknown };
 }
+
+export function isNetworkQueryType(value: unknown): value is NetworkQueryType {
+  return typeof value === 'string' && (NETWORK_QUERY_TYPES as readonly string[]).includes(value);
+}
+
+export function isFailoverType(value: unknown): value is FailoverType {
+  return typeof value === 'string' && (FAILOVER_TYPES as string[]).includes(value);
+}
+
+/** `POST /api/v1/networks/bulk-mapping` body (the data source's bulkMapping sends it). */
+export type { BulkMappingRequest };
 
 export function isQueryType(value: unknown): value is QueryType {
   return typeof value === 'string' && (KNOWN_QUERY_TYPES as readonly string[]).includes(value);

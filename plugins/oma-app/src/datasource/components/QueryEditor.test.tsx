@@ -1,9 +1,9 @@
-import { render, screen, within } from '@testing-library/react';
+import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
 
 import type { DataSource } from '../datasource';
-import type { OmaQuery } from '../types';
+import { MAX_NETWORK_VM_ROWS, type OmaQuery } from '../types';
 import { QueryEditor, switchQueryType } from './QueryEditor';
 
 /** Renders the editor the way Grafana does: onChange feeds the query back in. */
@@ -28,10 +28,21 @@ function setup(initial: OmaQuery) {
   return { ...utils, onChange, onRunQuery, user: userEvent.setup() };
 }
 
+/** The query type the Select shows (its single value, next to the input labelled "Query type"). */
+function queryTypeShown(): string | null | undefined {
+  const input = screen.getByLabelText('Query type');
+  return input.closest('[class*="grafana-select-value-container"]')?.textContent;
+}
+
+async function pickQueryType(user: ReturnType<typeof userEvent.setup>, label: string) {
+  await user.click(screen.getByLabelText('Query type'));
+  await user.click(await screen.findByRole('option', { name: label }));
+}
+
 describe('QueryEditor', () => {
   it('shows the vmContexts filters for a new (empty) query', () => {
     setup({ refId: 'A' } as OmaQuery);
-    expect(screen.getByRole('radio', { name: 'VM contexts' })).toBeChecked();
+    expect(queryTypeShown()).toBe('VM contexts');
     expect(screen.getByLabelText('vCenter')).toBeInTheDocument();
     expect(screen.getByLabelText('Search')).toBeInTheDocument();
     expect(screen.getByLabelText('Limit')).toHaveValue(500);
@@ -40,7 +51,7 @@ describe('QueryEditor', () => {
 
   it('switches to a jobs query of running jobs and runs it', async () => {
     const { user, onChange, onRunQuery } = setup({ refId: 'B', queryType: 'vmContexts', search: 'web' });
-    await user.click(screen.getByRole('radio', { name: 'Replication jobs' }));
+    await pickQueryType(user, 'Replication jobs');
     expect(onChange).toHaveBeenLastCalledWith(
       expect.objectContaining({ refId: 'B', queryType: 'jobs', status: 'running', limit: 500 }),
     );
@@ -109,9 +120,110 @@ describe('QueryEditor', () => {
 
   it('shows the annotation query with its VM filter', () => {
     setup({ refId: 'Anno', queryType: 'failedJobAnnotations', vm: 'db-01' });
-    const types = screen.getByRole('radiogroup', { name: 'Query type' });
-    expect(within(types).getByRole('radio', { name: 'Failed job annotations' })).toBeChecked();
+    expect(queryTypeShown()).toBe('Failed job annotations');
     expect(screen.getByLabelText('VM')).toHaveValue('db-01');
+  });
+});
+
+describe('QueryEditor: network queries', () => {
+  it('offers every editor query type, the network ones included', async () => {
+    const { user } = setup({ refId: 'A', queryType: 'vmContexts' });
+    await user.click(screen.getByLabelText('Query type'));
+    const options = (await screen.findAllByRole('option')).map((o) => o.textContent);
+    expect(options).toEqual([
+      'VM contexts',
+      'Replication jobs',
+      'Network topology',
+      'Network recommendations',
+      'Network VMs',
+      'Network validation',
+      'Network performance',
+    ]);
+  });
+
+  it('switches to a live topology query and shows its failover type, vCenter and datacenter', async () => {
+    const { user, onChange, onRunQuery } = setup({ refId: 'A', queryType: 'vmContexts', search: 'x' });
+    await pickQueryType(user, 'Network topology');
+    expect(onChange).toHaveBeenLastCalledWith({
+      refId: 'A',
+      datasource: undefined,
+      hide: undefined,
+      key: undefined,
+      queryType: 'networkTopology',
+      failoverType: 'live',
+    });
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+    expect(screen.getByText('Live failover')).toBeInTheDocument();
+    expect(screen.getByLabelText('vCenter')).toBeInTheDocument();
+    expect(screen.getByLabelText('Datacenter')).toBeInTheDocument();
+  });
+
+  it('changes the failover type to test, or to a template variable', async () => {
+    const { user, onChange, onRunQuery } = setup({
+      refId: 'A',
+      queryType: 'networkTopology',
+      failoverType: 'live',
+    });
+    await user.click(screen.getByLabelText('Failover type'));
+    await user.click(await screen.findByRole('option', { name: 'Test failover' }));
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ failoverType: 'test' }));
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+    await user.click(screen.getByLabelText('Failover type'));
+    await user.keyboard('$failover{Enter}');
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ failoverType: '$failover' }));
+  });
+
+  it('edits a recommendations query: source network, unmapped only, candidates', async () => {
+    const { user, onChange } = setup({
+      refId: 'A',
+      queryType: 'networkRecommendations',
+      failoverType: 'test',
+      candidates: 3,
+    });
+    expect(screen.getByText('Test failover')).toBeInTheDocument();
+    await user.type(screen.getByLabelText('Source network'), 'PG');
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ sourceNetwork: 'PG' }));
+    await user.click(screen.getByLabelText('Unmapped only'));
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ unmappedOnly: true }));
+    const candidates = screen.getByLabelText('Candidates');
+    expect(candidates).toHaveValue(3);
+    await user.clear(candidates);
+    await user.type(candidates, '5');
+    await user.tab();
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ candidates: 5 }));
+  });
+
+  it('edits a network VMs query: filters and limit', async () => {
+    const { user, onChange } = setup({ refId: 'A', queryType: 'networkVms' });
+    await user.type(screen.getByLabelText('Datacenter'), 'D');
+    expect(onChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ queryType: 'networkVms', datacenter: 'D' }),
+    );
+    await user.type(screen.getByLabelText('Search'), 'w');
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ search: 'w' }));
+    expect(screen.getByLabelText('Limit')).toHaveValue(MAX_NETWORK_VM_ROWS);
+  });
+
+  it('takes comma-separated VM names for a validation query when leaving the field', async () => {
+    const { user, onChange, onRunQuery } = setup({
+      refId: 'A',
+      queryType: 'networkValidation',
+      failoverType: 'live',
+    });
+    await user.type(screen.getByLabelText('VM names'), 'db-01, $vm ,');
+    expect(onChange).not.toHaveBeenCalled();
+    await user.tab();
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ vmNames: ['db-01', '$vm'] }));
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+    await user.clear(screen.getByLabelText('VM names'));
+    await user.tab();
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ vmNames: undefined }));
+  });
+
+  it('says what a performance query shows; it has no fields', () => {
+    setup({ refId: 'A', queryType: 'networkPerformance' });
+    expect(screen.getByText(/probe latency and loss over the dashboard/)).toBeInTheDocument();
+    expect(screen.queryByRole('textbox')).not.toBeInTheDocument();
   });
 });
 

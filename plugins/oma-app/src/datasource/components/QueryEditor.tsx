@@ -1,13 +1,26 @@
 import { useEffect, useState, type ChangeEvent } from 'react';
 import type { QueryEditorProps, SelectableValue } from '@grafana/data';
-import { InlineField, InlineFieldRow, Input, RadioButtonGroup, Select, Stack } from '@grafana/ui';
+import {
+  InlineField,
+  InlineFieldRow,
+  InlineSwitch,
+  Input,
+  RadioButtonGroup,
+  Select,
+  Stack,
+  Text,
+} from '@grafana/ui';
 
 import type { DataSource } from '../datasource';
 import { normalizeQuery } from '../query';
 import {
+  DEFAULT_CANDIDATES,
   DEFAULT_LIMIT,
   EDITOR_QUERY_TYPES,
+  FAILOVER_TYPE_LABELS,
+  FAILOVER_TYPES,
   JOB_STATUS_FILTERS,
+  MAX_CANDIDATES,
   QUERY_TYPE_LABELS,
   VARIABLE_KINDS,
   VM_STATUSES,
@@ -15,6 +28,10 @@ import {
   type FailedJobAnnotationsQuery,
   type JobStatusFilter,
   type JobsQuery,
+  type NetworkRecommendationsQuery,
+  type NetworkTopologyQuery,
+  type NetworkValidationQuery,
+  type NetworkVmsQuery,
   type OmaDataSourceOptions,
   type OmaQuery,
   type QueryType,
@@ -50,13 +67,22 @@ export function switchQueryType(query: OmaQuery, queryType: QueryType): OmaQuery
     case 'variable':
       return { ...keep, queryType, variable: 'vcenters' };
     case 'failedJobAnnotations':
+    case 'networkPerformance':
+      return { ...keep, queryType };
+    case 'networkTopology':
+    case 'networkValidation':
+      return { ...keep, queryType, failoverType: 'live' };
+    case 'networkRecommendations':
+      return { ...keep, queryType, failoverType: 'live', candidates: DEFAULT_CANDIDATES };
+    case 'networkVms':
+      // No limit: the server lists every NIC up to its cap.
       return { ...keep, queryType };
     default:
       return assertNever(queryType, 'query type');
   }
 }
 
-function parseLimit(text: string): number | undefined {
+function parseCount(text: string): number | undefined {
   const n = Number(text);
   return text.trim() !== '' && Number.isFinite(n) && n > 0 ? Math.floor(n) : undefined;
 }
@@ -84,11 +110,14 @@ export function QueryEditor({ query: rawQuery, onChange, onRunQuery }: Props) {
     <Stack direction="column" gap={0}>
       <InlineFieldRow>
         <InlineField label="Query type" labelWidth={LABEL_WIDTH}>
-          <RadioButtonGroup<QueryType>
+          <Select<QueryType>
             aria-label="Query type"
+            width={32}
             options={typeOptions}
             value={query.queryType}
-            onChange={(t) => change(switchQueryType(query, t), true)}
+            onChange={(o) =>
+              o.value && o.value !== query.queryType && change(switchQueryType(query, o.value), true)
+            }
           />
         </InlineField>
       </InlineFieldRow>
@@ -112,6 +141,21 @@ function TypeFields({ query, change }: TypeFieldsProps) {
       return <VariableFields query={query} change={change} />;
     case 'failedJobAnnotations':
       return <AnnotationFields query={query} change={change} />;
+    case 'networkTopology':
+      return <NetworkTopologyFields query={query} change={change} />;
+    case 'networkRecommendations':
+      return <NetworkRecommendationsFields query={query} change={change} />;
+    case 'networkVms':
+      return <NetworkVmsFields query={query} change={change} />;
+    case 'networkValidation':
+      return <NetworkValidationFields query={query} change={change} />;
+    case 'networkPerformance':
+      return (
+        <Text color="secondary" element="p">
+          Per destination network: replication jobs and throughput, probe latency and loss over the
+          dashboard&apos;s time range.
+        </Text>
+      );
     default:
       return assertNever(query, 'query');
   }
@@ -141,29 +185,36 @@ function TextFilter(props: {
   );
 }
 
-/** The row limit is edited as text and applied when you leave the field (so it can be cleared and retyped). */
-function LimitField({
+/** A count edited as text and applied when you leave the field (so it can be cleared and retyped). */
+function CountField({
+  label,
+  tooltip,
   value,
-  onLimit,
+  max,
+  onCount,
 }: {
+  label: string;
+  tooltip: string;
   value: number | undefined;
-  onLimit: (n: number | undefined, run: boolean) => void;
+  max?: number;
+  onCount: (n: number | undefined, run: boolean) => void;
 }) {
   const [text, setText] = useState(value === undefined ? '' : String(value));
   useEffect(() => setText(value === undefined ? '' : String(value)), [value]);
   return (
-    <InlineField label="Limit" labelWidth={8} tooltip="Maximum number of rows.">
+    <InlineField label={label} labelWidth={label.length > 6 ? 12 : 8} tooltip={tooltip}>
       <Input
-        aria-label="Limit"
+        aria-label={label}
         type="number"
         min={1}
+        max={max}
         width={10}
         value={text}
         onChange={(e: ChangeEvent<HTMLInputElement>) => setText(e.currentTarget.value)}
         onBlur={() => {
-          const limit = parseLimit(text);
-          if (limit !== value) {
-            onLimit(limit, true);
+          const count = parseCount(text);
+          if (count !== value) {
+            onCount(count, true);
           } else {
             setText(value === undefined ? '' : String(value));
           }
@@ -171,6 +222,16 @@ function LimitField({
       />
     </InlineField>
   );
+}
+
+function LimitField({
+  value,
+  onLimit,
+}: {
+  value: number | undefined;
+  onLimit: (n: number | undefined, run: boolean) => void;
+}) {
+  return <CountField label="Limit" tooltip="Maximum number of rows." value={value} onCount={onLimit} />;
 }
 
 function VmContextsFields({ query, change }: TypeFieldsProps<VmContextsQuery>) {
@@ -276,6 +337,173 @@ function AnnotationFields({ query, change }: TypeFieldsProps<FailedJobAnnotation
         value={query.vm}
         onText={(vm, run) => change({ ...query, vm }, run)}
       />
+    </InlineFieldRow>
+  );
+}
+
+const FAILOVER_OPTIONS: Array<SelectableValue<string>> = FAILOVER_TYPES.map((t) => ({
+  value: t,
+  label: FAILOVER_TYPE_LABELS[t],
+}));
+
+/** live or test, or a template variable such as $failover. */
+function FailoverField({
+  value,
+  onFailover,
+}: {
+  value: string;
+  onFailover: (failoverType: NetworkTopologyQuery['failoverType']) => void;
+}) {
+  const selected = FAILOVER_OPTIONS.find((o) => o.value === value) ?? { value, label: value };
+  return (
+    <InlineField
+      label="Failover"
+      labelWidth={LABEL_WIDTH}
+      tooltip="The mapping a VM gets on live failover or on test failover, or a template variable such as $failover."
+    >
+      <Select<string>
+        aria-label="Failover type"
+        width={20}
+        allowCustomValue
+        options={FAILOVER_OPTIONS}
+        value={selected}
+        onChange={(o) => o.value && onFailover(o.value as NetworkTopologyQuery['failoverType'])}
+      />
+    </InlineField>
+  );
+}
+
+function NetworkTopologyFields({ query, change }: TypeFieldsProps<NetworkTopologyQuery>) {
+  return (
+    <InlineFieldRow>
+      <FailoverField
+        value={query.failoverType}
+        onFailover={(failoverType) => change({ ...query, failoverType }, true)}
+      />
+      <TextFilter
+        label="vCenter"
+        tooltip="Only VMs of this vCenter, or a template variable such as $vcenter."
+        placeholder="any vCenter"
+        value={query.vcenter}
+        onText={(vcenter, run) => change({ ...query, vcenter }, run)}
+      />
+      <TextFilter
+        label="Datacenter"
+        tooltip="Only VMs of this datacenter, or a template variable such as $datacenter."
+        placeholder="any datacenter"
+        value={query.datacenter}
+        onText={(datacenter, run) => change({ ...query, datacenter }, run)}
+      />
+    </InlineFieldRow>
+  );
+}
+
+function NetworkRecommendationsFields({ query, change }: TypeFieldsProps<NetworkRecommendationsQuery>) {
+  return (
+    <InlineFieldRow>
+      <FailoverField
+        value={query.failoverType}
+        onFailover={(failoverType) => change({ ...query, failoverType }, true)}
+      />
+      <TextFilter
+        label="Source network"
+        tooltip="Only this VMware network, or a template variable such as $network."
+        placeholder="every source network"
+        value={query.sourceNetwork}
+        onText={(sourceNetwork, run) => change({ ...query, sourceNetwork }, run)}
+      />
+      <InlineField
+        label="Unmapped only"
+        labelWidth={LABEL_WIDTH}
+        tooltip="Only source networks with VMs that have no mapping yet."
+      >
+        <InlineSwitch
+          aria-label="Unmapped only"
+          value={query.unmappedOnly === true}
+          onChange={(e) => change({ ...query, unmappedOnly: e.currentTarget.checked || undefined }, true)}
+        />
+      </InlineField>
+      <CountField
+        label="Candidates"
+        tooltip={`Ranked destination candidates per source network (1 to ${MAX_CANDIDATES}).`}
+        max={MAX_CANDIDATES}
+        value={query.candidates}
+        onCount={(candidates, run) => change({ ...query, candidates }, run)}
+      />
+    </InlineFieldRow>
+  );
+}
+
+function NetworkVmsFields({ query, change }: TypeFieldsProps<NetworkVmsQuery>) {
+  return (
+    <Stack direction="column" gap={0}>
+      <InlineFieldRow>
+        <TextFilter
+          label="vCenter"
+          tooltip="Only VMs of this vCenter, or a template variable such as $vcenter."
+          placeholder="any vCenter"
+          value={query.vcenter}
+          onText={(vcenter, run) => change({ ...query, vcenter }, run)}
+        />
+        <TextFilter
+          label="Datacenter"
+          tooltip="Only VMs of this datacenter, or a template variable such as $datacenter."
+          placeholder="any datacenter"
+          value={query.datacenter}
+          onText={(datacenter, run) => change({ ...query, datacenter }, run)}
+        />
+      </InlineFieldRow>
+      <InlineFieldRow>
+        <TextFilter
+          label="Source network"
+          tooltip="Only NICs on this VMware network, or a template variable such as $network."
+          placeholder="any source network"
+          value={query.sourceNetwork}
+          onText={(sourceNetwork, run) => change({ ...query, sourceNetwork }, run)}
+        />
+        <TextFilter
+          label="Search"
+          tooltip="Part of the VM name."
+          placeholder="VM name contains"
+          value={query.search}
+          onText={(search, run) => change({ ...query, search }, run)}
+        />
+        <LimitField value={query.limit} onLimit={(limit, run) => change({ ...query, limit }, run)} />
+      </InlineFieldRow>
+    </Stack>
+  );
+}
+
+function NetworkValidationFields({ query, change }: TypeFieldsProps<NetworkValidationQuery>) {
+  const [text, setText] = useState((query.vmNames ?? []).join(', '));
+  useEffect(() => setText((query.vmNames ?? []).join(', ')), [query.vmNames]);
+  const names = (value: string) => {
+    const list = value
+      .split(',')
+      .map((v) => v.trim())
+      .filter((v) => v !== '');
+    return list.length > 0 ? list : undefined;
+  };
+  return (
+    <InlineFieldRow>
+      <FailoverField
+        value={query.failoverType}
+        onFailover={(failoverType) => change({ ...query, failoverType }, true)}
+      />
+      <InlineField
+        label="VMs"
+        labelWidth={8}
+        tooltip="Comma-separated VM names or template variables such as $vm; empty validates every VM."
+      >
+        <Input
+          aria-label="VM names"
+          width={40}
+          placeholder="every VM"
+          value={text}
+          onChange={(e: ChangeEvent<HTMLInputElement>) => setText(e.currentTarget.value)}
+          onBlur={() => change({ ...query, vmNames: names(text) }, true)}
+        />
+      </InlineField>
     </InlineFieldRow>
   );
 }

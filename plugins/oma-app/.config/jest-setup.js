@@ -4,8 +4,14 @@
 // @grafana/ui touches but jsdom lacks.
 require('@testing-library/jest-dom');
 const { TextDecoder, TextEncoder } = require('node:util');
+const v8 = require('node:v8');
 
 Object.assign(global, { TextDecoder, TextEncoder });
+
+// Browsers have it (dagre's layout uses it); jsdom does not. The same algorithm as Node's.
+if (!global.structuredClone) {
+  global.structuredClone = (value) => v8.deserialize(v8.serialize(value));
+}
 
 Object.defineProperty(window, 'matchMedia', {
   writable: true,

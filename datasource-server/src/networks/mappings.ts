@@ -45,6 +45,14 @@ export interface MappingTarget {
   is_test_network: boolean;
   destination: { id: string; name: string };
   network_strategy: string | null;
+  /** Rank of the destination among the recommendations when it was chosen (null: not among them). */
+  recommendation_rank?: number | null;
+}
+
+/** Who makes a change and in which request: recorded with every audit row. */
+export interface Provenance {
+  actor: string;
+  requestId?: string | null;
 }
 
 const LOOKUP_CHUNK = 500;
@@ -60,7 +68,7 @@ export async function writeMappings(
   trx: Transaction<Database>,
   store: Pick<Db, 'dialect' | 'time'>,
   targets: MappingTarget[],
-  actor: string,
+  { actor, requestId = null }: Provenance,
 ): Promise<MappingChange[]> {
   const now = store.time.toDb(Date.now());
   const existing: NetworkMappingRow[] = [];
@@ -153,7 +161,7 @@ export async function writeMappings(
     await trx
       .insertInto('omi_mapping_audit')
       .values(
-        changes.slice(i, i + UPSERT_CHUNK).map((c) => ({
+        changes.slice(i, i + UPSERT_CHUNK).map((c, j) => ({
           action: c.action,
           vm_id: c.mapping.vm_id,
           source_network_name: c.mapping.source_network_name,
@@ -162,6 +170,8 @@ export async function writeMappings(
           new_destination_network_id: c.mapping.destination_network_id,
           actor,
           created_at: now,
+          request_id: requestId,
+          recommendation_rank: targets[i + j].recommendation_rank ?? null,
         })),
       )
       .execute();
@@ -185,7 +195,9 @@ async function vmNetworks(trx: Transaction<Database>, contextId: string): Promis
 export async function upsertMapping(
   store: Db,
   input: CreateNetworkMapping,
-  actor: string,
+  provenance: Provenance,
+  /** Where the destination stands among the recommendations (null: not among them). */
+  recommendationRank: number | null = null,
 ): Promise<MappingChange> {
   return inTransaction(store, async (trx) => {
     const vm = await resolveVm(trx, input.vm_id);
@@ -220,9 +232,10 @@ export async function upsertMapping(
           is_test_network: input.is_test_network ?? false,
           destination: { id: destination.id, name: input.destination_network_name ?? destination.name },
           network_strategy: input.network_strategy ?? null,
+          recommendation_rank: recommendationRank,
         },
       ],
-      actor,
+      provenance,
     );
     return change;
   });
@@ -231,7 +244,7 @@ export async function upsertMapping(
 export async function deleteMapping(
   store: Db,
   key: { vm_id: string; source_network_name: string; is_test_network?: boolean },
-  actor: string,
+  { actor, requestId = null }: Provenance,
 ): Promise<NetworkMappingRow> {
   const isTest = key.is_test_network ? 1 : 0;
   return inTransaction(store, async (trx) => {
@@ -262,6 +275,8 @@ export async function deleteMapping(
         new_destination_network_id: null,
         actor,
         created_at: store.time.toDb(Date.now()),
+        request_id: requestId,
+        recommendation_rank: null,
       })
       .execute();
     return existing;

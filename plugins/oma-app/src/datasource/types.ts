@@ -15,9 +15,14 @@ import {
   type VariableKind,
 } from '@oma-insights/contracts/query-protocol';
 
-/** Query types the server's `POST /api/v1/query` answers: the lists live in the shared contracts. */
-export const KNOWN_QUERY_TYPES = [...QUERY_TYPES, ...NETWORK_QUERY_TYPES] as const;
-export type QueryType = (typeof KNOWN_QUERY_TYPES)[number];
+/**
+ * Query types the server's `POST /api/v1/query` answers: the lists live in the shared contracts.
+ * The network ones join QUERY_TYPES as the server learns them; each is listed once.
+ */
+export type QueryType = (typeof QUERY_TYPES)[number] | (typeof NETWORK_QUERY_TYPES)[number];
+export const KNOWN_QUERY_TYPES: readonly QueryType[] = [
+  ...new Set<QueryType>([...QUERY_TYPES, ...NETWORK_QUERY_TYPES]),
+];
 export type NetworkQueryType = (typeof NETWORK_QUERY_TYPES)[number];
 
 /** The query types a user picks in the panel query editor (the others are used internally). */

@@ -8,7 +8,7 @@ const options = { minScore: 0.2 };
 const topology = () => [
   nodesFrame([
     src('PG-Prod-App', 12, 'mapped', '110'),
-    src('PG-Prod-DB', 5, 'partial'),
+    src('PG-Prod-DB', 5, 'partial', null, 2),
     src('PG-Dev', 3, 'unmapped'),
     src('PG-Lab', 2, 'unmapped'),
     dst('net-1', 'prod-app', 12),
@@ -24,11 +24,11 @@ const topology = () => [
 describe('buildTopologyModel', () => {
   it('reads source and destination networks and the mappings between them', () => {
     const model = buildTopologyModel(topology(), options);
-    expect(model.sources.map((s) => [s.name, s.vmCount, s.state, s.vlan])).toEqual([
-      ['PG-Prod-App', 12, 'mapped', '110'],
-      ['PG-Prod-DB', 5, 'partial', null],
-      ['PG-Dev', 3, 'unmapped', null],
-      ['PG-Lab', 2, 'unmapped', null],
+    expect(model.sources.map((s) => [s.name, s.vmCount, s.unmappedVmCount, s.state, s.vlan])).toEqual([
+      ['PG-Prod-App', 12, 0, 'mapped', '110'],
+      ['PG-Prod-DB', 5, 2, 'partial', null],
+      ['PG-Dev', 3, 3, 'unmapped', null],
+      ['PG-Lab', 2, 2, 'unmapped', null],
     ]);
     expect(model.destinations.map((d) => [d.id, d.networkId, d.name, d.vmCount, d.zone, d.state])).toEqual([
       ['dst:net-1', 'net-1', 'prod-app', 12, 'zone-1', 'Implemented'],
@@ -173,10 +173,10 @@ describe('buildTopologyModel', () => {
       ],
     });
     const model = buildTopologyModel([nodes], options);
-    expect(model.sources.map((s) => [s.id, s.name, s.vmCount, s.state])).toEqual([
-      ['src:X', 'X', 4, 'unmapped'],
+    expect(model.sources.map((s) => [s.id, s.name, s.vmCount, s.unmappedVmCount, s.state])).toEqual([
+      ['src:X', 'X', 4, 4, 'unmapped'],
       // No title: the name comes from the id; an unknown state is derived (no edges: unmapped).
-      ['src:Y', 'Y', 0, 'unmapped'],
+      ['src:Y', 'Y', 0, 0, 'unmapped'],
     ]);
     expect(model.destinations.map((d) => [d.networkId, d.vmCount])).toEqual([['7', 0]]);
     expect(model.mappings).toEqual([]);

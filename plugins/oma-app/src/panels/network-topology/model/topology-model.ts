@@ -17,6 +17,8 @@ export interface SourceNetwork {
   name: string;
   /** Distinct VMs with a NIC on this network. */
   vmCount: number;
+  /** Of those, the VMs without a mapping for the failover type shown. */
+  unmappedVmCount: number;
   state: SourceState;
   vlan: string | null;
 }
@@ -185,11 +187,14 @@ function readNodes(frame: DataFrame) {
     const state = text(get(row, 'state'));
     if (kind === 'source') {
       const known = (SOURCE_STATES as readonly string[]).includes(state ?? '');
+      // The Node Graph frame's secondary stat is the unmapped VM count.
+      const unmapped = get(row, 'unmapped_vm_count') ?? get(row, 'secondarystat');
       const source: SourceNetwork = {
         kind,
         id,
         name,
         vmCount,
+        unmappedVmCount: unmapped === undefined ? (state === 'unmapped' ? vmCount : 0) : count(unmapped),
         vlan,
         state: known ? (state as SourceState) : 'mapped',
       };
@@ -304,6 +309,9 @@ export function buildTopologyModel(frames: DataFrame[], options: ModelOptions): 
     const mapped = new Set(mappings.map((e) => e.source));
     for (const s of stateless) {
       s.state = mapped.has(s.id) ? 'mapped' : 'unmapped';
+      if (s.state === 'unmapped') {
+        s.unmappedVmCount = s.vmCount;
+      }
     }
   }
 

@@ -11,6 +11,8 @@ export interface NodeRow {
   kind: 'source' | 'destination';
   name: string;
   vm_count: number;
+  /** Sources: VMs without a mapping (the server's secondarystat). */
+  unmapped?: number;
   vlan?: string | null;
   zone?: string | null;
   state?: string | null;
@@ -54,11 +56,13 @@ export const src = (
   vm_count: number,
   state = 'mapped',
   vlan: string | null = null,
+  unmapped = state === 'unmapped' ? vm_count : 0,
 ): NodeRow => ({
   id: `src:${name}`,
   kind: 'source',
   name,
   vm_count,
+  unmapped,
   vlan,
   zone: null,
   state,
@@ -98,6 +102,12 @@ export function nodesFrame(rows: NodeRow[], refId = 'A'): DataFrame {
         type: FieldType.number,
         values: rows.map((r) => r.vm_count),
         config: { displayName: 'VMs' },
+      },
+      {
+        name: 'secondarystat',
+        type: FieldType.number,
+        values: rows.map((r) => r.unmapped ?? 0),
+        config: { displayName: 'Unmapped VMs' },
       },
       { name: 'detail__kind', type: FieldType.string, values: rows.map((r) => r.kind) },
       { name: 'detail__vlan', type: FieldType.string, values: rows.map((r) => r.vlan ?? null) },

@@ -93,6 +93,8 @@ function createConfig({ production = true } = {}) {
     module: {
       rules: [
         swcRule(),
+        // Stylesheets of libraries (React Flow's), injected when the module loads, as create-plugin does.
+        { test: /\.css$/, use: ['style-loader', 'css-loader'] },
         {
           test: /\.(png|jpe?g|gif|svg)$/,
           type: 'asset/resource',

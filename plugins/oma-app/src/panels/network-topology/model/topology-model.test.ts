@@ -158,8 +158,9 @@ describe('buildTopologyModel', () => {
       ['A', 'mapped'],
       ['B', 'unmapped'],
     ]);
-    expect(model.mappings.map((e) => e.target)).toEqual(['dst:n']);
-    expect(model.summary.invalidMappings).toBe(1);
+    expect(model.mappings.map((e) => [e.target, e.validation])).toEqual([['dst:n', 'mixed']]);
+    // Mixed is valid and not yet validated: not an invalid mapping.
+    expect(model.summary.invalidMappings).toBe(0);
   });
 
   it('reads plain field names too, and tolerates missing, blank and odd values', () => {

@@ -75,7 +75,7 @@ export interface TopologySummary {
   unmappedSources: number;
   /** Source networks some of whose VMs are mapped. */
   partialSources: number;
-  /** Mapping edges with at least one invalid mapping ('invalid' or 'mixed'). */
+  /** Mapping edges with at least one invalid mapping ('mixed' is valid and not yet validated). */
   invalidMappings: number;
   /** Recommendations drawn (top candidates at or above the score threshold). */
   recommendations: number;
@@ -364,7 +364,7 @@ export function buildTopologyModel(frames: DataFrame[], options: ModelOptions): 
       destinations: destinations.length,
       unmappedSources: sources.filter((s) => s.state === 'unmapped').length,
       partialSources: sources.filter((s) => s.state === 'partial').length,
-      invalidMappings: mappings.filter((e) => e.validation === 'invalid' || e.validation === 'mixed').length,
+      invalidMappings: mappings.filter((e) => e.validation === 'invalid').length,
       recommendations: recommendations.length,
     },
   };

@@ -5,7 +5,10 @@
  * - mountDataSource: renders a data source's config editor, health check, query editor and
  *   results with realistic props;
  * - mountApp: renders the app's root page at /a/<app id>/... or its configuration page, with what
- *   Grafana gives app pages (PluginPage chrome, DataSourceSrv, router, theme).
+ *   Grafana gives app pages (PluginPage chrome, DataSourceSrv, router, theme, PanelRenderer and
+ *   createQueryRunner for panels on a page);
+ * - mountPanel: renders a panel plugin as a dashboard panel (panels.tsx): its queries through the
+ *   data source, PanelProps, a scoped event bus, the signed-in user's role in config.bootData.
  *
  * It is bundled by webpack (tests/e2e/build-host.js) and driven by Playwright through the DOM
  * and `window.omaHost`.
@@ -47,8 +50,10 @@ import {
   HistoryWrapper,
   LocationServiceProvider,
   locationSearchToObject,
+  setAppEvents,
   setBackendSrv,
   setDataSourceSrv,
+  setQueryRunnerFactory,
   setTemplateSrv,
   type BackendSrv,
   type BackendSrvRequest,
@@ -62,6 +67,8 @@ import * as grafanaUi from '@grafana/ui';
 import { Alert, Button, GlobalStyles, Stack, Table } from '@grafana/ui';
 // Not exported by @grafana/runtime's public entry; Grafana calls it at start-up (public/app/app.ts).
 import { setPluginPage } from 'grafana-runtime-plugin-page';
+import { setPanelRenderer } from 'grafana-runtime-panel-renderer';
+import { setPanelDataErrorView } from 'grafana-runtime-panel-data-error-view';
 import { createMemoryHistory } from 'history';
 import * as lodash from 'lodash';
 import * as moment from 'moment';
@@ -77,6 +84,17 @@ import * as jsxRuntime from 'react/jsx-runtime';
 import * as rxjs from 'rxjs';
 import { lastValueFrom, Observable } from 'rxjs';
 import * as rxjsOperators from 'rxjs/operators';
+
+import {
+  HostDashboardPanel,
+  HostPanelDataErrorView,
+  HostPanelRenderer,
+  HostQueryRunner,
+  importPanelPlugin,
+  registerStandardEditors,
+  type MountPanelOptions,
+  type PanelRecord,
+} from './panels';
 
 interface SystemJSLike {
   set(id: string, module: object): void;
@@ -294,8 +312,13 @@ interface OmaHost {
   /** Runs a dashboard panel's targets through the mounted data source, then its transformations. */
   runPanel(panel: PanelModel): Promise<PanelRun>;
   mountDataSource(uid: string, initialQuery: DataQuery): Promise<{ pluginId: string; moduleKeys: string[] }>;
-  /** Renders the app's Overview (its root page at /a/<app id>/overview) or its configuration page. */
+  /** Renders an app page (/a/<app id>/<page>) or the app's configuration page. */
   mountApp(options: MountAppOptions): Promise<{ pluginId: string; enabled: boolean }>;
+  /** Renders a panel plugin as a dashboard panel; `panel` then records what it did. */
+  mountPanel(
+    options: MountPanelOptions & { theme?: 'light' | 'dark' },
+  ): Promise<{ pluginId: string; type: string }>;
+  panel?: PanelRecord;
   /** Available after mountDataSource. */
   ds?: DataSourceApi;
   lastResponse?: { frames: FrameSummary[]; errors: Array<{ refId?: string; message?: string }> };
@@ -613,7 +636,8 @@ class HostDataSourceSrv {
 const APP_ID = 'oma-migration-app';
 
 interface MountAppOptions {
-  page: 'overview' | 'config';
+  /** An app page's route below /a/<app id>/ (e.g. overview), or 'config'. */
+  page: string;
   theme?: 'light' | 'dark';
 }
 
@@ -751,7 +775,7 @@ async function mountApp({ page, theme: mode = 'light' }: MountAppOptions) {
   const appTheme = createTheme({ colors: { mode } });
   config.theme2 = appTheme;
   config.bootData.user.theme = mode;
-  const path = page === 'overview' ? `/a/${APP_ID}/overview` : `/plugins/${APP_ID}`;
+  const path = page === 'config' ? `/plugins/${APP_ID}` : `/a/${APP_ID}/${page}`;
   const history = createMemoryHistory({ initialEntries: [path] });
   render(
     <ThemeContext.Provider value={appTheme}>
@@ -772,9 +796,57 @@ async function mountApp({ page, theme: mode = 'light' }: MountAppOptions) {
   return { pluginId: meta.id, enabled: Boolean(meta.enabled) };
 }
 
+/**
+ * Renders a panel plugin the way a dashboard does (HostDashboardPanel), on a page of its own size,
+ * with the theme chosen for this mount. The user's role is the signed-in user's (boot data).
+ */
+async function mountPanel({
+  theme: mode = 'dark',
+  ...spec
+}: MountPanelOptions & { theme?: 'light' | 'dark' }) {
+  const plugin = await importPanelPlugin(spec.pluginId);
+  const panelTheme = createTheme({ colors: { mode } });
+  config.theme2 = panelTheme;
+  config.bootData.user.theme = mode;
+  const record: PanelRecord = {
+    pluginId: spec.pluginId,
+    options: {},
+    fieldConfig: { defaults: {}, overrides: [] },
+    runs: 0,
+    refreshEvents: 0,
+    renderCounter: 0,
+    frames: [],
+    errors: [],
+  };
+  window.omaHost.panel = record;
+  render(
+    <ThemeContext.Provider value={panelTheme}>
+      <GlobalStyles />
+      <div
+        data-testid="host-panel"
+        style={{
+          padding: 8,
+          background: panelTheme.colors.background.canvas,
+          minHeight: '100vh',
+          boxSizing: 'border-box',
+        }}
+      >
+        <HostDashboardPanel spec={spec} record={record} />
+      </div>
+    </ThemeContext.Provider>,
+  );
+  document.body.dataset.theme = mode;
+  return { pluginId: plugin.meta.id, type: plugin.meta.type };
+}
+
 // Before the shared modules are registered: plugins get a copy of @grafana/runtime's exports.
 setPluginPage(HostPluginPage);
+setPanelRenderer(HostPanelRenderer);
+setPanelDataErrorView(HostPanelDataErrorView);
 registerSharedModules();
+registerStandardEditors();
+setAppEvents(new grafanaData.EventBusSrv());
+setQueryRunnerFactory(() => new HostQueryRunner());
 registerTransformers();
 const templateSrv = new HostTemplateSrv();
 setBackendSrv(new HostBackendSrv() as unknown as BackendSrv);
@@ -784,6 +856,7 @@ window.omaHost = {
   sharedModules: Object.keys(SHARED_MODULES),
   mountDataSource,
   mountApp,
+  mountPanel,
   runPanel,
   setVariables: (values) => {
     templateSrv.variables = { ...values };

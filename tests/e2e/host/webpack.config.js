@@ -55,6 +55,21 @@ module.exports = {
         'components',
         'PluginPage.mjs',
       ),
+      // The same for the panel renderer and the panel data error view Grafana core provides.
+      'grafana-runtime-panel-renderer$': path.join(
+        GRAFANA_RUNTIME,
+        'dist',
+        'esm',
+        'components',
+        'PanelRenderer.mjs',
+      ),
+      'grafana-runtime-panel-data-error-view$': path.join(
+        GRAFANA_RUNTIME,
+        'dist',
+        'esm',
+        'components',
+        'PanelDataErrorView.mjs',
+      ),
     },
   },
   plugins: [

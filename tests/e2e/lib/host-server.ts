@@ -135,7 +135,36 @@ function parseCookies(header: string | undefined): Record<string, string> {
   return out;
 }
 
-function bootData(user: HostUser) {
+/** Grafana's boot data lists the panel plugins it has (config.panels), as the panel loader reads them. */
+function panelsOf(plugins: BuiltPlugin[]) {
+  return Object.fromEntries(
+    plugins
+      .filter((p) => p.type === 'panel')
+      .map((p) => {
+        const base = `public/plugins/${p.id}`;
+        const logos = p.pluginJson.info?.logos ?? {};
+        return [
+          p.id,
+          {
+            id: p.id,
+            name: p.pluginJson.name ?? p.id,
+            type: 'panel',
+            module: `${base}/module.js`,
+            baseUrl: base,
+            info: {
+              ...p.pluginJson.info,
+              logos: { small: `${base}/${logos.small ?? ''}`, large: `${base}/${logos.large ?? ''}` },
+            },
+            sort: 100,
+            hideFromList: false,
+            skipDataQuery: false,
+          },
+        ];
+      }),
+  );
+}
+
+function bootData(user: HostUser, plugins: BuiltPlugin[]) {
   return {
     user: {
       id: 1,
@@ -159,7 +188,7 @@ function bootData(user: HostUser) {
       appSubUrl: '',
       buildInfo: { version: '13.1.1', commit: 'e2e-host', env: 'test', edition: 'Open Source' },
       datasources: {},
-      panels: {},
+      panels: panelsOf(plugins),
       featureToggles: {},
       bootData: {},
       theme2: {},
@@ -171,9 +200,9 @@ function bootData(user: HostUser) {
   };
 }
 
-function hostPage(user: HostUser): string {
+function hostPage(user: HostUser, plugins: BuiltPlugin[]): string {
   // Boot data must exist before @grafana/runtime loads (it reads it when its config module loads).
-  const boot = JSON.stringify(bootData(user)).replace(/</g, '\\u003c');
+  const boot = JSON.stringify(bootData(user, plugins)).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -319,7 +348,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         'content-type': 'text/html; charset=utf-8',
         'set-cookie': `${SESSION_COOKIE}=${encodeURIComponent(user.login)}; Path=/; HttpOnly; SameSite=Lax`,
       });
-      res.end(hostPage(user));
+      res.end(hostPage(user, plugins));
       return;
     }
     if (url.pathname === '/favicon.ico') {

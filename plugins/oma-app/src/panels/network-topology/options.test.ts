@@ -42,7 +42,13 @@ describe('topologyOptions', () => {
 
   it('groups them by category: display, recommendations, colours', () => {
     const byCategory = (c: string) => items.filter((i) => i.category?.[0] === c).map((i) => i.path);
-    expect(byCategory('Display')).toEqual(['failoverType', 'direction', 'showUnmapped', 'nameLength']);
+    expect(byCategory('Display')).toEqual([
+      'failoverType',
+      'direction',
+      'showUnmapped',
+      'showUnusedDestinations',
+      'nameLength',
+    ]);
     expect(byCategory('Recommendations')).toEqual(['showRecommendations', 'minScore']);
     expect(byCategory('Colours')).toEqual([
       'mappedColor',

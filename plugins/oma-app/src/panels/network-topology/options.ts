@@ -42,6 +42,14 @@ export function topologyOptions(builder: PanelOptionsEditorBuilder<TopologyOptio
       category: DISPLAY,
       defaultValue: DEFAULT_OPTIONS.showUnmapped,
     })
+    .addBooleanSwitch({
+      path: 'showUnusedDestinations',
+      name: 'Show unused CloudStack networks',
+      description:
+        'CloudStack networks nothing is mapped or recommended to; the toolbar counts them when hidden.',
+      category: DISPLAY,
+      defaultValue: DEFAULT_OPTIONS.showUnusedDestinations,
+    })
     .addNumberInput({
       path: 'nameLength',
       name: 'Longest name shown',

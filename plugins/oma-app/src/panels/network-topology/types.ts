@@ -12,6 +12,8 @@ export interface TopologyOptions {
   direction: LayoutDirection;
   /** Display: source networks whose VMs have no mapping at all. */
   showUnmapped: boolean;
+  /** Display: CloudStack networks nothing is mapped (or recommended) to. */
+  showUnusedDestinations: boolean;
   /** Display: longest network name drawn in a node (the full name is in its tooltip and the drawer). */
   nameLength: number;
   /** Recommendations: draw the top candidate of each unmapped source network, dashed. */
@@ -29,6 +31,7 @@ export const DEFAULT_OPTIONS: TopologyOptions = {
   failoverType: 'live',
   direction: 'LR',
   showUnmapped: true,
+  showUnusedDestinations: false,
   nameLength: 32,
   showRecommendations: true,
   minScore: 0.2,

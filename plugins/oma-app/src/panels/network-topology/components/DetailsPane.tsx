@@ -38,7 +38,10 @@ function title(selection: Selection): { heading: string; sub: string } {
   const e = selection.edge;
   return e.kind === 'recommendation'
     ? { heading: `${e.sourceNetwork} → ${e.networkName}`, sub: 'Recommended mapping' }
-    : { heading: `${selection.sourceNetwork} → ${selection.networkId}`, sub: 'Mapping: the VMs behind it' };
+    : {
+        heading: `${selection.sourceNetwork} → ${selection.networkName}`,
+        sub: `Mapping to CloudStack network ${selection.networkId}: the VMs behind it`,
+      };
 }
 
 /** The side pane for what was clicked: the VMs behind it, and for a recommendation its Apply. */
@@ -82,7 +85,11 @@ export function DetailsPane(props: Props) {
         />
       )}
       {vms ? (
-        <VmList vms={vms} colours={colours} />
+        <VmList
+          vms={vms}
+          colours={colours}
+          showSource={selection.type === 'node' && selection.node.kind === 'destination'}
+        />
       ) : (
         <p className={styles.hint}>
           Add a &quot;Network VMs&quot; query of the OMA Migration Insights data source to this panel to list
@@ -181,7 +188,8 @@ function RecommendationActions(props: {
   );
 }
 
-function VmList({ vms, colours }: { vms: NetworkVm[]; colours: Colours }) {
+/** The VMs, each with its mapping; `showSource` adds the VMware network (a destination's list). */
+function VmList({ vms, colours, showSource }: { vms: NetworkVm[]; colours: Colours; showSource: boolean }) {
   const styles = useStyles2(getStyles);
   const scroller = useRef<HTMLDivElement>(null);
   // Virtualised: a network can have thousands of VMs.
@@ -209,19 +217,26 @@ function VmList({ vms, colours }: { vms: NetworkVm[]; colours: Colours }) {
               <div
                 key={item.key}
                 role="listitem"
+                data-vm={vm.vmName}
                 className={styles.row}
                 style={{ height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
               >
-                <div className={styles.vmName}>{vm.vmName}</div>
+                <div className={styles.vmName}>
+                  <span>{vm.vmName}</span>
+                  <span className={styles.mapping} style={{ color: validationColour(vm.validation) }}>
+                    {vm.networkId ? (vm.validation ?? 'not validated') : 'no mapping'}
+                  </span>
+                </div>
                 <div className={styles.vmDetail}>
-                  {[vm.vcenter, vm.datacenter, vm.status?.replace(/_/g, ' '), vm.sourceNetwork]
+                  {[
+                    showSource ? `from ${vm.sourceNetwork}` : undefined,
+                    vm.networkId ? `→ ${vm.networkName ?? vm.networkId}` : undefined,
+                    vm.status?.replace(/_/g, ' '),
+                    vm.datacenter,
+                    vm.vcenter,
+                  ]
                     .filter(Boolean)
                     .join(' · ')}
-                  {' · '}
-                  <span style={{ color: validationColour(vm.validation) }}>
-                    {vm.networkName ?? vm.networkId ?? 'unmapped'}
-                    {vm.validation ? ` (${vm.validation})` : ''}
-                  </span>
                 </div>
               </div>
             );
@@ -285,9 +300,13 @@ const getStyles = (theme: GrafanaTheme2) => ({
     borderBottom: `1px solid ${theme.colors.border.weak}`,
   }),
   vmName: css({
+    display: 'flex',
+    justifyContent: 'space-between',
+    gap: theme.spacing(1),
     fontWeight: theme.typography.fontWeightMedium,
     fontSize: theme.typography.bodySmall.fontSize,
   }),
+  mapping: css({ fontWeight: theme.typography.fontWeightRegular, fontSize: 11, whiteSpace: 'nowrap' }),
   vmDetail: css({
     fontSize: 11,
     color: theme.colors.text.secondary,

@@ -11,16 +11,18 @@ import {
   MiniMap,
   Position,
   ReactFlow,
+  useReactFlow,
   type Edge,
   type EdgeProps,
   type Node,
   type NodeProps,
 } from '@xyflow/react';
-import { memo, useMemo } from 'react';
+import { memo, useEffect, useMemo, useRef } from 'react';
 
 import { edgeGeometry } from '../model/edge-geometry';
-import type { TopologyLayout } from '../model/layout';
+import { DEFAULT_LAYOUT, type TopologyLayout } from '../model/layout';
 import { shortName, type NetworkNode, type TopologyEdge, type TopologyModel } from '../model/topology-model';
+import { initialViewport } from '../model/viewport';
 import type { Selection } from '../model/vms';
 import type { LayoutDirection } from '../types';
 import type { Colours } from './Legend';
@@ -47,7 +49,13 @@ interface MappingEdgeData extends Record<string, unknown> {
   onSelect: (edge: TopologyEdge) => void;
 }
 
+interface HeaderNodeData extends Record<string, unknown> {
+  text: string;
+}
+
 type NetworkFlowNode = Node<NetworkNodeData, 'network'>;
+type HeaderFlowNode = Node<HeaderNodeData, 'header'>;
+type FlowNode = NetworkFlowNode | HeaderFlowNode;
 type MappingFlowEdge = Edge<MappingEdgeData, 'mapping'>;
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
@@ -114,6 +122,47 @@ function structureKey(layout: TopologyLayout, direction: LayoutDirection): strin
   return `${direction}:${layout.nodes.length}:${hash}`;
 }
 
+const HEADER_HEIGHT = 24;
+/** Room the layer headers take before the first network. */
+const HEADER_ROOM = HEADER_HEIGHT + 8;
+
+/** The initial viewport, moved so the layer headers are in view too. */
+function startViewport(layout: TopologyLayout, width: number, height: number, direction: LayoutDirection) {
+  const v = initialViewport(layout, { width, height }, direction);
+  return direction === 'TB'
+    ? { ...v, x: v.x + (DEFAULT_LAYOUT.nodeWidth + 16) * v.zoom }
+    : { ...v, y: v.y + HEADER_ROOM * v.zoom };
+}
+
+/** "VMware networks" above (or beside, top to bottom) each layer; they scroll with the graph. */
+function layerHeaders(layout: TopologyLayout, direction: LayoutDirection): HeaderFlowNode[] {
+  const headers: HeaderFlowNode[] = [];
+  for (const kind of ['source', 'destination'] as const) {
+    const layer = layout.nodes.filter((p) => p.node.kind === kind);
+    if (layer.length === 0) {
+      continue;
+    }
+    const text = `${kind === 'source' ? 'VMware' : 'CloudStack'} networks (${layer.length})`;
+    const first = layer.reduce((a, b) => (direction === 'TB' ? (b.x < a.x ? b : a) : b.y < a.y ? b : a));
+    headers.push({
+      id: `header:${kind}`,
+      type: 'header',
+      position:
+        direction === 'TB'
+          ? { x: first.x - first.width - 16, y: first.y + (first.height - HEADER_HEIGHT) / 2 }
+          : { x: first.x, y: first.y - HEADER_ROOM },
+      width: first.width,
+      height: HEADER_HEIGHT,
+      draggable: false,
+      selectable: false,
+      connectable: false,
+      focusable: false,
+      data: { text },
+    });
+  }
+  return headers;
+}
+
 function selectedIds(selection: Selection | null): { nodes: Set<string>; edge?: string } {
   if (!selection) {
     return { nodes: new Set() };
@@ -122,6 +171,12 @@ function selectedIds(selection: Selection | null): { nodes: Set<string>; edge?: 
     return { nodes: new Set([selection.node.id]) };
   }
   return { nodes: new Set([selection.edge.source, selection.edge.target]), edge: selection.edge.id };
+}
+
+/** A point of the graph to centre on (a new object each time, so the same point can be asked again). */
+export interface Focus {
+  x: number;
+  y: number;
 }
 
 interface Props {
@@ -134,10 +189,11 @@ interface Props {
   colours: Colours;
   selection: Selection | null;
   onSelect: (selection: Selection | null) => void;
+  focus: Focus | null;
 }
 
 export function TopologyGraph(props: Props) {
-  const { layout, model, width, height, direction, nameLength, colours, selection, onSelect } = props;
+  const { layout, model, width, height, direction, nameLength, colours, selection, onSelect, focus } = props;
   const theme = useTheme2();
   const styles = useStyles2(getStyles);
 
@@ -150,7 +206,13 @@ export function TopologyGraph(props: Props) {
       const source = byId.get(edge.source);
       const target = byId.get(edge.target);
       if (source && target?.kind === 'destination') {
-        onSelect({ type: 'edge', edge, sourceNetwork: source.name, networkId: target.networkId });
+        onSelect({
+          type: 'edge',
+          edge,
+          sourceNetwork: source.name,
+          networkId: target.networkId,
+          networkName: target.name,
+        });
       }
     },
     [byId, onSelect],
@@ -205,48 +267,87 @@ export function TopologyGraph(props: Props) {
         onSelect: selectEdge,
       },
     }));
-    return { nodes: flowNodes, edges: flowEdges };
+    return { nodes: [...layerHeaders(layout, direction), ...flowNodes] as FlowNode[], edges: flowEdges };
   }, [layout, selection, nameLength, colours, direction, selectEdge]);
+  // A minimap over a graph that is about as wide as the view would hide networks.
+  const showMinimap = width >= layout.width * 0.6 + 420 && height >= 360;
 
   return (
     <div className={styles.graph} style={{ width, height }} data-testid="oma-topology-graph">
-      <ReactFlow<NetworkFlowNode, MappingFlowEdge>
+      <ReactFlow<FlowNode, MappingFlowEdge>
         key={structureKey(layout, direction)}
         nodes={nodes}
         edges={edges}
         nodeTypes={NODE_TYPES}
         edgeTypes={EDGE_TYPES}
         colorMode={theme.isDark ? 'dark' : 'light'}
-        fitView
+        // Applied when the key changes (other networks), not on a refresh of the same ones.
+        defaultViewport={startViewport(layout, width, height, direction)}
         fitViewOptions={{ padding: 0.04 }}
         minZoom={0.02}
         maxZoom={2}
         onlyRenderVisibleElements
+        // The wheel scrolls along the layers (a column of hundreds of networks); Ctrl+wheel zooms.
+        panOnScroll
+        zoomOnScroll={false}
         nodesDraggable={false}
         nodesConnectable={false}
         edgesFocusable
         elementsSelectable
-        onNodeClick={(_event, node) => onSelect({ type: 'node', node: node.data.network })}
+        onNodeClick={(_event, node) =>
+          node.type === 'network' && onSelect({ type: 'node', node: node.data.network })
+        }
         onEdgeClick={(_event, edge) => edge.data && selectEdge(edge.data.edge)}
         onPaneClick={() => onSelect(null)}
       >
+        <ViewportKeeper width={width} height={height} focus={focus} />
         <Controls showInteractive={false} position="bottom-left" />
-        <MiniMap<NetworkFlowNode>
-          pannable
-          zoomable
-          position="bottom-right"
-          ariaLabel="Overview of all networks"
-          nodeColor={(n) =>
-            n.data.accent ??
-            (n.data.network.kind === 'source' ? theme.colors.primary.main : theme.colors.text.secondary)
-          }
-          nodeStrokeWidth={0}
-          maskColor={theme.isDark ? 'rgba(0, 0, 0, 0.55)' : 'rgba(255, 255, 255, 0.6)'}
-          style={{ width: Math.min(200, width / 5), height: Math.min(150, height / 4) }}
-        />
+        {showMinimap && (
+          <MiniMap<FlowNode>
+            pannable
+            zoomable
+            position="bottom-right"
+            ariaLabel="Overview of all networks"
+            nodeColor={(n) =>
+              n.type !== 'network'
+                ? 'transparent'
+                : (n.data.accent ??
+                  (n.data.network.kind === 'source'
+                    ? theme.colors.primary.main
+                    : theme.colors.text.secondary))
+            }
+            nodeStrokeWidth={0}
+            maskColor={theme.isDark ? 'rgba(0, 0, 0, 0.55)' : 'rgba(255, 255, 255, 0.6)'}
+            style={{ width: Math.min(200, width / 5), height: Math.min(150, height / 4) }}
+          />
+        )}
       </ReactFlow>
     </div>
   );
+}
+
+/**
+ * Keeps the middle of the view in the middle when the graph's size changes (the side pane opens
+ * or closes), and centres a found network, readable, at the size the graph has now.
+ */
+function ViewportKeeper(props: { width: number; height: number; focus: Focus | null }) {
+  const { width, height, focus } = props;
+  const { getViewport, setViewport } = useReactFlow();
+  const size = useRef({ width, height });
+  useEffect(() => {
+    const before = size.current;
+    size.current = { width, height };
+    if (before.width !== width || before.height !== height) {
+      const v = getViewport();
+      setViewport({ ...v, x: v.x + (width - before.width) / 2, y: v.y + (height - before.height) / 2 });
+    }
+  }, [width, height, getViewport, setViewport]);
+  useEffect(() => {
+    if (focus) {
+      setViewport({ x: size.current.width / 2 - focus.x, y: size.current.height / 2 - focus.y, zoom: 1 });
+    }
+  }, [focus, setViewport]);
+  return null;
 }
 
 const NetworkNodeView = memo(function NetworkNodeView({ data }: NodeProps<NetworkFlowNode>) {
@@ -260,10 +361,7 @@ const NetworkNodeView = memo(function NetworkNodeView({ data }: NodeProps<Networ
       title={`${network.name}\n${detail}`}
       data-testid={`oma-network-${network.id}`}
     >
-      <div className={styles.nodeName}>
-        <span className={styles.kind}>{network.kind === 'source' ? 'VMware' : 'CloudStack'}</span>
-        {label}
-      </div>
+      <div className={styles.nodeName}>{label}</div>
       <div className={styles.nodeDetail} style={accent ? { color: accent } : undefined}>
         {detail}
       </div>
@@ -324,7 +422,12 @@ const MappingEdgeView = memo(function MappingEdgeView(props: EdgeProps<MappingFl
   );
 });
 
-const NODE_TYPES = { network: NetworkNodeView };
+function HeaderNodeView({ data }: NodeProps<HeaderFlowNode>) {
+  const styles = useStyles2(getStyles);
+  return <div className={styles.header}>{data.text}</div>;
+}
+
+const NODE_TYPES = { network: NetworkNodeView, header: HeaderNodeView };
 const EDGE_TYPES = { mapping: MappingEdgeView };
 
 const getStyles = (theme: GrafanaTheme2) => ({
@@ -369,12 +472,16 @@ const getStyles = (theme: GrafanaTheme2) => ({
     overflow: 'hidden',
     textOverflow: 'ellipsis',
   }),
-  kind: css({
+  header: css({
+    height: '100%',
+    display: 'flex',
+    alignItems: 'flex-end',
     color: theme.colors.text.secondary,
-    fontWeight: theme.typography.fontWeightRegular,
-    marginRight: theme.spacing(0.5),
-    fontSize: 10,
+    fontSize: theme.typography.bodySmall.fontSize,
+    fontWeight: theme.typography.fontWeightMedium,
     textTransform: 'uppercase',
+    letterSpacing: '0.04em',
+    cursor: 'default',
   }),
   nodeDetail: css({
     fontSize: 11,

@@ -1,20 +1,23 @@
 import { css } from '@emotion/css';
 import type { GrafanaTheme2, PanelProps } from '@grafana/data';
 import { PanelDataErrorView } from '@grafana/runtime';
-import { Alert, RadioButtonGroup, useStyles2, useTheme2 } from '@grafana/ui';
+import { Alert, Input, RadioButtonGroup, useStyles2, useTheme2 } from '@grafana/ui';
 import { useEffect, useMemo, useState } from 'react';
 
 import { mappingEditAccess } from '../../shared/oma-datasource';
+import { findNetwork, focusPoint } from '../model/find';
 import { DEFAULT_LAYOUT, layoutTopology } from '../model/layout';
 import { buildTopologyModel, TopologyDataError, type TopologyModel } from '../model/topology-model';
 import { readVmRows, type Selection } from '../model/vms';
 import type { FailoverType, TopologyOptions } from '../types';
 import { DetailsPane } from './DetailsPane';
 import { Legend, resolveColours } from './Legend';
-import { TopologyGraph } from './TopologyGraph';
+import { TopologyGraph, type Focus } from './TopologyGraph';
 import { useFailoverFrames } from './useFailoverFrames';
 
-const TOOLBAR_HEIGHT = 40;
+const TOOLBAR_ROW = 36;
+/** Narrower panels put the legend on a second toolbar row. */
+const ONE_ROW_WIDTH = 1700;
 const PANE_WIDTH = 380;
 
 const FAILOVER_OPTIONS: Array<{ value: FailoverType; label: string; description: string }> = [
@@ -36,6 +39,9 @@ export function TopologyPanel(props: PanelProps<TopologyOptions>) {
   const theme = useTheme2();
   const [failoverType, setFailoverType] = useState<FailoverType>(options.failoverType);
   const [selection, setSelection] = useState<Selection | null>(null);
+  const [focus, setFocus] = useState<Focus | null>(null);
+  const [findText, setFindText] = useState('');
+  const [notFound, setNotFound] = useState(false);
   useEffect(() => setFailoverType(options.failoverType), [options.failoverType]);
 
   const { frames, loading, error } = useFailoverFrames(data, failoverType);
@@ -58,8 +64,15 @@ export function TopologyPanel(props: PanelProps<TopologyOptions>) {
         direction: options.direction,
         showUnmapped: options.showUnmapped,
         showRecommendations: options.showRecommendations,
+        showUnusedDestinations: options.showUnusedDestinations,
       }),
-    [built.model, options.direction, options.showUnmapped, options.showRecommendations],
+    [
+      built.model,
+      options.direction,
+      options.showUnmapped,
+      options.showRecommendations,
+      options.showUnusedDestinations,
+    ],
   );
   const vmRows = useMemo(() => readVmRows(frames), [frames]);
   const colours = useMemo(() => resolveColours(theme, options), [theme, options]);
@@ -82,10 +95,19 @@ export function TopologyPanel(props: PanelProps<TopologyOptions>) {
   const { summary } = built.model;
   const paneOpen = selection !== null && width >= 2 * PANE_WIDTH;
   const graphWidth = paneOpen ? width - PANE_WIDTH : width;
-  const bodyHeight = Math.max(0, height - TOOLBAR_HEIGHT);
+  const toolbarHeight = width >= ONE_ROW_WIDTH ? TOOLBAR_ROW : 2 * TOOLBAR_ROW;
+  const bodyHeight = Math.max(0, height - toolbarHeight);
+  const find = () => {
+    const found = findNetwork(layout, findText);
+    setNotFound(findText.trim() !== '' && !found);
+    if (found) {
+      setFocus(focusPoint(found, layout, options.direction));
+      setSelection({ type: 'node', node: found.node });
+    }
+  };
   return (
     <div className={styles.root} style={{ width, height }} data-testid="oma-topology-panel">
-      <div className={styles.toolbar} style={{ height: TOOLBAR_HEIGHT }}>
+      <div className={styles.toolbar} style={{ height: toolbarHeight }}>
         <RadioButtonGroup<FailoverType>
           size="sm"
           aria-label="Failover type"
@@ -96,8 +118,22 @@ export function TopologyPanel(props: PanelProps<TopologyOptions>) {
             setSelection(null);
           }}
         />
+        <Input
+          aria-label="Find network"
+          placeholder="Find network…"
+          width={24}
+          value={findText}
+          invalid={notFound}
+          title={notFound ? `No network named like "${findText}"` : 'A network name or part of one; Enter'}
+          onChange={(e) => {
+            setFindText(e.currentTarget.value);
+            setNotFound(false);
+          }}
+          onKeyDown={(e) => e.key === 'Enter' && find()}
+        />
         <span className={styles.counts} data-testid="oma-topology-counts">
           {summary.sources} VMware · {summary.destinations} CloudStack networks
+          {layout.hiddenDestinations > 0 && ` (${layout.hiddenDestinations} unused not shown)`}
           {summary.unmappedSources > 0 && (
             <span style={{ color: colours.unmapped }}> · {summary.unmappedSources} unmapped</span>
           )}
@@ -127,6 +163,7 @@ export function TopologyPanel(props: PanelProps<TopologyOptions>) {
           colours={colours}
           selection={selection}
           onSelect={setSelection}
+          focus={focus}
         />
         {selection && (
           <DetailsPane
@@ -151,8 +188,11 @@ const getStyles = (theme: GrafanaTheme2) => ({
   root: css({ display: 'flex', flexDirection: 'column', overflow: 'hidden' }),
   toolbar: css({
     display: 'flex',
+    flexWrap: 'wrap',
     alignItems: 'center',
-    gap: theme.spacing(2),
+    // One row, or two evenly spaced when the legend wraps.
+    alignContent: 'space-evenly',
+    columnGap: theme.spacing(2),
     padding: theme.spacing(0, 0.5),
     flexShrink: 0,
     overflow: 'hidden',

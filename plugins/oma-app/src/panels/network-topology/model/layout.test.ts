@@ -16,6 +16,7 @@ const options = (direction: LayoutDirection = 'LR', overrides = {}) => ({
   direction,
   showUnmapped: true,
   showRecommendations: true,
+  showUnusedDestinations: true,
   ...overrides,
 });
 
@@ -112,9 +113,28 @@ describe('layoutTopology', () => {
     expect(noRecs.edges.some((e) => e.kind === 'recommendation')).toBe(false);
   });
 
+  it('leaves out CloudStack networks nothing shown leads to, and counts them', () => {
+    const layout = layoutTopology(small(), options('LR', { showUnusedDestinations: false }));
+    expect(byKind(layout, 'destination').map((p) => p.node.id)).toEqual(['dst:n1', 'dst:n2']);
+    expect(layout.hiddenDestinations).toBe(1);
+    // Without recommendations n2 is still used (B maps to it); without unmapped sources too.
+    const fewer = layoutTopology(
+      small(),
+      options('LR', { showUnusedDestinations: false, showUnmapped: false }),
+    );
+    expect(fewer.hiddenDestinations).toBe(1);
+    expect(layoutTopology(small(), options('LR')).hiddenDestinations).toBe(0);
+  });
+
   it('lays out nothing for an empty model, and only destinations when there are no sources', () => {
     const empty = buildTopologyModel([nodesFrame([]), edgesFrame([])], { minScore: 0 });
-    expect(layoutTopology(empty, options())).toEqual({ nodes: [], edges: [], width: 0, height: 0 });
+    expect(layoutTopology(empty, options())).toEqual({
+      nodes: [],
+      edges: [],
+      width: 0,
+      height: 0,
+      hiddenDestinations: 0,
+    });
     const onlyDest = buildTopologyModel([nodesFrame([dst('a', 'a', 0), dst('b', 'b', 0)])], { minScore: 0 });
     const layout = layoutTopology(onlyDest, options());
     expect(layout.nodes).toHaveLength(2);

@@ -13,6 +13,8 @@ export interface LayoutOptions {
   direction: LayoutDirection;
   showUnmapped: boolean;
   showRecommendations: boolean;
+  /** CloudStack networks no shown edge leads to. */
+  showUnusedDestinations: boolean;
   nodeWidth: number;
   nodeHeight: number;
   /** Space between two nodes of a layer. */
@@ -21,7 +23,10 @@ export interface LayoutOptions {
   layerGap: number;
 }
 
-export const DEFAULT_LAYOUT: Omit<LayoutOptions, 'direction' | 'showUnmapped' | 'showRecommendations'> = {
+export const DEFAULT_LAYOUT: Omit<
+  LayoutOptions,
+  'direction' | 'showUnmapped' | 'showRecommendations' | 'showUnusedDestinations'
+> = {
   nodeWidth: 240,
   nodeHeight: 44,
   nodeGap: 10,
@@ -42,6 +47,8 @@ export interface TopologyLayout {
   edges: TopologyEdge[];
   width: number;
   height: number;
+  /** CloudStack networks left out because nothing shown leads to them. */
+  hiddenDestinations: number;
 }
 
 /**
@@ -57,9 +64,14 @@ export function layoutTopology(model: TopologyModel, options: LayoutOptions): To
     ...model.mappings.filter((e) => shown.has(e.source)),
     ...(options.showRecommendations ? model.recommendations.filter((e) => shown.has(e.source)) : []),
   ];
-  const nodes: NetworkNode[] = [...sources, ...model.destinations];
+  const targets = new Set(edges.map((e) => e.target));
+  const destinations = options.showUnusedDestinations
+    ? model.destinations
+    : model.destinations.filter((d) => targets.has(d.id));
+  const hiddenDestinations = model.destinations.length - destinations.length;
+  const nodes: NetworkNode[] = [...sources, ...destinations];
   if (nodes.length === 0) {
-    return { nodes: [], edges: [], width: 0, height: 0 };
+    return { nodes: [], edges: [], width: 0, height: 0, hiddenDestinations };
   }
 
   const g = new dagre.graphlib.Graph({ multigraph: true });
@@ -78,8 +90,7 @@ export function layoutTopology(model: TopologyModel, options: LayoutOptions): To
   for (const e of edges) {
     g.setEdge(e.source, e.target, { minlen: 1 }, e.id);
   }
-  const targets = new Set(edges.map((e) => e.target));
-  const loose = model.destinations.filter((d) => !targets.has(d.id));
+  const loose = destinations.filter((d) => !targets.has(d.id));
   if (loose.length > 0) {
     // Flat, so it takes no room in the source layer.
     g.setNode(
@@ -108,5 +119,5 @@ export function layoutTopology(model: TopologyModel, options: LayoutOptions): To
     width = Math.max(width, p.x + p.width);
     height = Math.max(height, p.y + p.height);
   }
-  return { nodes: placed, edges, width, height };
+  return { nodes: placed, edges, width, height, hiddenDestinations };
 }

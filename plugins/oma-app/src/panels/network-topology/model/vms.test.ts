@@ -107,11 +107,23 @@ describe('vmsBehind', () => {
 
   it('a mapping edge: the VMs of its source network mapped to its destination', () => {
     const edge = model.mappings.find((e) => e.id === 'src:PG-App->dst:n2')!;
-    const sel = { type: 'edge' as const, edge, sourceNetwork: 'PG-App', networkId: 'n2' };
+    const sel = {
+      type: 'edge' as const,
+      edge,
+      sourceNetwork: 'PG-App',
+      networkId: 'n2',
+      networkName: 'backup',
+    };
     expect(names(vmsBehind(all, sel, 'live'))).toEqual(['db-01']);
     const toN1 = model.mappings.find((e) => e.id === 'src:PG-App->dst:n1')!;
     expect(
-      names(vmsBehind(all, { type: 'edge', edge: toN1, sourceNetwork: 'PG-App', networkId: 'n1' }, 'live')),
+      names(
+        vmsBehind(
+          all,
+          { type: 'edge', edge: toN1, sourceNetwork: 'PG-App', networkId: 'n1', networkName: 'app' },
+          'live',
+        ),
+      ),
     ).toEqual(['web-01', 'web-02']);
   });
 
@@ -128,7 +140,11 @@ describe('vmsBehind', () => {
       reasons: [],
       vmCount: 1,
     };
-    const vms = vmsBehind(all, { type: 'edge', edge, sourceNetwork: 'PG-Dev', networkId: 'n1' }, 'test');
+    const vms = vmsBehind(
+      all,
+      { type: 'edge', edge, sourceNetwork: 'PG-Dev', networkId: 'n1', networkName: 'app' },
+      'test',
+    );
     expect(vms).toEqual([expect.objectContaining({ vmName: 'dev-01', networkId: null, networkName: null })]);
   });
 });

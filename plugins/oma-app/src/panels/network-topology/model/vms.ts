@@ -84,7 +84,7 @@ export function readVmRows(frames: DataFrame[]): VmRow[] | undefined {
 /** What was clicked: a network node, or an edge with the networks at its ends. */
 export type Selection =
   | { type: 'node'; node: NetworkNode }
-  | { type: 'edge'; edge: TopologyEdge; sourceNetwork: string; networkId: string };
+  | { type: 'edge'; edge: TopologyEdge; sourceNetwork: string; networkId: string; networkName: string };
 
 /**
  * The VMs behind a selection, for one failover type, sorted by VM name:

@@ -15,7 +15,7 @@ export const DATASOURCE_NAME = 'OMA Migration Insights';
 export const OPERATIONS_DASHBOARD_UID = 'oma-migration-operations';
 
 /** Routes of the app's pages, below /a/<plugin id>/. */
-export const ROUTES = { Overview: 'overview' } as const;
+export const ROUTES = { Overview: 'overview', NetworkMapping: 'network-mapping' } as const;
 
 export const BASE_URL = `/a/${PLUGIN_ID}`;
 export const prefixRoute = (route: string) => `${BASE_URL}/${route}`;

@@ -2,6 +2,7 @@ import type { AppRootProps } from '@grafana/data';
 import { Route, Routes } from 'react-router-dom';
 
 import { ROUTES } from '../../constants';
+import { NetworkMapping } from '../../pages/NetworkMapping/NetworkMapping';
 import { Overview } from '../../pages/Overview/Overview';
 import type { AppSettings } from '../../types';
 
@@ -11,6 +12,7 @@ export function App(props: AppRootProps<AppSettings>) {
   return (
     <Routes>
       <Route path={ROUTES.Overview} element={<Overview datasourceUid={datasourceUid} />} />
+      <Route path={ROUTES.NetworkMapping} element={<NetworkMapping datasourceUid={datasourceUid} />} />
       <Route path="*" element={<Overview datasourceUid={datasourceUid} />} />
     </Routes>
   );

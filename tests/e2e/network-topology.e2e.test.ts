@@ -1,0 +1,388 @@
+/**
+ * The OMA Network topology panel (oma-networktopology-panel) in Chromium, rendered by the host the
+ * way a Grafana dashboard renders a panel: its queries through the data source and the route
+ * proxy to the real server with its demo world; and the app's Network mapping page, which renders
+ * it with PanelRenderer. What the panel shows is compared with what the server's REST API says.
+ */
+import type { WireQueryResponse } from '@oma-insights/contracts/frames';
+import type { RecommendationList, Topology } from '@oma-insights/contracts/network-mapping';
+import type { Browser, Page } from 'playwright-core';
+
+import { launchChromium, screenshotPath } from './lib/browser';
+import { startHost, type RunningHost } from './lib/host-server';
+import { startOmaServer, type OmaServer } from './lib/oma-server';
+import { mountPanel, panelRecord } from './lib/panel';
+
+const APP_ID = 'oma-migration-app';
+const PANEL_ID = 'oma-networktopology-panel';
+const DS_TYPE = 'oma-migration-datasource';
+const DS_UID = 'oma-migration';
+const DS_REF = { type: DS_TYPE, uid: DS_UID };
+/** The panel's default: recommendations below this score are not drawn. */
+const MIN_SCORE = 0.2;
+const USERS = [
+  { login: 'editor', orgRole: 'Editor' as const },
+  { login: 'viewer', orgRole: 'Viewer' as const },
+];
+
+let server: OmaServer;
+let browser: Browser;
+let host: RunningHost;
+
+beforeAll(async () => {
+  server = await startOmaServer();
+  browser = await launchChromium();
+  host = await startHost({
+    users: USERS,
+    datasources: [
+      {
+        uid: DS_UID,
+        name: 'OMA Migration Insights',
+        type: DS_TYPE,
+        jsonData: { serverUrl: server.url },
+        secureJsonData: { readToken: server.tokens.read, writeToken: server.tokens.write },
+      },
+    ],
+    pluginSettings: { [APP_ID]: { enabled: true, pinned: true, jsonData: { datasourceUid: DS_UID } } },
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.close();
+  await server?.stop();
+});
+
+async function serverJson<T>(pathAndQuery: string, init?: RequestInit): Promise<T> {
+  const res = await fetch(`${server.url}${pathAndQuery}`, {
+    ...init,
+    headers: { authorization: `Bearer ${server.tokens.read}`, 'content-type': 'application/json' },
+  });
+  if (!res.ok) throw new Error(`${pathAndQuery}: HTTP ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+const topology = (failoverType: 'live' | 'test') =>
+  serverJson<Topology>(`/api/v1/networks/topology?failover_type=${failoverType}`);
+
+/** The recommended edges the panel should draw: top candidate of each unmapped source, if scored enough. */
+async function expectedRecommendations(failoverType: 'live' | 'test') {
+  const [topo, recs] = await Promise.all([
+    topology(failoverType),
+    serverJson<RecommendationList>(
+      `/api/v1/networks/recommendations?failover_type=${failoverType}&unmapped_only=true`,
+    ),
+  ]);
+  const unmapped = new Set(
+    topo.nodes.filter((n) => n.kind === 'source' && n.state === 'unmapped').map((n) => n.name),
+  );
+  return recs.data
+    .filter((r) => unmapped.has(r.source_network) && r.candidates[0] && r.candidates[0].score >= MIN_SCORE)
+    .map((r) => ({
+      sourceNetwork: r.source_network,
+      vmCount: r.vm_count,
+      id: `rec:src:${r.source_network}->dst:${r.candidates[0].network_id}`,
+      networkId: r.candidates[0].network_id,
+      networkName: r.candidates[0].network_name,
+    }));
+}
+
+/** One row per (VM, NIC network) with its live and test mapping, as the server's query API answers. */
+async function networkVms(sourceNetwork: string) {
+  const to = new Date();
+  const body = await serverJson<WireQueryResponse>('/api/v1/query', {
+    method: 'POST',
+    body: JSON.stringify({
+      range: { from: new Date(to.getTime() - 3600_000).toISOString(), to: to.toISOString() },
+      queries: [{ refId: 'V', queryType: 'networkVms', sourceNetwork }],
+    }),
+  });
+  const fields = body.results.V.frames[0].fields;
+  const col = (name: string) => fields.find((f) => f.name === name)!.values as Array<string | null>;
+  return col('vm_name').map((vm, i) => ({ vm: vm as string, live: col('live_network_id')[i] }));
+}
+
+interface HostPage {
+  page: Page;
+  errors: string[];
+}
+
+async function openHostPage(user: string): Promise<HostPage> {
+  const page = await browser.newPage({ viewport: { width: 1296, height: 816 } });
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.stack ?? err.message));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) {
+      errors.push(`console.error: ${msg.text()}`);
+    }
+  });
+  page.on('response', (res) => {
+    if (res.status() >= 400 && !new URL(res.url()).pathname.startsWith('/api/')) {
+      errors.push(`HTTP ${res.status()} for ${res.url()}`);
+    }
+  });
+  await page.goto(`${host.url}/?user=${user}`);
+  await page.waitForFunction(() => document.body.dataset.hostReady === 'true', undefined, {
+    timeout: 30_000,
+  });
+  return { page, errors };
+}
+
+const TARGETS = [
+  { refId: 'A', queryType: 'networkTopology', failoverType: 'live', datasource: DS_REF },
+  {
+    refId: 'B',
+    queryType: 'networkRecommendations',
+    failoverType: 'live',
+    unmappedOnly: true,
+    datasource: DS_REF,
+  },
+  { refId: 'C', queryType: 'networkVms', datasource: DS_REF },
+];
+
+async function openPanel(user: string, width = 1280, height = 800, theme: 'light' | 'dark' = 'dark') {
+  const hp = await openHostPage(user);
+  const mounted = await mountPanel(hp.page, {
+    pluginId: PANEL_ID,
+    targets: TARGETS,
+    datasource: DS_REF,
+    width,
+    height,
+    title: 'Network topology',
+    theme,
+  });
+  expect(mounted).toEqual({ pluginId: PANEL_ID, type: 'panel' });
+  await hp.page.getByTestId('oma-topology-graph').locator('.react-flow__node').first().waitFor();
+  return hp;
+}
+
+/** The toolbar's counts, e.g. "42 VMware · 85 CloudStack networks (60 unused not shown) · 22 unmapped …". */
+const countsText = (page: Page) => page.getByTestId('oma-topology-counts').textContent();
+
+/** Every edge drawn: fit the whole graph into view first (only what is on screen is rendered). */
+async function drawnEdges(page: Page): Promise<string[]> {
+  await page.getByRole('button', { name: 'Fit View' }).click();
+  await page.waitForTimeout(300);
+  return page.$$eval('[data-testid^="oma-edge-"]', (els) =>
+    els.map((e) => (e as HTMLElement).dataset.testid!.slice('oma-edge-'.length)).sort(),
+  );
+}
+
+async function findNetwork(page: Page, name: string) {
+  const input = page.getByRole('textbox', { name: 'Find network' });
+  await input.fill(name);
+  await input.press('Enter');
+}
+
+const details = (page: Page) => page.getByTestId('oma-topology-details');
+
+describe('the network topology panel', () => {
+  test.each([
+    [1280, 800, 'dark'],
+    [1920, 1080, 'light'],
+  ] as const)(
+    'renders the demo world at %i×%i (%s theme) as the server has it',
+    async (width, height, theme) => {
+      const live = await topology('live');
+      const sources = live.nodes.filter((n) => n.kind === 'source');
+      const destinations = live.nodes.filter((n) => n.kind === 'destination');
+      const used = new Set(live.edges.map((e) => e.target));
+      const recs = await expectedRecommendations('live');
+      for (const r of recs) used.add(`dst:${r.networkId}`);
+      const count = (state: string) => sources.filter((s) => s.state === state).length;
+      const invalid = live.edges.filter((e) => e.validation_status === 'invalid').length;
+
+      const { page, errors } = await openPanel('editor', width, height, theme);
+      const counts = await countsText(page);
+      expect(counts).toContain(`${sources.length} VMware · ${destinations.length} CloudStack networks`);
+      expect(counts).toContain(`(${destinations.length - used.size} unused not shown)`);
+      expect(counts).toContain(`${count('unmapped')} unmapped`);
+      expect(counts).toContain(`${count('partial')} partly mapped`);
+      if (invalid > 0) expect(counts).toContain(`${invalid} invalid`);
+      await page.getByRole('list', { name: 'Legend' }).getByText('Recommended').waitFor();
+      await page.screenshot({ path: screenshotPath(`network-topology-${width}x${height}.png`) });
+
+      // Every mapping and every recommendation is an edge, nothing else.
+      expect(await drawnEdges(page)).toEqual(
+        [...live.edges.map((e) => e.id), ...recs.map((r) => r.id)].sort(),
+      );
+      await page.screenshot({ path: screenshotPath(`network-topology-${width}x${height}-all.png`) });
+
+      // Rendered like a dashboard panel: one run of its queries, the options' defaults applied.
+      const record = await panelRecord(page);
+      expect(record).toEqual(
+        expect.objectContaining({ runs: 1, refreshEvents: 0, state: 'Done', errors: [] }),
+      );
+      expect(record.options).toEqual(
+        expect.objectContaining({
+          failoverType: 'live',
+          direction: 'LR',
+          minScore: MIN_SCORE,
+          showUnmapped: true,
+        }),
+      );
+      expect(record.frames.map((f) => f.name).sort()).toEqual([
+        'edges',
+        'network_vms',
+        'nodes',
+        'recommendations',
+      ]);
+      expect(errors).toEqual([]);
+      await page.close();
+    },
+  );
+
+  test('the live/test switch shows the test failover mappings, queried through the data source', async () => {
+    const [live, test] = await Promise.all([topology('live'), topology('test')]);
+    const testRecs = await expectedRecommendations('test');
+    expect(test.edges.map((e) => e.id).sort()).not.toEqual(live.edges.map((e) => e.id).sort());
+    const { page, errors } = await openPanel('editor');
+    const before = host.requestLog.length;
+
+    await page.getByRole('radio', { name: 'Test' }).click();
+    const unmappedTest = test.nodes.filter((n) => n.kind === 'source' && n.state === 'unmapped').length;
+    await page.getByTestId('oma-topology-counts').getByText(`${unmappedTest} unmapped`).waitFor();
+    await page.screenshot({ path: screenshotPath('network-topology-test-failover.png') });
+    expect(await drawnEdges(page)).toEqual(
+      [...test.edges.map((e) => e.id), ...testRecs.map((r) => r.id)].sort(),
+    );
+    // The panel ran its own queries again with the test failover type, through the proxy.
+    const queries = host.requestLog
+      .slice(before)
+      .filter((r) => r.path.endsWith('/read/query'))
+      .flatMap((r) => (r.body as { queries: Array<{ queryType: string; failoverType?: string }> }).queries);
+    expect(queries).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ queryType: 'networkTopology', failoverType: 'test' }),
+        expect.objectContaining({ queryType: 'networkRecommendations', failoverType: 'test' }),
+      ]),
+    );
+    await page.getByRole('radio', { name: 'Live' }).click();
+    expect(await drawnEdges(page)).toEqual(
+      [...live.edges.map((e) => e.id), ...(await expectedRecommendations('live')).map((r) => r.id)].sort(),
+    );
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test('clicking a mapping lists the VMs behind it', async () => {
+    const live = await topology('live');
+    const edge = [...live.edges].sort((a, b) => b.vm_count - a.vm_count)[0];
+    const sourceNetwork = edge.source.slice('src:'.length);
+    const networkId = edge.target.slice('dst:'.length);
+    const networkName = live.nodes.find((n) => n.id === edge.target)!.name;
+    const expected = (await networkVms(sourceNetwork)).filter((r) => r.live === networkId).map((r) => r.vm);
+    expect(expected).toHaveLength(edge.vm_count);
+
+    const { page, errors } = await openPanel('viewer');
+    await findNetwork(page, sourceNetwork);
+    await page.getByTestId(`oma-edge-${edge.id}`).click();
+    const pane = details(page);
+    await pane.getByText(`${sourceNetwork} → ${networkName}`).waitFor();
+    const listed = await pane
+      .getByRole('listitem')
+      .evaluateAll((items) => items.map((i) => (i as HTMLElement).dataset.vm ?? ''));
+    expect(listed.sort()).toEqual([...expected].sort());
+    await page.screenshot({ path: screenshotPath('network-topology-edge-vms.png') });
+
+    // A source network lists every VM with a NIC on it.
+    const all = (await networkVms(sourceNetwork)).map((r) => r.vm);
+    await page.getByTestId(`oma-network-src:${sourceNetwork}`).click();
+    await pane.getByText('VMware network: the VMs with a NIC on it', { exact: false }).waitFor();
+    await expect(pane.getByRole('listitem').count()).resolves.toBe(all.length);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test('a Viewer sees a recommendation read-only, with the reason, and cannot apply it', async () => {
+    const [rec] = await expectedRecommendations('live');
+    expect(rec).toBeDefined();
+    const { page, errors } = await openPanel('viewer');
+    const before = host.requestLog.length;
+    await findNetwork(page, rec.sourceNetwork);
+    await page.getByTestId(`oma-edge-${rec.id}`).click();
+    const pane = details(page);
+    await pane.getByText('Recommended mapping', { exact: false }).waitFor();
+    await pane
+      .getByText('Read-only: changing network mappings needs the Editor role (you are Viewer).')
+      .waitFor();
+    await expect(pane.getByRole('button', { name: /^Apply/ }).count()).resolves.toBe(0);
+    await page.screenshot({ path: screenshotPath('network-topology-viewer-recommendation.png') });
+    expect(host.requestLog.slice(before).filter((r) => r.path.includes('/write/'))).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test('an Editor applies a recommended edge: every VM of the network is mapped, and the panel refreshes', async () => {
+    const recs = await expectedRecommendations('live');
+    // The one with the most VMs, so the change is visible.
+    const rec = [...recs].sort((a, b) => b.vmCount - a.vmCount)[0];
+    const vms = (await networkVms(rec.sourceNetwork)).map((r) => r.vm);
+    expect(vms.length).toBeGreaterThan(0);
+
+    const { page, errors } = await openPanel('editor');
+    await findNetwork(page, rec.sourceNetwork);
+    await page.getByTestId(`oma-edge-${rec.id}`).click();
+    const pane = details(page);
+    const apply = pane.getByRole('button', { name: `Apply: map ${rec.sourceNetwork} to ${rec.networkName}` });
+    await apply.click();
+    await pane.getByText('Applied', { exact: true }).waitFor();
+    await expect(pane.textContent()).resolves.toMatch(/Mapped \d+ NICs? \(\d+ new, 0 changed, 0 unchanged\)/);
+
+    // The database: each VM of the network now maps it to the recommended network for live failover.
+    const mappings = await serverJson<{
+      mappings: Array<{ vm_id: string; destination_network_id: string; is_test_network: boolean }>;
+    }>(
+      `/api/v1/network-mappings?source_network_name=${encodeURIComponent(rec.sourceNetwork)}&is_test_network=false`,
+    );
+    expect(mappings.mappings.map((m) => [m.vm_id, m.destination_network_id]).sort()).toEqual(
+      vms.map((vm) => [vm, rec.networkId]).sort(),
+    );
+    // Through the write route, with the write token, once.
+    const writes = host.upstreamLog.filter((r) => r.url.endsWith('/api/v1/networks/bulk-mapping'));
+    expect(writes).toEqual([
+      expect.objectContaining({
+        user: 'editor',
+        method: 'POST',
+        authorization: `Bearer ${server.tokens.write}`,
+      }),
+    ]);
+
+    // The panel published a RefreshEvent; its queries ran again and the edge is now a mapping.
+    await page.getByTestId(`oma-edge-src:${rec.sourceNetwork}->dst:${rec.networkId}`).waitFor();
+    await expect(page.getByTestId(`oma-edge-${rec.id}`).count()).resolves.toBe(0);
+    const record = await panelRecord(page);
+    expect(record.refreshEvents).toBe(1);
+    expect(record.runs).toBe(2);
+    await page.screenshot({ path: screenshotPath('network-topology-applied.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('the Network mapping app page', () => {
+  test('shows the summary and the topology panel full-size', async () => {
+    const live = await topology('live');
+    const unmapped = live.nodes.filter((n) => n.kind === 'source' && n.state !== 'mapped').length;
+    const invalid = live.edges.filter((e) => e.validation_status === 'invalid').length;
+    const { page, errors } = await openHostPage('editor');
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    const mounted = await page.evaluate(() =>
+      window.omaHost.mountApp({ page: 'network-mapping', theme: 'dark' }),
+    );
+    expect(mounted).toEqual({ pluginId: APP_ID, enabled: true });
+    const summary = page.getByTestId('oma-mapping-summary');
+    await summary.waitFor();
+    // The figures come when the page's queries have answered.
+    await summary.getByTestId('summary-unmapped').getByText(String(unmapped), { exact: true }).waitFor();
+    await summary.getByTestId('summary-invalid').getByText(String(invalid), { exact: true }).waitFor();
+    const panel = page.getByTestId('oma-topology-panel');
+    await panel.locator('.react-flow__node').first().waitFor();
+    const box = await panel.boundingBox();
+    expect(box!.width).toBeGreaterThan(1600);
+    expect(box!.height).toBeGreaterThan(600);
+    await page.screenshot({ path: screenshotPath('app-network-mapping.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

@@ -50,6 +50,7 @@ describe('loadConfig', () => {
 
     test('is off without the variables, every 5 minutes, 30 s per request, 500 per page', () => {
       expect(loadConfig({}).cloudstack).toEqual({
+        enabled: true,
         connection: null,
         intervalMinutes: 5,
         timeoutMs: 30_000,
@@ -67,6 +68,7 @@ describe('loadConfig', () => {
         CLOUDSTACK_PAGE_SIZE: '100',
       }).cloudstack;
       expect(c).toEqual({
+        enabled: true,
         connection: {
           url: 'http://cloudstack:8080/client/api',
           apiKey: 'the-api-key-0123',
@@ -122,6 +124,14 @@ describe('loadConfig', () => {
       ['2.5', 'CLOUDSTACK_SYNC_INTERVAL_MINUTES must be an integer'],
     ])('refuses the interval %s', (value, message) => {
       expect(() => loadConfig({ CLOUDSTACK_SYNC_INTERVAL_MINUTES: value })).toThrow(message);
+    });
+
+    test('CLOUDSTACK_SYNC turns it off, connection or not', () => {
+      expect(loadConfig({ ...connection, CLOUDSTACK_SYNC: 'off' }).cloudstack).toEqual(
+        expect.objectContaining({ enabled: false, connection: expect.any(Object) }),
+      );
+      expect(loadConfig({ CLOUDSTACK_SYNC: '0' }).cloudstack.enabled).toBe(false);
+      expect(() => loadConfig({ CLOUDSTACK_SYNC: 'sometimes' })).toThrow('CLOUDSTACK_SYNC must be');
     });
 
     test.each([

@@ -33,6 +33,8 @@ export interface Config {
 
 /** The sync of CloudStack's networks into the destination inventory. */
 export interface CloudStackSyncConfig {
+  /** CLOUDSTACK_SYNC=0 turns the sync off however it is configured (e.g. on all but one instance). */
+  enabled: boolean;
   /**
    * From CLOUDSTACK_URL, CLOUDSTACK_API_KEY and CLOUDSTACK_SECRET_KEY. Null: in attach mode the
    * OMA's active ossea_configs row is read at every run; otherwise nothing is synced.
@@ -117,6 +119,7 @@ function cloudStackFrom(env: NodeJS.ProcessEnv): CloudStackSyncConfig {
     );
   }
   return {
+    enabled: boolFrom(env, 'CLOUDSTACK_SYNC', true),
     connection: url && apiKey && secretKey ? { url, apiKey, secretKey } : null,
     intervalMinutes,
     timeoutMs: intFrom(env, 'CLOUDSTACK_TIMEOUT_SECONDS', 30, 1) * 1000,

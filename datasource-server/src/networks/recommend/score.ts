@@ -27,7 +27,7 @@ export const WEIGHTS = {
   trailingVlanMatch: 1.5,
   subnetMatch: 3,
   subnetConflict: -1,
-  history: 8,
+  history: 12,
   zoneConflict: -2,
   notDeployable: -4,
   retired: -1.5,

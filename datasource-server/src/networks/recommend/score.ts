@@ -143,7 +143,7 @@ function score(
 
   nameEvidence(features, d, add);
 
-  // A source name that says nothing specific ("VM Network", "PG-12-7") goes to the default
+  // A source name that says nothing specific (only generic words or a bare number) goes to the default
   // network unless something else says otherwise.
   const vague =
     features.words.size === 0 &&

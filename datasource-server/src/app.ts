@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import authPlugin from './auth/plugin';
+import cloudstackSync from './cloudstack/plugin';
 import type { ApiToken } from './auth/tokens';
 import grafanaRoutes from './grafana/routes';
 import healthRoutes from './health/routes';
@@ -12,6 +14,7 @@ import { RequestLog } from './http/request-log';
 import { validatorCompiler } from './http/validation';
 import networkRoutes from './networks/routes';
 import mappingRoutes from './networks/mapping-routes';
+import planningRoutes from './networks/planning-routes';
 import progressRoutes from './progress/routes';
 import services, { type Services } from './services';
 import vmContextRoutes from './vm-contexts/routes';
@@ -45,6 +48,8 @@ export async function buildApp(options: AppOptions) {
         : {}),
     },
     logController: new RequestLog(),
+    // Unique across restarts and instances: audit rows name the request that made a change.
+    genReqId: () => randomUUID(),
     bodyLimit: config.bodyLimitBytes,
     // Path parameters up to Node's 16 KiB header limit reach schema validation (a uniform 400), not the router's bare 414.
     routerOptions: { maxParamLength: 16_384 },
@@ -54,6 +59,7 @@ export async function buildApp(options: AppOptions) {
   registerErrorHandling(app);
   await app.register(services, options);
   await app.register(authPlugin, { tokens });
+  await app.register(cloudstackSync);
   // Limits are applied by an API-wide hook (below), between identifying and authorizing, so
   // that failed and unauthenticated requests count too.
   await app.register(rateLimit, {
@@ -101,6 +107,7 @@ export async function buildApp(options: AppOptions) {
       await api.register(progressRoutes);
       await api.register(networkRoutes);
       await api.register(mappingRoutes);
+      await api.register(planningRoutes);
       await api.register(grafanaRoutes);
     },
     { prefix: API_PREFIX },

@@ -220,6 +220,19 @@ export interface OmiMappingAuditTable {
   new_destination_network_id: string | null;
   actor: string;
   created_at: DbTime;
+  request_id: string | null;
+  /** 1-based rank of the new destination among the recommendations when it was chosen. */
+  recommendation_rank: number | null;
+}
+
+/** The first answer to a write request sent with an Idempotency-Key, per token. */
+export interface OmiIdempotencyKeysTable {
+  actor: string;
+  idempotency_key: string;
+  /** SHA-256 of the request body: the same key with another body is refused. */
+  request_hash: string;
+  response: string;
+  created_at: DbTime;
 }
 
 /** Per-job progress state the OMA tables have no column for (peak throughput, phase start). */
@@ -256,6 +269,7 @@ export interface Database {
   ossea_configs: OsseaConfigsTable;
   omi_cloudstack_networks: OmiCloudstackNetworksTable;
   omi_mapping_audit: OmiMappingAuditTable;
+  omi_idempotency_keys: OmiIdempotencyKeysTable;
   omi_job_progress: OmiJobProgressTable;
   omi_disk_progress: OmiDiskProgressTable;
 }

@@ -7,6 +7,7 @@ import { likeContains } from '../http/cursor';
 import type { TimeRange } from '../http/time-params';
 import { sourceNetworks } from '../networks/source-networks';
 import { toFrame, type Column } from './frames';
+import { networkRecommendations, networkTopology, networkVms } from './network-handlers';
 import { listOf, type QueryOf } from './query-types';
 
 export interface QueryContext {
@@ -273,4 +274,7 @@ export const HANDLERS: { [K in QueryType]: Handler<K> } = {
   jobs,
   variable,
   failedJobAnnotations,
+  networkTopology,
+  networkRecommendations,
+  networkVms,
 };

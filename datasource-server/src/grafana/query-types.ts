@@ -3,7 +3,9 @@
 // handler must exist for each.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import {
+  FAILOVER_TYPES,
   JOB_FILTERS,
+  MAX_NETWORK_VM_ROWS,
   MAX_QUERY_ROWS,
   QueryRefId,
   StringEnum,
@@ -14,6 +16,7 @@ import {
 const text = Type.String({ maxLength: 1000 });
 const limit = Type.Integer({ minimum: 1, maximum: MAX_QUERY_ROWS });
 const strict = { additionalProperties: false } as const;
+const failoverType = StringEnum(FAILOVER_TYPES);
 
 export const QUERY_SCHEMAS = {
   vmContexts: Type.Object(
@@ -52,6 +55,39 @@ export const QUERY_SCHEMAS = {
       queryType: Type.Literal('failedJobAnnotations'),
       vm: Type.Optional(text),
       limit: Type.Optional(limit),
+    },
+    strict,
+  ),
+  networkTopology: Type.Object(
+    {
+      refId: QueryRefId,
+      queryType: Type.Literal('networkTopology'),
+      failoverType: Type.Optional(failoverType),
+      vcenter: Type.Optional(text),
+      datacenter: Type.Optional(text),
+    },
+    strict,
+  ),
+  networkRecommendations: Type.Object(
+    {
+      refId: QueryRefId,
+      queryType: Type.Literal('networkRecommendations'),
+      failoverType: Type.Optional(failoverType),
+      sourceNetwork: Type.Optional(text),
+      unmappedOnly: Type.Optional(Type.Boolean()),
+      candidates: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })),
+    },
+    strict,
+  ),
+  networkVms: Type.Object(
+    {
+      refId: QueryRefId,
+      queryType: Type.Literal('networkVms'),
+      vcenter: Type.Optional(text),
+      datacenter: Type.Optional(text),
+      sourceNetwork: Type.Optional(text),
+      search: Type.Optional(text),
+      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_NETWORK_VM_ROWS })),
     },
     strict,
   ),

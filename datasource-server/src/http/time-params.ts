@@ -30,3 +30,18 @@ export function parseRange(from: string | number, to: string | number): TimeRang
   if (f > t) return '"from" is after "to"';
   return { from: f, to: t };
 }
+
+/**
+ * `from`/`to` query parameters, either optional: `to` defaults to now and `from` to `defaultSpanMs`
+ * before `to`. A message saying what is wrong when they are not times the API accepts.
+ */
+export function rangeFromQuery(
+  query: { from?: string; to?: string },
+  defaultSpanMs: number,
+  now = Date.now(),
+): TimeRange | string {
+  const to = query.to ?? now;
+  const parsedTo = parseTime(to);
+  if (parsedTo === null) return parseRange(query.from ?? 0, to);
+  return parseRange(query.from ?? Math.max(0, parsedTo - defaultSpanMs), parsedTo);
+}

@@ -12,6 +12,7 @@ import { scoped } from '../auth/plugin';
 import { ApiError } from '../http/errors';
 import { deleteMapping, upsertMapping } from './mappings';
 import { presentMapping } from './present';
+import { loadRecommender } from './recommend/recommendations';
 
 const security = [{ bearer: [] }];
 const authErrors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
@@ -80,7 +81,14 @@ const writeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const actor = request.principal?.name ?? 'unknown';
-      const change = await upsertMapping(app.store, request.body, actor);
+      const { source_network_name, destination_network_id, is_test_network } = request.body;
+      // Where this choice stands among the recommendations, before it changes the history.
+      const rank = (await loadRecommender(app.store.db)).rankOf(
+        source_network_name,
+        is_test_network ? 'test' : 'live',
+        destination_network_id,
+      );
+      const change = await upsertMapping(app.store, request.body, { actor, requestId: request.id }, rank);
       await app.bus.publish('mapping_changed', {
         action: change.action,
         vm_id: change.mapping.vm_id,
@@ -107,7 +115,7 @@ const writeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const actor = request.principal?.name ?? 'unknown';
-      const removed = await deleteMapping(app.store, request.query, actor);
+      const removed = await deleteMapping(app.store, request.query, { actor, requestId: request.id });
       await app.bus.publish('mapping_changed', {
         action: 'deleted',
         vm_id: removed.vm_id,

@@ -10,6 +10,8 @@ export interface MappingChange {
   action: 'created' | 'updated';
   mapping: NetworkMappingRow;
   previousDestination: string | null;
+  previousDestinationName: string | null;
+  target: MappingTarget;
 }
 
 /** A VM named by `vm_id` (its name, or its VMware UUID as some OMA rows hold). */
@@ -45,6 +47,14 @@ export interface MappingTarget {
   is_test_network: boolean;
   destination: { id: string; name: string };
   network_strategy: string | null;
+  /** Rank of the destination among the recommendations when it was chosen (null: not among them). */
+  recommendation_rank?: number | null;
+}
+
+/** Who makes a change and in which request: recorded with every audit row. */
+export interface Provenance {
+  actor: string;
+  requestId?: string | null;
 }
 
 const LOOKUP_CHUNK = 500;
@@ -60,7 +70,9 @@ export async function writeMappings(
   trx: Transaction<Database>,
   store: Pick<Db, 'dialect' | 'time'>,
   targets: MappingTarget[],
-  actor: string,
+  { actor, requestId = null }: Provenance,
+  /** Leave targets whose row already points at their destination alone (no write, no audit). */
+  { skipUnchanged = false }: { skipUnchanged?: boolean } = {},
 ): Promise<MappingChange[]> {
   const now = store.time.toDb(Date.now());
   const existing: NetworkMappingRow[] = [];
@@ -86,11 +98,13 @@ export async function writeMappings(
       byOwner.set(mappingKey(r.vm_context_id, r.source_network_name, r.is_test_network), r);
     byOwner.set(mappingKey(r.vm_id, r.source_network_name, r.is_test_network), r);
   }
-  const before = targets.map(
-    (t) =>
-      byOwner.get(mappingKey(t.vm.context_id, t.source_network_name, t.is_test_network)) ??
-      byOwner.get(mappingKey(t.vm.vm_name, t.source_network_name, t.is_test_network)),
-  );
+  const existingOf = (t: MappingTarget) =>
+    byOwner.get(mappingKey(t.vm.context_id, t.source_network_name, t.is_test_network)) ??
+    byOwner.get(mappingKey(t.vm.vm_name, t.source_network_name, t.is_test_network));
+  if (skipUnchanged) {
+    targets = targets.filter((t) => existingOf(t)?.destination_network_id !== t.destination.id);
+  }
+  const before = targets.map(existingOf);
 
   const rows = targets.map((t, i) => ({
     // Replacing keeps the row's own vm_id, so the upsert meets it on the same unique key.
@@ -147,13 +161,15 @@ export async function writeMappings(
       action: before[i] ? 'updated' : 'created',
       mapping,
       previousDestination: before[i]?.destination_network_id ?? null,
+      previousDestinationName: before[i]?.destination_network_name ?? null,
+      target: t,
     };
   });
   for (let i = 0; i < changes.length; i += UPSERT_CHUNK) {
     await trx
       .insertInto('omi_mapping_audit')
       .values(
-        changes.slice(i, i + UPSERT_CHUNK).map((c) => ({
+        changes.slice(i, i + UPSERT_CHUNK).map((c, j) => ({
           action: c.action,
           vm_id: c.mapping.vm_id,
           source_network_name: c.mapping.source_network_name,
@@ -162,6 +178,8 @@ export async function writeMappings(
           new_destination_network_id: c.mapping.destination_network_id,
           actor,
           created_at: now,
+          request_id: requestId,
+          recommendation_rank: targets[i + j].recommendation_rank ?? null,
         })),
       )
       .execute();
@@ -185,7 +203,9 @@ async function vmNetworks(trx: Transaction<Database>, contextId: string): Promis
 export async function upsertMapping(
   store: Db,
   input: CreateNetworkMapping,
-  actor: string,
+  provenance: Provenance,
+  /** Where the destination stands among the recommendations (null: not among them). */
+  recommendationRank: number | null = null,
 ): Promise<MappingChange> {
   return inTransaction(store, async (trx) => {
     const vm = await resolveVm(trx, input.vm_id);
@@ -220,9 +240,10 @@ export async function upsertMapping(
           is_test_network: input.is_test_network ?? false,
           destination: { id: destination.id, name: input.destination_network_name ?? destination.name },
           network_strategy: input.network_strategy ?? null,
+          recommendation_rank: recommendationRank,
         },
       ],
-      actor,
+      provenance,
     );
     return change;
   });
@@ -231,7 +252,7 @@ export async function upsertMapping(
 export async function deleteMapping(
   store: Db,
   key: { vm_id: string; source_network_name: string; is_test_network?: boolean },
-  actor: string,
+  { actor, requestId = null }: Provenance,
 ): Promise<NetworkMappingRow> {
   const isTest = key.is_test_network ? 1 : 0;
   return inTransaction(store, async (trx) => {
@@ -262,6 +283,8 @@ export async function deleteMapping(
         new_destination_network_id: null,
         actor,
         created_at: store.time.toDb(Date.now()),
+        request_id: requestId,
+        recommendation_rank: null,
       })
       .execute();
     return existing;

@@ -55,18 +55,54 @@ export function summarizeSourceNetworks(vms: VmNics[], mappings: MappingKey[]): 
 }
 
 /** Each VM's NIC list from its first disk row. */
-export function vmNicLists(db: Kysely<Database>) {
-  return db
+export function vmNicLists(db: Kysely<Database>, filter: VmFilter = {}) {
+  let query = db
     .selectFrom('vm_disks as d')
     .innerJoin('vm_replication_contexts as c', 'c.context_id', 'd.vm_context_id')
-    .select(['c.context_id', 'c.vcenter_host', 'd.network_config'])
+    .select([
+      'c.context_id',
+      'c.vm_name',
+      'c.vmware_vm_id',
+      'c.vcenter_host',
+      'c.datacenter',
+      'c.current_status',
+      'd.network_config',
+    ])
     .where('d.id', 'in', (eb) =>
       eb
         .selectFrom('vm_disks')
         .select((e) => e.fn.min('id').as('id'))
         .groupBy('vm_context_id'),
-    )
-    .execute();
+    );
+  if (filter.vcenters?.length) query = query.where('c.vcenter_host', 'in', filter.vcenters);
+  if (filter.datacenters?.length) query = query.where('c.datacenter', 'in', filter.datacenters);
+  return query.orderBy('c.vm_name').execute();
+}
+
+export interface VmFilter {
+  vcenters?: string[];
+  datacenters?: string[];
+}
+
+export type VmNicRow = Awaited<ReturnType<typeof vmNicLists>>[number];
+
+/** A VM with the distinct network names of its NICs. */
+export interface VmNetworks {
+  context_id: string;
+  vm_name: string;
+  vmware_vm_id: string;
+  vcenter_host: string;
+  datacenter: string;
+  current_status: string;
+  networks: string[];
+}
+
+export function toVmNetworks(row: VmNicRow): VmNetworks {
+  const { network_config, ...vm } = row;
+  const names = parseNics(network_config).flatMap((n) =>
+    n.network_name?.trim() ? [n.network_name.trim()] : [],
+  );
+  return { ...vm, networks: [...new Set(names)] };
 }
 
 export async function sourceNetworks(db: Kysely<Database>) {

@@ -11,6 +11,8 @@ export interface WireFieldConfig {
   decimals?: number;
   min?: number;
   max?: number;
+  /** Fixed colours, e.g. for the Node Graph's arc__ fields. */
+  color?: { mode: 'fixed'; fixedColor: string };
 }
 
 export interface WireField {

@@ -78,5 +78,23 @@ export function ownMigrations(dialect: DialectName): Record<string, Migration> {
           .execute();
       },
     },
+    '2026_11_26_104_mapping_provenance': {
+      async up(db: Kysely<any>) {
+        // Which request made an audited change, and where its destination stood among the
+        // recommendations at the time (adoption of recommendations is measured from this).
+        await db.schema.alterTable('omi_mapping_audit').addColumn('request_id', 'varchar(128)').execute();
+        await db.schema.alterTable('omi_mapping_audit').addColumn('recommendation_rank', 'integer').execute();
+        // A retried bulk request with the same Idempotency-Key gets the first answer back.
+        await db.schema
+          .createTable('omi_idempotency_keys')
+          .addColumn('actor', 'varchar(191)', (c) => c.notNull())
+          .addColumn('idempotency_key', 'varchar(191)', (c) => c.notNull())
+          .addColumn('request_hash', 'varchar(64)', (c) => c.notNull())
+          .addColumn('response', t.longtext, (c) => c.notNull())
+          .addColumn('created_at', t.datetime, (c) => c.notNull())
+          .addPrimaryKeyConstraint('pk_omi_idempotency_keys', ['actor', 'idempotency_key'])
+          .execute();
+      },
+    },
   };
 }

@@ -11,6 +11,7 @@ import {
   VARIABLE_KINDS,
   assertNever,
   isQueryType,
+  type FailoverTypeField,
   type JobStatusFilter,
   type OmaQuery,
   type VariableKind,
@@ -18,6 +19,7 @@ import {
   type WireQuery,
   type WireQueryRequest,
 } from './types';
+import { MAX_NETWORK_VM_ROWS } from '@oma-insights/contracts/query-protocol';
 
 /** Replaces template variables in one string (a wrapper around `getTemplateSrv().replace`). */
 export type Interpolate = (value: string) => string;
@@ -86,9 +88,47 @@ export function normalizeQuery(query: DataQuery): OmaQuery {
       };
     case 'failedJobAnnotations':
       return { ...base, queryType, vm: optionalString(saved.vm) };
+    case 'networkTopology':
+      return {
+        ...base,
+        queryType,
+        failoverType: failoverTypeOf(saved.failoverType),
+        vcenter: optionalString(saved.vcenter),
+        datacenter: optionalString(saved.datacenter),
+      };
+    case 'networkRecommendations':
+      return {
+        ...base,
+        queryType,
+        failoverType: failoverTypeOf(saved.failoverType),
+        sourceNetwork: optionalString(saved.sourceNetwork),
+        unmappedOnly: saved.unmappedOnly === true ? true : undefined,
+        candidates:
+          typeof saved.candidates === 'number'
+            ? Math.min(20, Math.max(1, Math.trunc(saved.candidates)))
+            : undefined,
+      };
+    case 'networkVms':
+      return {
+        ...base,
+        queryType,
+        vcenter: optionalString(saved.vcenter),
+        datacenter: optionalString(saved.datacenter),
+        sourceNetwork: optionalString(saved.sourceNetwork),
+        search: optionalString(saved.search),
+        limit:
+          typeof saved.limit === 'number'
+            ? Math.min(MAX_NETWORK_VM_ROWS, Math.max(1, Math.trunc(saved.limit)))
+            : undefined,
+      };
     default:
       return assertNever(queryType, 'query type');
   }
+}
+
+/** live/test, or undefined (the server's default, live) for anything else. */
+function failoverTypeOf(value: unknown): FailoverTypeField | undefined {
+  return value === 'live' || value === 'test' ? value : undefined;
 }
 
 function interpolateOptional(value: string | undefined, interpolate: Interpolate): string | undefined {
@@ -121,6 +161,27 @@ export function interpolateQuery(query: OmaQuery, interpolate: Interpolate): Oma
       return { ...query, vcenter: interpolateOptional(query.vcenter, interpolate) };
     case 'failedJobAnnotations':
       return { ...query, vm: interpolateOptional(query.vm, interpolate) };
+    case 'networkTopology':
+      return {
+        ...query,
+        failoverType: failoverTypeOf(query.failoverType && interpolate(query.failoverType)),
+        vcenter: interpolateOptional(query.vcenter, interpolate),
+        datacenter: interpolateOptional(query.datacenter, interpolate),
+      };
+    case 'networkRecommendations':
+      return {
+        ...query,
+        failoverType: failoverTypeOf(query.failoverType && interpolate(query.failoverType)),
+        sourceNetwork: interpolateOptional(query.sourceNetwork, interpolate),
+      };
+    case 'networkVms':
+      return {
+        ...query,
+        vcenter: interpolateOptional(query.vcenter, interpolate),
+        datacenter: interpolateOptional(query.datacenter, interpolate),
+        sourceNetwork: interpolateOptional(query.sourceNetwork, interpolate),
+        search: interpolateOptional(query.search, interpolate),
+      };
     default:
       return assertNever(query, 'query');
   }

@@ -24,6 +24,9 @@ export const QUERY_TYPE_LABELS: Record<QueryType, string> = {
   jobs: 'Replication jobs',
   variable: 'Template variable',
   failedJobAnnotations: 'Failed job annotations',
+  networkTopology: 'Network topology',
+  networkRecommendations: 'Network recommendations',
+  networkVms: 'VM networks',
 };
 
 /** `vm_replication_contexts.current_status` values in the OMA schema. */
@@ -77,8 +80,43 @@ export interface FailedJobAnnotationsQuery extends DataQuery {
   vm?: string;
 }
 
+/** live or test failover; a template variable may stand in until interpolation. */
+export type FailoverTypeField = 'live' | 'test';
+
+export interface NetworkTopologyQuery extends DataQuery {
+  queryType: 'networkTopology';
+  failoverType?: FailoverTypeField;
+  vcenter?: string;
+  datacenter?: string;
+}
+
+export interface NetworkRecommendationsQuery extends DataQuery {
+  queryType: 'networkRecommendations';
+  failoverType?: FailoverTypeField;
+  sourceNetwork?: string;
+  unmappedOnly?: boolean;
+  /** Candidates per source network. */
+  candidates?: number;
+}
+
+export interface NetworkVmsQuery extends DataQuery {
+  queryType: 'networkVms';
+  vcenter?: string;
+  datacenter?: string;
+  sourceNetwork?: string;
+  search?: string;
+  limit?: number;
+}
+
 /** Every query this data source sends, discriminated on `queryType`. */
-export type OmaQuery = VmContextsQuery | JobsQuery | VariableQuery | FailedJobAnnotationsQuery;
+export type OmaQuery =
+  | VmContextsQuery
+  | JobsQuery
+  | VariableQuery
+  | FailedJobAnnotationsQuery
+  | NetworkTopologyQuery
+  | NetworkRecommendationsQuery
+  | NetworkVmsQuery;
 
 export const DEFAULT_QUERY: Partial<OmaQuery> = {
   queryType: 'vmContexts',

@@ -50,6 +50,9 @@ export function switchQueryType(query: OmaQuery, queryType: QueryType): OmaQuery
     case 'variable':
       return { ...keep, queryType, variable: 'vcenters' };
     case 'failedJobAnnotations':
+    case 'networkTopology':
+    case 'networkRecommendations':
+    case 'networkVms':
       return { ...keep, queryType };
     default:
       return assertNever(queryType, 'query type');
@@ -112,6 +115,11 @@ function TypeFields({ query, change }: TypeFieldsProps) {
       return <VariableFields query={query} change={change} />;
     case 'failedJobAnnotations':
       return <AnnotationFields query={query} change={change} />;
+    case 'networkTopology':
+    case 'networkRecommendations':
+    case 'networkVms':
+      // Set by the network panels' default queries; their editor fields come with the panels.
+      return null;
     default:
       return assertNever(query, 'query');
   }

@@ -39,43 +39,61 @@ describe('cells', () => {
 describe('resolveFailoverType', () => {
   const recs = (failoverType?: string, extra: Partial<DataQuery> = {}) =>
     ({ refId: 'R', queryType: 'networkRecommendations', failoverType, ...extra }) as DataQuery;
+  const frameFor = (failoverType: unknown) => {
+    const frame = recommendationFrame([{ source: 'n', rank: 1, id: 'd', name: 'D', score: 1 }]);
+    frame.meta = { custom: { failoverType } };
+    return frame;
+  };
 
-  test("the recommendations query's failover type, after template variables, wins over the default", () => {
-    const replace = (v: string) => v.replace('$failover_type', 'test');
-    expect(resolveFailoverType([recs('$failover_type')], replace, 'live')).toEqual({
+  test('the failover type the server made the recommendations for wins', () => {
+    expect(resolveFailoverType([frameFor('test')], [recs('live')], identity, 'live')).toEqual({
       failoverType: 'test',
-      fromQuery: true,
+      source: 'data',
     });
   });
 
-  test('the default when there is no such query, it is hidden, or names no valid type', () => {
-    expect(resolveFailoverType(undefined, identity, 'test')).toEqual({
+  test("else the recommendations query's failover type, after template variables", () => {
+    const replace = (v: string) => v.replace('$failover_type', 'test');
+    expect(resolveFailoverType([frameFor('bogus')], [recs('$failover_type')], replace, 'live')).toEqual({
       failoverType: 'test',
-      fromQuery: false,
+      source: 'query',
     });
-    expect(resolveFailoverType([recs('test', { hide: true })], identity, 'live').failoverType).toBe('live');
-    expect(resolveFailoverType([recs('$unset')], identity, 'live')).toEqual({
+  });
+
+  test('else the default: no such query, hidden, or no valid type', () => {
+    expect(resolveFailoverType([], undefined, identity, 'test')).toEqual({
+      failoverType: 'test',
+      source: 'options',
+    });
+    expect(resolveFailoverType([], [recs('test', { hide: true })], identity, 'live').failoverType).toBe(
+      'live',
+    );
+    expect(resolveFailoverType([], [recs('$unset')], identity, 'live')).toEqual({
       failoverType: 'live',
-      fromQuery: false,
+      source: 'options',
     });
-    expect(resolveFailoverType([recs('LIVE')], identity, 'test').failoverType).toBe('test');
-    expect(resolveFailoverType([recs(undefined)], identity, 'test').failoverType).toBe('test');
+    expect(resolveFailoverType([], [recs('LIVE')], identity, 'test').failoverType).toBe('test');
+    expect(resolveFailoverType([], [recs(undefined)], identity, 'test').failoverType).toBe('test');
   });
 });
 
 describe('vmRowsCutAt', () => {
-  const target = (limit: unknown) => [{ refId: 'V', queryType: 'networkVms', limit } as DataQuery];
-  const frame = vmFrame([
-    { vm: 'a', source: 'n1' },
-    { vm: 'a', source: 'n2' },
-  ]);
-  test("the limit when the answer filled the query's limit", () => {
-    expect(vmRowsCutAt(target(2), [frame])).toBe(2);
-    expect(vmRowsCutAt(target('2'), [frame])).toBe(2);
+  const frame = (truncated?: unknown) => {
+    const f = vmFrame([
+      { vm: 'a', source: 'n1' },
+      { vm: 'a', source: 'n2' },
+    ]);
+    f.meta = truncated === undefined ? undefined : { custom: { truncated } };
+    return f;
+  };
+  test('the rows received when the server says it cut the answer', () => {
+    expect(vmRowsCutAt([frame(true)])).toBe(2);
+    expect(vmRowsCutAt([frame(false), frame(true)])).toBe(4);
   });
-  test('undefined when the answer is shorter, or no limit is set', () => {
-    expect(vmRowsCutAt(target(3), [frame])).toBeUndefined();
-    expect(vmRowsCutAt(target(undefined), [frame])).toBeUndefined();
-    expect(vmRowsCutAt(undefined, [frame])).toBeUndefined();
+  test('undefined when the answer is complete or says nothing', () => {
+    expect(vmRowsCutAt([frame(false)])).toBeUndefined();
+    expect(vmRowsCutAt([frame()])).toBeUndefined();
+    expect(vmRowsCutAt([frame('yes')])).toBeUndefined();
+    expect(vmRowsCutAt([])).toBeUndefined();
   });
 });

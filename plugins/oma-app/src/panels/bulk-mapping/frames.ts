@@ -61,39 +61,48 @@ export function readRows<T>(frames: DataFrame[], read: (frame: DataFrame, i: num
   return out;
 }
 
-type NetworkTarget = DataQuery & { failoverType?: unknown; limit?: unknown };
+type NetworkTarget = DataQuery & { failoverType?: unknown };
 
 const isFailoverType = (v: unknown): v is FailoverType =>
   typeof v === 'string' && (FAILOVER_TYPES as readonly string[]).includes(v);
 
+/** Where the panel's failover type came from. */
+export type FailoverTypeSource = 'data' | 'query' | 'options';
+
 /**
- * The failover type the panel maps for: the one its recommendations query asked for (after
- * template variables, e.g. the dashboard's `$failover_type`), else the panel's default.
- * Recommendations differ per failover type, so the rules must be for the type they were made for.
+ * The failover type the panel maps for: the one the recommendations were made for (the server
+ * says so in the frame's meta.custom.failoverType), else the one the recommendations query asks
+ * for (after template variables, e.g. the dashboard's `$failover_type`), else the panel's
+ * default. Recommendations differ per failover type, so rules must be for the type they were
+ * made for.
  */
 export function resolveFailoverType(
+  recommendationFrames: DataFrame[],
   targets: DataQuery[] | undefined,
   replaceVariables: (value: string) => string,
   fallback: FailoverType,
-): { failoverType: FailoverType; fromQuery: boolean } {
+): { failoverType: FailoverType; source: FailoverTypeSource } {
+  const fromData = recommendationFrames
+    .map((f) => (f.meta?.custom as { failoverType?: unknown } | undefined)?.failoverType)
+    .find(isFailoverType);
+  if (fromData) return { failoverType: fromData, source: 'data' };
   const query = (targets ?? []).find((t) => !t.hide && t.queryType === 'networkRecommendations') as
     NetworkTarget | undefined;
   const raw = query?.failoverType;
   const value = typeof raw === 'string' ? replaceVariables(raw) : undefined;
   return isFailoverType(value)
-    ? { failoverType: value, fromQuery: true }
-    : { failoverType: fallback, fromQuery: false };
+    ? { failoverType: value, source: 'query' }
+    : { failoverType: fallback, source: 'options' };
 }
 
 /**
- * The row limit of the panel's `networkVms` query when its answer filled it: the list may be cut
- * there and the operator should narrow the dashboard's filters. Undefined when not cut.
+ * The rows of the `networkVms` answer when the server cut it at the query's limit (it says so in
+ * meta.custom.truncated): the list is incomplete and the operator should narrow the dashboard's
+ * filters. Undefined when complete.
  */
-export function vmRowsCutAt(targets: DataQuery[] | undefined, vmFrames: DataFrame[]): number | undefined {
-  const query = (targets ?? []).find((t) => !t.hide && t.queryType === 'networkVms') as
-    NetworkTarget | undefined;
-  const limit = typeof query?.limit === 'number' ? query.limit : Number(query?.limit);
-  if (!Number.isFinite(limit) || limit <= 0) return undefined;
-  const rows = vmFrames.reduce((n, f) => n + f.length, 0);
-  return rows >= limit ? limit : undefined;
+export function vmRowsCutAt(vmFrames: DataFrame[]): number | undefined {
+  const cut = vmFrames.some(
+    (f) => (f.meta?.custom as { truncated?: unknown } | undefined)?.truncated === true,
+  );
+  return cut ? vmFrames.reduce((n, f) => n + f.length, 0) : undefined;
 }

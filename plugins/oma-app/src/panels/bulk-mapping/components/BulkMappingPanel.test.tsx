@@ -351,3 +351,14 @@ test('picking a vCenter narrows the list, the rules and the selector; dismissing
   expect(write).toHaveBeenCalledTimes(1);
   expect(button(/^Apply$/)).toBeEnabled();
 });
+
+test('a VM list the server cut at its limit says so; the failover type is the one the recommendations were made for', () => {
+  const [vms, recs] = frames();
+  vms.meta = { custom: { truncated: true } };
+  recs.meta = { custom: { failoverType: 'test' } };
+  // The dashboard asks for live, but these recommendations are for test: the rules follow them.
+  render(<BulkMappingPanel {...props({ series: [vms, recs], failover: 'live' })} />);
+  expect(screen.getByText(/The VM list stops at 4 NIC rows/)).toBeInTheDocument();
+  expect(screen.getByText('Test failover')).toBeInTheDocument();
+  expect(screen.queryByText('(failover type from the panel options)')).toBeNull();
+});

@@ -50,8 +50,13 @@ export function BulkMappingPanel({ data, options, width, height, id, fieldConfig
     [frames.destinations, recommendations, vms],
   );
   const targets = data.request?.targets;
-  const { failoverType, fromQuery } = resolveFailoverType(targets, replaceVariables, options.failoverType);
-  const cutAt = vmRowsCutAt(targets, frames.vms);
+  const { failoverType, source: failoverSource } = resolveFailoverType(
+    frames.recommendations,
+    targets,
+    replaceVariables,
+    options.failoverType,
+  );
+  const cutAt = vmRowsCutAt(frames.vms);
 
   // What the operator chose.
   const [filters, setFilters] = useState<VmFilters>(() => emptyFilters(options.nameMatchType));
@@ -83,7 +88,8 @@ export function BulkMappingPanel({ data, options, width, height, id, fieldConfig
       ),
     [filters, filtered, rules, mode, failoverType],
   );
-  const key = built.ok ? requestKey(built.request) : null;
+  // Serialises 10,000+ VM names: once per request, not on every render.
+  const key = useMemo(() => (built.ok ? requestKey(built.request) : null), [built]);
 
   // Dry run -> apply.
   const [flow, dispatch] = useReducer(flowReducer, initialFlow);
@@ -149,7 +155,7 @@ export function BulkMappingPanel({ data, options, width, height, id, fieldConfig
         <Text color="secondary" data-testid="selection-count">
           {filtered.rows.length} of {vms.length} VMs selected · {nics} NICs
         </Text>
-        {!fromQuery && (
+        {failoverSource === 'options' && (
           <Text color="secondary" variant="bodySmall">
             (failover type from the panel options)
           </Text>
@@ -161,9 +167,12 @@ export function BulkMappingPanel({ data, options, width, height, id, fieldConfig
         </Alert>
       )}
       {cutAt !== undefined && (
-        <Alert severity="warning" title={`The VM query returned its limit of ${cutAt} rows`}>
-          The list may be incomplete. Narrow the dashboard&apos;s vCenter or datacenter, or raise the
-          query&apos;s limit.
+        <Alert
+          severity="warning"
+          title={`The VM list stops at ${cutAt} NIC rows: the server cut it at the query's limit`}
+        >
+          VMs beyond it are not listed and not changed. Narrow the dashboard&apos;s vCenter or datacenter, or
+          raise the query&apos;s limit.
         </Alert>
       )}
       <FilterBar

@@ -1,7 +1,7 @@
 // Which VMs the operator selects: vCenter, datacenter, source network and a name pattern. The
 // same filters become the request's selector (request.ts), so what the list shows is what the
 // server is asked to change. No React, no I/O.
-import type { NameMatchType } from './contract-values';
+import type { NameMatchType } from '@oma-insights/contracts/network-values';
 import { compareNames, type VmRow } from './vm-rows';
 
 export interface VmFilters {

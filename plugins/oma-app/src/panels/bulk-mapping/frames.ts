@@ -3,7 +3,7 @@
 import type { DataFrame, Field } from '@grafana/data';
 import type { DataQuery } from '@grafana/schema';
 
-import { FAILOVER_TYPES } from './contract-values';
+import { FAILOVER_TYPES } from '@oma-insights/contracts/network-values';
 import type { FailoverType } from './types';
 
 /** `networkVms`: one row per (VM, NIC network). */

@@ -1,7 +1,7 @@
 // The panel's options editor, grouped by category; every option has its default from types.ts.
 import type { PanelOptionsEditorBuilder } from '@grafana/data';
 
-import { FAILOVER_TYPES, NAME_MATCH_TYPES } from './contract-values';
+import { FAILOVER_TYPES, NAME_MATCH_TYPES } from '@oma-insights/contracts/network-values';
 import {
   DEFAULT_OPTIONS,
   FAILOVER_TYPE_LABELS,

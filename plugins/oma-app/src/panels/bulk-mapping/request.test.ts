@@ -1,4 +1,4 @@
-import { MAX_BULK_RULES, MAX_SELECTOR_VMS } from './contract-values';
+import { MAX_BULK_RULES, MAX_SELECTOR_VMS } from '@oma-insights/contracts/network-values';
 import { emptyFilters, filterVms, type VmFilters } from './filter';
 import { buildBulkRequest, requestKey, type RequestInput } from './request';
 import { buildRuleRows, readDestinations, readRecommendations, type RuleRow } from './rules';

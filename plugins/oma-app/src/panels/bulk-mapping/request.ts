@@ -2,7 +2,7 @@
 // built here, in one pure function, and tested field by field.
 import type { BulkMappingRequest, BulkRule, BulkSelector } from '@oma-insights/contracts/network-mapping';
 
-import { MAX_BULK_RULES, MAX_SELECTOR_VMS } from './contract-values';
+import { MAX_BULK_RULES, MAX_SELECTOR_VMS } from '@oma-insights/contracts/network-values';
 import type { VmFilters } from './filter';
 import type { RuleRow } from './rules';
 import type { FailoverType } from './types';

@@ -2,7 +2,7 @@
 // components read them from here).
 import type { FailoverType } from '@oma-insights/contracts/network-mapping';
 
-import type { NameMatchType } from './contract-values';
+import type { NameMatchType } from '@oma-insights/contracts/network-values';
 
 export type { FailoverType, NameMatchType };
 

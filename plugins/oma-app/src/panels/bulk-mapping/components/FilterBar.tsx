@@ -3,7 +3,7 @@ import type { GrafanaTheme2 } from '@grafana/data';
 import { Combobox, Field, Input, RadioButtonGroup, useStyles2, type ComboboxOption } from '@grafana/ui';
 import { useMemo } from 'react';
 
-import { NAME_MATCH_TYPES } from '../contract-values';
+import { NAME_MATCH_TYPES } from '@oma-insights/contracts/network-values';
 import type { FilterChoices, VmFilters } from '../filter';
 import { MATCH_TYPE_LABELS, type NameMatchType } from '../types';
 

@@ -5,6 +5,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import authPlugin from './auth/plugin';
+import cloudstackSync from './cloudstack/plugin';
 import type { ApiToken } from './auth/tokens';
 import grafanaRoutes from './grafana/routes';
 import healthRoutes from './health/routes';
@@ -58,6 +59,7 @@ export async function buildApp(options: AppOptions) {
   registerErrorHandling(app);
   await app.register(services, options);
   await app.register(authPlugin, { tokens });
+  await app.register(cloudstackSync);
   // Limits are applied by an API-wide hook (below), between identifying and authorizing, so
   // that failed and unauthenticated requests count too.
   await app.register(rateLimit, {

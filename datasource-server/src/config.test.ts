@@ -1,4 +1,4 @@
-import { loadConfig } from './config';
+import { ConfigError, loadConfig } from './config';
 
 describe('loadConfig', () => {
   test('defaults to the embedded database with the demo on', () => {
@@ -39,5 +39,106 @@ describe('loadConfig', () => {
     [{ DEMO_VMS: '0' }, 'DEMO_VMS must be an integer >= 1'],
   ])('rejects %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  describe('CloudStack sync', () => {
+    const connection = {
+      CLOUDSTACK_URL: ' http://cloudstack:8080/client/api ',
+      CLOUDSTACK_API_KEY: 'the-api-key-0123',
+      CLOUDSTACK_SECRET_KEY: 'the-secret-key-0123',
+    };
+
+    test('is off without the variables, every 5 minutes, 30 s per request, 500 per page', () => {
+      expect(loadConfig({}).cloudstack).toEqual({
+        enabled: true,
+        connection: null,
+        intervalMinutes: 5,
+        timeoutMs: 30_000,
+        pageSize: 500,
+      });
+      // Blank counts as unset.
+      expect(loadConfig({ CLOUDSTACK_URL: ' ', CLOUDSTACK_API_KEY: '' }).cloudstack.connection).toBeNull();
+    });
+
+    test('takes all three connection variables together, trimmed, and the tuning ones', () => {
+      const c = loadConfig({
+        ...connection,
+        CLOUDSTACK_SYNC_INTERVAL_MINUTES: '15',
+        CLOUDSTACK_TIMEOUT_SECONDS: '10',
+        CLOUDSTACK_PAGE_SIZE: '100',
+      }).cloudstack;
+      expect(c).toEqual({
+        enabled: true,
+        connection: {
+          url: 'http://cloudstack:8080/client/api',
+          apiKey: 'the-api-key-0123',
+          secretKey: 'the-secret-key-0123',
+        },
+        intervalMinutes: 15,
+        timeoutMs: 10_000,
+        pageSize: 100,
+      });
+      expect(loadConfig({ CLOUDSTACK_SYNC_INTERVAL_MINUTES: '120' }).cloudstack.intervalMinutes).toBe(120);
+    });
+
+    test.each([
+      [{ CLOUDSTACK_URL: connection.CLOUDSTACK_URL }, 'missing: CLOUDSTACK_API_KEY, CLOUDSTACK_SECRET_KEY'],
+      [{ ...connection, CLOUDSTACK_SECRET_KEY: undefined }, 'missing: CLOUDSTACK_SECRET_KEY'],
+      [{ ...connection, CLOUDSTACK_API_KEY: '  ' }, 'missing: CLOUDSTACK_API_KEY'],
+      [{ ...connection, CLOUDSTACK_URL: undefined }, 'missing: CLOUDSTACK_URL'],
+    ])('a partial connection is refused, naming what is missing: %j', (env, missing) => {
+      expect(() => loadConfig(env)).toThrow(ConfigError);
+      expect(() => loadConfig(env)).toThrow(missing);
+    });
+
+    test.each([
+      ['cloudstack:8080/client/api', 'CLOUDSTACK_URL must be an http:// or https:// URL'],
+      ['not a url', 'CLOUDSTACK_URL is not a URL'],
+      ['ftp://cloudstack/client/api', 'CLOUDSTACK_URL must be an http:// or https:// URL'],
+      [
+        'http://admin:hunter2-password@cloudstack:8080/client/api',
+        'CLOUDSTACK_URL must not carry credentials',
+      ],
+    ])('refuses the URL %s without repeating it', (url, message) => {
+      const attempt = () => loadConfig({ ...connection, CLOUDSTACK_URL: url });
+      expect(attempt).toThrow(message);
+      expect(attempt).not.toThrow(/hunter2|admin:/);
+    });
+
+    test('no error message repeats a key', () => {
+      for (const env of [
+        { CLOUDSTACK_API_KEY: connection.CLOUDSTACK_API_KEY },
+        { CLOUDSTACK_SECRET_KEY: connection.CLOUDSTACK_SECRET_KEY },
+        { ...connection, CLOUDSTACK_URL: 'nope' },
+      ]) {
+        expect(() => loadConfig(env)).toThrow(ConfigError);
+        expect(() => loadConfig(env)).not.toThrow(/the-api-key|the-secret-key/);
+      }
+    });
+
+    test.each([
+      ['0', 'CLOUDSTACK_SYNC_INTERVAL_MINUTES must be an integer >= 1'],
+      ['7', 'CLOUDSTACK_SYNC_INTERVAL_MINUTES must divide an hour or be whole hours that divide a day'],
+      ['90', 'must divide an hour'],
+      ['five', 'CLOUDSTACK_SYNC_INTERVAL_MINUTES must be an integer'],
+      ['2.5', 'CLOUDSTACK_SYNC_INTERVAL_MINUTES must be an integer'],
+    ])('refuses the interval %s', (value, message) => {
+      expect(() => loadConfig({ CLOUDSTACK_SYNC_INTERVAL_MINUTES: value })).toThrow(message);
+    });
+
+    test('CLOUDSTACK_SYNC turns it off, connection or not', () => {
+      expect(loadConfig({ ...connection, CLOUDSTACK_SYNC: 'off' }).cloudstack).toEqual(
+        expect.objectContaining({ enabled: false, connection: expect.any(Object) }),
+      );
+      expect(loadConfig({ CLOUDSTACK_SYNC: '0' }).cloudstack.enabled).toBe(false);
+      expect(() => loadConfig({ CLOUDSTACK_SYNC: 'sometimes' })).toThrow('CLOUDSTACK_SYNC must be');
+    });
+
+    test.each([
+      [{ CLOUDSTACK_TIMEOUT_SECONDS: '0' }, 'CLOUDSTACK_TIMEOUT_SECONDS must be an integer >= 1'],
+      [{ CLOUDSTACK_PAGE_SIZE: '0' }, 'CLOUDSTACK_PAGE_SIZE must be an integer >= 1'],
+    ])('refuses %j', (env, message) => {
+      expect(() => loadConfig(env)).toThrow(message);
+    });
   });
 });

@@ -1,5 +1,7 @@
 // The one place that reads the environment. Everything else receives a typed Config.
 import path from 'node:path';
+import { urlProblem, type CloudStackConnection } from './cloudstack/connection';
+import { SYNC_INTERVALS_MINUTES } from './cloudstack/schedule';
 import { dbTimeIn, TimeZoneError } from './db/time';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -26,6 +28,23 @@ export interface Config {
   /** Requests per minute per client before 429. */
   rateLimitPerMinute: number;
   bodyLimitBytes: number;
+  cloudstack: CloudStackSyncConfig;
+}
+
+/** The sync of CloudStack's networks into the destination inventory. */
+export interface CloudStackSyncConfig {
+  /** CLOUDSTACK_SYNC=0 turns the sync off however it is configured (e.g. on all but one instance). */
+  enabled: boolean;
+  /**
+   * From CLOUDSTACK_URL, CLOUDSTACK_API_KEY and CLOUDSTACK_SECRET_KEY. Null: in attach mode the
+   * OMA's active ossea_configs row is read at every run; otherwise nothing is synced.
+   */
+  connection: CloudStackConnection | null;
+  intervalMinutes: number;
+  /** Per request, body included. */
+  timeoutMs: number;
+  /** listNetworks page size; CloudStack refuses more than its `default.page.size` (500 unless changed). */
+  pageSize: number;
 }
 
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -72,6 +91,42 @@ function logFormatFrom(env: NodeJS.ProcessEnv, isTerminal: boolean): boolean {
   throw new ConfigError(`LOG_FORMAT must be pretty or json, got "${env.LOG_FORMAT}"`);
 }
 
+const CLOUDSTACK_CONNECTION_VARIABLES = [
+  'CLOUDSTACK_URL',
+  'CLOUDSTACK_API_KEY',
+  'CLOUDSTACK_SECRET_KEY',
+] as const;
+
+function cloudStackFrom(env: NodeJS.ProcessEnv): CloudStackSyncConfig {
+  const [url, apiKey, secretKey] = CLOUDSTACK_CONNECTION_VARIABLES.map(
+    (name) => env[name]?.trim() || undefined,
+  );
+  const given = [url, apiKey, secretKey].filter((v) => v !== undefined).length;
+  if (given > 0 && given < 3) {
+    const missing = CLOUDSTACK_CONNECTION_VARIABLES.filter((name) => !env[name]?.trim());
+    throw new ConfigError(
+      `The CloudStack sync needs ${CLOUDSTACK_CONNECTION_VARIABLES.join(', ')} together (or none of them); missing: ${missing.join(', ')}`,
+    );
+  }
+  const problem = url === undefined ? null : urlProblem(url);
+  if (problem) {
+    throw new ConfigError(`CLOUDSTACK_URL ${problem}, e.g. http://cloudstack:8080/client/api`);
+  }
+  const intervalMinutes = intFrom(env, 'CLOUDSTACK_SYNC_INTERVAL_MINUTES', 5, 1);
+  if (!(SYNC_INTERVALS_MINUTES as readonly number[]).includes(intervalMinutes)) {
+    throw new ConfigError(
+      `CLOUDSTACK_SYNC_INTERVAL_MINUTES must divide an hour or be whole hours that divide a day (${SYNC_INTERVALS_MINUTES.join(', ')}), got "${env.CLOUDSTACK_SYNC_INTERVAL_MINUTES}"`,
+    );
+  }
+  return {
+    enabled: boolFrom(env, 'CLOUDSTACK_SYNC', true),
+    connection: url && apiKey && secretKey ? { url, apiKey, secretKey } : null,
+    intervalMinutes,
+    timeoutMs: intFrom(env, 'CLOUDSTACK_TIMEOUT_SECONDS', 30, 1) * 1000,
+    pageSize: intFrom(env, 'CLOUDSTACK_PAGE_SIZE', 500, 1),
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTerminal = false): Config {
   const dbUrl = env.DB_URL?.trim() || path.join('.data', 'oma.sqlite');
   const dialect = dialectOf(dbUrl);
@@ -98,5 +153,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTerminal = fa
     logPretty: logFormatFrom(env, isTerminal),
     rateLimitPerMinute: intFrom(env, 'RATE_LIMIT_PER_MINUTE', 1200, 1),
     bodyLimitBytes: intFrom(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024),
+    cloudstack: cloudStackFrom(env),
   };
 }

@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import type { ComponentCheck } from '@oma-insights/contracts';
 import type { Config } from './config';
 import type { Db } from './db/connect';
 import type { StorageMode } from './db/migrate';
@@ -11,7 +12,7 @@ declare module 'fastify' {
     storageMode: StorageMode;
     bus: EventBus;
     /** Components other than the database whose state /debug/health reports (e.g. the simulator). */
-    components: Map<string, () => { status: 'ok' | 'down' | 'disabled'; message?: string }>;
+    components: Map<string, () => ComponentCheck>;
   }
 }
 

@@ -1,38 +1,14 @@
 // Boundary values on every endpoint, with real ids: huge and negative numbers, NaN-like strings,
 // far past and far future times, one character past every length limit. Each gets a 4xx and
 // leaves every table exactly as it was. Values at the limits are accepted and stored intact.
-import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { MAX_BYTES, MAX_THROUGHPUT_BPS } from '@oma-insights/contracts';
 import { parseNics } from '../src/oma/rows';
 import { newJobRow } from '../src/vm-contexts/new-job';
-import { bearer, buildTestApp, TARGETS, type TestApp } from './helper';
+import { bearer, buildTestApp, fingerprint, TARGETS, type TestApp } from './helper';
 
 type Who = Parameters<typeof bearer>[0];
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
-
-/** A digest of every row of every table, independent of row order. */
-async function fingerprint(t: TestApp): Promise<string> {
-  // Base tables only: the OMA dump's views name a definer that does not exist here.
-  const tables = (await t.store.db.introspection.getTables())
-    .filter((table) => !table.isView)
-    .map((table) => table.name)
-    .sort();
-  const hash = createHash('sha256');
-  for (const table of tables) {
-    const rows = await t.store.db
-      .selectFrom(table as never)
-      .selectAll()
-      .execute();
-    hash.update(
-      `${table}:${rows
-        .map((r) => JSON.stringify(r))
-        .sort()
-        .join('\n')}\n`,
-    );
-  }
-  return hash.digest('hex');
-}
 
 const emoji = (n: number) => '🛰'.repeat(n); // four bytes in UTF-8 each
 const x = (n: number) => 'x'.repeat(n);

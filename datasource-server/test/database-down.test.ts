@@ -23,6 +23,9 @@ describe('database down', () => {
       bus: new InMemoryEventBus(),
       tokens: parseApiTokens(API_TOKENS),
     });
+    // Attach mode reads the CloudStack connection from ossea_configs: let that first read fail.
+    await app.ready();
+    await app.cloudstackSync.whenIdle();
   });
   afterAll(async () => {
     await app.close();
@@ -35,7 +38,10 @@ describe('database down', () => {
     const body = res.json();
     expect(body.status).toBe('degraded');
     expect(body.checks.db.status).toBe('down');
-    expect(body.reasons).toEqual(['database unreachable: connection refused']);
+    expect(body.reasons).toEqual([
+      'database unreachable: connection refused',
+      'cloudstack_sync down: sync failed: cannot read ossea_configs: connection refused',
+    ]);
     expect(body.checks.db.message).toBe('connection refused');
     // A stranger learns the cause, not where the database is or who connects to it.
     expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|root|migratekit_oma/);

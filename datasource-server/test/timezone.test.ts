@@ -39,6 +39,7 @@ async function serve(name: TargetName, zone: string): Promise<Served> {
     API_TOKENS,
     LOG_LEVEL: 'silent',
     DEMO: '0',
+    CLOUDSTACK_SYNC: '0', // the seeded ossea_configs row names a CloudStack that does not exist
   });
   const app = await buildApp({
     config,

@@ -13,6 +13,7 @@ import { parse as parseYaml } from 'yaml';
 import { DATASOURCE_TYPE, DATASOURCE_UID, PLUGIN_ID } from '../../plugins/oma-app/src/constants';
 import { parseVariableQuery } from '../../plugins/oma-app/src/datasource/query';
 import { EDITOR_QUERY_TYPES, KNOWN_QUERY_TYPES } from '../../plugins/oma-app/src/datasource/types';
+import { NETWORK_QUERY_TYPES } from '@oma-insights/contracts/query-protocol';
 import { APP_SRC, findPlugins, REPO_ROOT, readJson } from './repo';
 
 const PROVISIONING = path.join(REPO_ROOT, 'provisioning');
@@ -107,6 +108,16 @@ const dsByUid = new Map([
   ],
   ...datasources.map((d) => [d.uid, d] as const),
 ]);
+
+/**
+ * Query types a dashboard may send: the data source's, and the network mapping ones the query
+ * protocol documents (the data source is learning those in parallel; then they are the same).
+ */
+const QUERY_TYPES_KNOWN: readonly string[] = [...new Set([...KNOWN_QUERY_TYPES, ...NETWORK_QUERY_TYPES])];
+/** A built-in panel's queries: what the query editor offers, and the network query types. */
+const PANEL_QUERY_TYPES: readonly string[] = [...EDITOR_QUERY_TYPES, ...NETWORK_QUERY_TYPES];
+/** Our own panels may also read a variable query (the bulk mapping panel: every destination network). */
+const OUR_PANEL_QUERY_TYPES: readonly string[] = [...PANEL_QUERY_TYPES, 'variable'];
 
 const pluginJsons = findPlugins().map((p) => p.pluginJson);
 const ourPanelTypes = new Set(pluginJsons.filter((p) => p.type === 'panel').map((p) => p.id));
@@ -224,7 +235,7 @@ describe.each(dashboardFiles.map((f) => [path.relative(APP_SRC, f), f]))('%s', (
     expect({
       where,
       queryType: target.queryType,
-      known: (KNOWN_QUERY_TYPES as readonly string[]).includes(target.queryType ?? ''),
+      known: QUERY_TYPES_KNOWN.includes(target.queryType ?? ''),
     }).toEqual({
       where,
       queryType: target.queryType,
@@ -287,12 +298,13 @@ describe.each(dashboardFiles.map((f) => [path.relative(APP_SRC, f), f]))('%s', (
     }
   });
 
-  test('queries to our data source use known query types (panels: the editor types)', () => {
+  test('queries to our data source use known query types (panels: the editor and network types)', () => {
     let ours = 0;
     for (const p of panels) {
+      const allowed = ourPanelTypes.has(p.type) ? OUR_PANEL_QUERY_TYPES : PANEL_QUERY_TYPES;
       for (const t of p.targets ?? []) {
         const target = { ...t, datasource: t.datasource ?? p.datasource };
-        checkOurQuery(target, `panel ${p.title} ${t.refId}`, EDITOR_QUERY_TYPES);
+        checkOurQuery(target, `panel ${p.title} ${t.refId}`, allowed);
         ours += dsByUid.get(target.datasource?.uid ?? '')?.type === OUR_DS_TYPE ? 1 : 0;
       }
     }
@@ -332,4 +344,52 @@ test('Migration Operations shows running jobs with progress, recent failures and
   expect(byQuery('vmContexts').map((p) => p.type)).toEqual(expect.arrayContaining(['bargauge', 'table']));
   const running = byQuery('jobs', 'running').find((p) => p.type === 'table')!;
   expect(JSON.stringify(running)).toMatch(/"\/progress\/i"[\s\S]*"type":"gauge"/);
+});
+
+describe('Network Mapping', () => {
+  const file = dashboardFiles.find((f) => readJson<Dashboard>(f).uid === 'oma-network-mapping')!;
+  const dashboard = readJson<Dashboard>(file);
+  const panels = flatPanels(dashboard.panels);
+  const queryTypes = (p: Panel) => (p.targets ?? []).map((t) => t.queryType);
+  const ofType = (type: string) => panels.filter((p) => p.type === type);
+
+  test('is included by the app, in the navigation', () => {
+    expect(appIncludes).toContainEqual(
+      expect.objectContaining({ type: 'dashboard', uid: 'oma-network-mapping', addToNav: true }),
+    );
+    expect(dashboard.title).toBe('Network Mapping');
+  });
+
+  test('filters by vCenter and datacenter (variable queries) and picks the failover type', () => {
+    const vars = Object.fromEntries((dashboard.templating?.list ?? []).map((v) => [v.name, v]));
+    expect(parseVariableQuery(vars.vcenter.query)).toMatchObject({ variable: 'vcenters' });
+    expect(parseVariableQuery(vars.datacenter.query)).toMatchObject({
+      variable: 'datacenters',
+      vcenter: '$vcenter',
+    });
+    expect(vars.failover_type).toMatchObject({ type: 'custom', query: 'live,test' });
+  });
+
+  test('the bulk mapping panel reads VMs of the chosen vCenter and datacenter and recommendations for the failover type', () => {
+    const [bulk] = ofType('oma-bulkmapping-panel');
+    expect(bulk).toBeDefined();
+    const byType = Object.fromEntries((bulk.targets ?? []).map((t) => [t.queryType, t]));
+    expect(byType.networkVms).toMatchObject({ vcenter: '$vcenter', datacenter: '$datacenter' });
+    expect(byType.networkRecommendations).toMatchObject({ failoverType: '$failover_type' });
+    expect(byType.variable).toMatchObject({ variable: 'destinationNetworks' });
+  });
+
+  test('the topology of the chosen failover type, as Node Graph frames', () => {
+    const topology = panels.filter((p) => queryTypes(p).includes('networkTopology'));
+    expect(topology.map((p) => p.type)).toEqual(['nodeGraph']);
+    expect(topology[0].targets![0]).toMatchObject({ failoverType: '$failover_type', vcenter: '$vcenter' });
+  });
+
+  test('the validation summary (stats and the issues table) and per-network performance (table and time series)', () => {
+    const validation = panels.filter((p) => queryTypes(p).includes('networkValidation'));
+    expect(validation.map((p) => p.type).sort()).toEqual(['stat', 'stat', 'stat', 'stat', 'table']);
+    for (const p of validation) expect(p.targets![0]).toMatchObject({ failoverType: '$failover_type' });
+    const performance = panels.filter((p) => queryTypes(p).includes('networkPerformance'));
+    expect(performance.map((p) => p.type).sort()).toEqual(['table', 'timeseries', 'timeseries']);
+  });
 });

@@ -14,6 +14,7 @@ export const APP_DIST = path.join(APP_DIR, 'dist');
 export const EXPECTED_PLUGINS: Record<string, { id: string; type: string }> = {
   '': { id: 'oma-migration-app', type: 'app' },
   datasource: { id: 'oma-migration-datasource', type: 'datasource' },
+  'panels/bulk-mapping': { id: 'oma-bulkmapping-panel', type: 'panel' },
   'panels/network-topology': { id: 'oma-networktopology-panel', type: 'panel' },
 };
 

@@ -1,11 +1,40 @@
-// What the network features read: destination networks, mappings and the VMs' NICs, loaded once
-// per request and indexed in memory (thousands of VMs, hundreds of networks).
+// The destination inventory (omi_cloudstack_networks), replaced as a whole by
+// PUT /networks/available and by the CloudStack sync; and what the network features read:
+// destination networks, mappings and the VMs' NICs, loaded once per request and indexed in
+// memory (thousands of VMs, hundreds of networks).
 import type { Kysely } from 'kysely';
-import type { FailoverType } from '@oma-insights/contracts';
-import type { Database, NetworkMappingRow } from '../db/schema';
+import type { CloudStackNetwork, FailoverType } from '@oma-insights/contracts';
+import type { Db } from '../db/connect';
+import { inTransaction } from '../db/dialect';
+import type { Database, NetworkMappingRow, OmiCloudstackNetworksTable } from '../db/schema';
 import { parseJson } from '../oma/rows';
 import type { DestinationFacts } from './recommend/features';
+import { networkToRow } from './present';
 import { toVmNetworks, vmNicLists, type VmFilter, type VmNetworks } from './source-networks';
+
+const INSERT_CHUNK = 200;
+
+/**
+ * Replaces the inventory in one transaction: readers see the old list or the new one, never a
+ * mix, and a failure leaves the old one. Network ids must be unique (callers check).
+ */
+export async function replaceInventory(
+  store: Db,
+  networks: readonly CloudStackNetwork[],
+): Promise<OmiCloudstackNetworksTable[]> {
+  const now = store.time.toDb(Date.now());
+  const rows = networks.map((n) => networkToRow(n, now));
+  await inTransaction(store, async (trx) => {
+    await trx.deleteFrom('omi_cloudstack_networks').execute();
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      await trx
+        .insertInto('omi_cloudstack_networks')
+        .values(rows.slice(i, i + INSERT_CHUNK))
+        .execute();
+    }
+  });
+  return rows;
+}
 
 /** CloudStack tags, stored as listNetworks gives them ([{key, value}]) or as a plain object. */
 function tagsOf(text: string | null): Record<string, string> {

@@ -10,6 +10,8 @@ export interface MappingChange {
   action: 'created' | 'updated';
   mapping: NetworkMappingRow;
   previousDestination: string | null;
+  previousDestinationName: string | null;
+  target: MappingTarget;
 }
 
 /** A VM named by `vm_id` (its name, or its VMware UUID as some OMA rows hold). */
@@ -69,6 +71,8 @@ export async function writeMappings(
   store: Pick<Db, 'dialect' | 'time'>,
   targets: MappingTarget[],
   { actor, requestId = null }: Provenance,
+  /** Leave targets whose row already points at their destination alone (no write, no audit). */
+  { skipUnchanged = false }: { skipUnchanged?: boolean } = {},
 ): Promise<MappingChange[]> {
   const now = store.time.toDb(Date.now());
   const existing: NetworkMappingRow[] = [];
@@ -94,11 +98,13 @@ export async function writeMappings(
       byOwner.set(mappingKey(r.vm_context_id, r.source_network_name, r.is_test_network), r);
     byOwner.set(mappingKey(r.vm_id, r.source_network_name, r.is_test_network), r);
   }
-  const before = targets.map(
-    (t) =>
-      byOwner.get(mappingKey(t.vm.context_id, t.source_network_name, t.is_test_network)) ??
-      byOwner.get(mappingKey(t.vm.vm_name, t.source_network_name, t.is_test_network)),
-  );
+  const existingOf = (t: MappingTarget) =>
+    byOwner.get(mappingKey(t.vm.context_id, t.source_network_name, t.is_test_network)) ??
+    byOwner.get(mappingKey(t.vm.vm_name, t.source_network_name, t.is_test_network));
+  if (skipUnchanged) {
+    targets = targets.filter((t) => existingOf(t)?.destination_network_id !== t.destination.id);
+  }
+  const before = targets.map(existingOf);
 
   const rows = targets.map((t, i) => ({
     // Replacing keeps the row's own vm_id, so the upsert meets it on the same unique key.
@@ -155,6 +161,8 @@ export async function writeMappings(
       action: before[i] ? 'updated' : 'created',
       mapping,
       previousDestination: before[i]?.destination_network_id ?? null,
+      previousDestinationName: before[i]?.destination_network_name ?? null,
+      target: t,
     };
   });
   for (let i = 0; i < changes.length; i += UPSERT_CHUNK) {

@@ -8,10 +8,9 @@ import {
 } from '@oma-insights/contracts';
 import { scoped } from '../auth/plugin';
 import { ApiError } from '../http/errors';
-import { networkToRow, presentNetwork } from './present';
+import { replaceInventory } from './inventory';
+import { presentNetwork } from './present';
 import { sourceNetworks } from './source-networks';
-
-const INSERT_CHUNK = 200;
 
 const security = [{ bearer: [] }];
 const authErrors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
@@ -64,7 +63,6 @@ const readRoutes: FastifyPluginAsyncTypebox = async (app) => {
 };
 
 const writeRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { db } = app.store;
   app.put(
     '/networks/available',
     {
@@ -88,17 +86,7 @@ const writeRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ...new Set(duplicates),
         ]);
       }
-      const now = app.store.time.toDb(Date.now());
-      const rows = networks.map((n) => networkToRow(n, now));
-      await db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('omi_cloudstack_networks').execute();
-        for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-          await trx
-            .insertInto('omi_cloudstack_networks')
-            .values(rows.slice(i, i + INSERT_CHUNK))
-            .execute();
-        }
-      });
+      const rows = await replaceInventory(app.store, networks);
       request.log.info(
         { count: rows.length, actor: request.principal?.name },
         'cloudstack network inventory replaced',

@@ -1,11 +1,32 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable } from './common';
+import { Nullable, NullableTimestamp, StringEnum } from './common';
+
+/** A periodic sync (CloudStack's networks into the inventory): its last runs and the next one. */
+export const SyncCheck = Type.Object({
+  source: StringEnum(['environment', 'ossea_configs'] as const, {
+    description:
+      'Where the connection comes from: CLOUDSTACK_* variables, or the OMA active ossea_configs row',
+  }),
+  interval_minutes: Type.Integer(),
+  running: Type.Boolean(),
+  last_attempt_at: NullableTimestamp,
+  last_success_at: NullableTimestamp,
+  last_duration_ms: Nullable(Type.Number({ description: 'Of the last attempt' })),
+  network_count: Nullable(Type.Integer({ description: 'Networks stored by the last successful sync' })),
+  skipped: Nullable(
+    Type.Integer({ description: 'Networks the last successful sync left out (no id or name, listed twice)' }),
+  ),
+  last_error: Nullable(Type.String({ description: 'Why the last attempt failed; null when it succeeded' })),
+  next_run_at: NullableTimestamp,
+});
 
 export const ComponentCheck = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('down'), Type.Literal('disabled')]),
   latency_ms: Type.Optional(Type.Number()),
   message: Type.Optional(Type.String()),
+  sync: Type.Optional(SyncCheck),
 });
+export type ComponentCheck = Static<typeof ComponentCheck>;
 
 export const Health = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),

@@ -4,9 +4,16 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable, StringEnum, Timestamp } from './common';
 import { VM_CONTEXT_STATUSES } from './enums';
+import {
+  FAILOVER_TYPES,
+  MAX_BULK_RULES,
+  MAX_SELECTOR_VMS,
+  NAME_MATCH_TYPES,
+  VALIDATION_CODES,
+} from './network-values';
 
-export const FAILOVER_TYPES = ['live', 'test'] as const;
-export type FailoverType = (typeof FAILOVER_TYPES)[number];
+export * from './network-values';
+
 const FAILOVER_TYPE_DESCRIPTION = 'live: the network a VM gets on live failover; test: on test failover';
 const FailoverTypeSchema = StringEnum(FAILOVER_TYPES, { description: FAILOVER_TYPE_DESCRIPTION });
 /** An optional query or body field that defaults to live. */
@@ -141,10 +148,6 @@ export type Adoption = Static<typeof Adoption>;
 // ---------------------------------------------------------------------------------------------
 // Bulk mapping
 
-export const NAME_MATCH_TYPES = ['exact', 'contains', 'regex'] as const;
-export const MAX_SELECTOR_VMS = 100_000;
-export const MAX_BULK_RULES = 2_000;
-
 export const BulkSelector = Type.Object(
   {
     vm_names: Type.Optional(Type.Array(Name, { minItems: 1, maxItems: MAX_SELECTOR_VMS })),
@@ -209,18 +212,6 @@ export type BulkChange = Static<typeof BulkChange>;
 // ---------------------------------------------------------------------------------------------
 // Validation
 
-export const VALIDATION_CODES = [
-  'UNMAPPED_NETWORK',
-  'DESTINATION_NOT_FOUND',
-  'DESTINATION_NOT_DEPLOYABLE',
-  'ZONE_MISMATCH',
-  'TEST_FAILOVER_ON_LIVE_NETWORK',
-  'LIVE_FAILOVER_ON_TEST_NETWORK',
-  'DUPLICATE_TARGET',
-  'NO_NICS',
-  'PROBE_FAILED',
-] as const;
-export type ValidationCode = (typeof VALIDATION_CODES)[number];
 export const ISSUE_SEVERITIES = ['error', 'warning'] as const;
 export const VM_VALIDATION_STATUSES = ['valid', 'warning', 'invalid'] as const;
 

@@ -27,7 +27,7 @@ export const WEIGHTS = {
   trailingVlanMatch: 1.5,
   subnetMatch: 3,
   subnetConflict: -1,
-  history: 8,
+  history: 12,
   zoneConflict: -2,
   notDeployable: -4,
   retired: -1.5,
@@ -143,7 +143,7 @@ function score(
 
   nameEvidence(features, d, add);
 
-  // A source name that says nothing specific ("VM Network", "PG-12-7") goes to the default
+  // A source name that says nothing specific (only generic words or a bare number) goes to the default
   // network unless something else says otherwise.
   const vague =
     features.words.size === 0 &&

@@ -9,24 +9,24 @@ import {
 } from './bulk-mapping-client';
 import { result } from './test-utils/factory';
 
-test("sends the request through the data source's write route and answers its result", async () => {
+test("sends the request and its idempotency key through the data source's bulkMapping and answers its result", async () => {
   const answer = result({ applied: true });
-  const write = jest.fn().mockResolvedValue(answer);
+  const bulkMapping = jest.fn().mockResolvedValue(answer);
   const request = {
     selector: { vm_names: ['a'] },
     use_recommendations: true,
     failover_type: 'live' as const,
     dry_run: false,
   };
-  await expect(bulkMappingClient({ write } as never)(request, 'key-1')).resolves.toBe(answer);
-  expect(write).toHaveBeenCalledWith('POST', BULK_MAPPING_PATH, request);
+  await expect(bulkMappingClient({ bulkMapping } as never)(request, 'key-1')).resolves.toBe(answer);
+  expect(bulkMapping).toHaveBeenCalledWith(request, 'key-1');
   expect(BULK_MAPPING_PATH).toBe('/networks/bulk-mapping');
 });
 
-test('a write rejection reaches the caller unchanged', async () => {
+test('a rejection reaches the caller unchanged', async () => {
   const err = Object.assign(new Error('refused'), { status: 422 });
   await expect(
-    bulkMappingClient({ write: jest.fn().mockRejectedValue(err) } as never)({} as never),
+    bulkMappingClient({ bulkMapping: jest.fn().mockRejectedValue(err) } as never)({} as never),
   ).rejects.toBe(err);
 });
 

@@ -108,7 +108,7 @@ const dryRunResult = result({
 });
 const appliedResult = { ...dryRunResult, dry_run: false, applied: true };
 
-let write: jest.Mock;
+let bulkMapping: jest.Mock;
 let onRefresh: jest.Mock;
 const setRole = (orgRole: string) => {
   config.bootData.user = { ...config.bootData.user, orgRole: orgRole as never, isGrafanaAdmin: false };
@@ -116,8 +116,8 @@ const setRole = (orgRole: string) => {
 const button = (name: RegExp) => screen.getByRole('button', { name });
 
 beforeEach(() => {
-  write = jest.fn();
-  getDs.mockReset().mockResolvedValue({ write });
+  bulkMapping = jest.fn();
+  getDs.mockReset().mockResolvedValue({ bulkMapping });
   onRefresh = jest.fn();
   (window as { __grafanaSceneContext?: unknown }).__grafanaSceneContext = {
     state: { $timeRange: { onRefresh } },
@@ -127,7 +127,7 @@ beforeEach(() => {
 
 test('an Editor: rules pre-filled from recommendations, dry run shows the diff, apply after confirmation', async () => {
   const user = userEvent.setup();
-  write.mockResolvedValueOnce(dryRunResult).mockResolvedValueOnce(appliedResult);
+  bulkMapping.mockResolvedValueOnce(dryRunResult).mockResolvedValueOnce(appliedResult);
   render(<BulkMappingPanel {...props()} />);
 
   expect(screen.getByTestId('selection-count')).toHaveTextContent('3 of 3 VMs selected · 4 NICs');
@@ -141,15 +141,19 @@ test('an Editor: rules pre-filled from recommendations, dry run shows the diff, 
   expect(button(/Apply/)).toBeDisabled();
 
   await user.click(button(/Dry run/));
-  expect(write).toHaveBeenCalledWith('POST', '/networks/bulk-mapping', {
-    selector: { vm_names: ['db-01', 'web-01', 'web-02'] },
-    rules: [
-      { source_network: 'VLAN-100', destination_network_id: 'd-100', is_test_network: false },
-      { source_network: 'VLAN-200', destination_network_id: 'd-200', is_test_network: false },
-    ],
-    failover_type: 'live',
-    dry_run: true,
-  });
+  expect(bulkMapping).toHaveBeenCalledWith(
+    {
+      selector: { vm_names: ['db-01', 'web-01', 'web-02'] },
+      rules: [
+        { source_network: 'VLAN-100', destination_network_id: 'd-100', is_test_network: false },
+        { source_network: 'VLAN-200', destination_network_id: 'd-200', is_test_network: false },
+      ],
+      failover_type: 'live',
+      dry_run: true,
+    },
+    // A dry run changes nothing: it needs no idempotency key.
+    undefined,
+  );
   const diff = await screen.findByRole('region', { name: 'Dry run result' });
   expect(within(diff).getByText('Dry run: 3 NICs on 2 VMs would change')).toBeInTheDocument();
   expect(within(diff).getByTestId('diff-counts')).toHaveTextContent(
@@ -160,12 +164,13 @@ test('an Editor: rules pre-filled from recommendations, dry run shows the diff, 
   await user.click(button(/^Apply$/));
   const dialog = await screen.findByRole('dialog');
   expect(dialog).toHaveTextContent('Map 3 NICs on 2 VMs for live failover (2 created, 1 updated)');
-  expect(write).toHaveBeenCalledTimes(1);
+  expect(bulkMapping).toHaveBeenCalledTimes(1);
   await user.click(within(dialog).getByRole('button', { name: 'Apply to 3 NICs on 2 VMs' }));
 
   await screen.findByRole('region', { name: 'Applied result' });
-  expect(write).toHaveBeenCalledTimes(2);
-  expect(write.mock.calls[1][2]).toEqual({ ...write.mock.calls[0][2], dry_run: false });
+  expect(bulkMapping).toHaveBeenCalledTimes(2);
+  expect(bulkMapping.mock.calls[1][0]).toEqual({ ...bulkMapping.mock.calls[0][0], dry_run: false });
+  expect(bulkMapping.mock.calls[1][1]).toEqual(expect.any(String));
   expect(screen.getByText('Applied: 3 NICs on 2 VMs changed')).toBeInTheDocument();
   expect(onRefresh).toHaveBeenCalledTimes(1);
   // The diff was for the applied state: applying again needs a new dry run.
@@ -204,9 +209,9 @@ test('an invalid regex is a visible error, selects nothing and blocks the dry ru
   // user-event reads '[' as a key descriptor: '[[' types one.
   await user.type(screen.getByLabelText('VM name pattern'), '0[[12])$');
   expect(screen.getByTestId('selection-count')).toHaveTextContent('2 of 3 VMs selected');
-  write.mockResolvedValueOnce(dryRunResult);
+  bulkMapping.mockResolvedValueOnce(dryRunResult);
   await user.click(button(/Dry run/));
-  expect(write.mock.calls[0][2].selector).toEqual({
+  expect(bulkMapping.mock.calls[0][0].selector).toEqual({
     vm_names: ['web-01', 'web-02'],
     name_pattern: { match: 'regex', value: 'web-(0[12])$' },
   });
@@ -219,7 +224,7 @@ test("an apply that gets no answer: the advice, and a retry that reuses the appl
     kind: 'unreachable',
     status: 502,
   });
-  write
+  bulkMapping
     .mockResolvedValueOnce(dryRunResult)
     .mockRejectedValueOnce(unreachable)
     .mockResolvedValueOnce(appliedResult);
@@ -235,15 +240,17 @@ test("an apply that gets no answer: the advice, and a retry that reuses the appl
 
   await user.click(button(/Retry apply/));
   await screen.findByRole('region', { name: 'Applied result' });
-  expect(write).toHaveBeenCalledTimes(3);
-  expect(write.mock.calls[2][2]).toEqual(write.mock.calls[1][2]);
+  expect(bulkMapping).toHaveBeenCalledTimes(3);
+  expect(bulkMapping.mock.calls[2][0]).toEqual(bulkMapping.mock.calls[1][0]);
+  // The same Idempotency-Key: the server answers the first apply's result if it did apply.
+  expect(bulkMapping.mock.calls[2][1]).toBe(bulkMapping.mock.calls[1][1]);
   expect(uuid).toHaveBeenCalledTimes(1);
   uuid.mockRestore();
 });
 
 test('a dry run the server refuses shows its message and what to do next', async () => {
   const user = userEvent.setup();
-  write.mockRejectedValueOnce(
+  bulkMapping.mockRejectedValueOnce(
     Object.assign(
       new Error(
         'The server refused the request (HTTP 422 UNKNOWN_NETWORK): d-200 is not a destination network',
@@ -265,12 +272,12 @@ test('a dry run the server refuses shows its message and what to do next', async
 
 test('"Top recommendations" sends use_recommendations; test failover comes from the dashboard variable', async () => {
   const user = userEvent.setup();
-  write.mockResolvedValueOnce(result());
+  bulkMapping.mockResolvedValueOnce(result());
   render(<BulkMappingPanel {...props({ failover: 'test' })} />);
   expect(screen.getByText('Test failover')).toBeInTheDocument();
   await user.click(screen.getByRole('radio', { name: 'Top recommendations' }));
   await user.click(button(/Dry run/));
-  expect(write.mock.calls[0][2]).toEqual({
+  expect(bulkMapping.mock.calls[0][0]).toEqual({
     selector: { vm_names: ['db-01', 'web-01', 'web-02'] },
     use_recommendations: true,
     failover_type: 'test',
@@ -291,7 +298,7 @@ test('without a networkVms query the panel says which query it needs', () => {
 
 test('changing the filters after a dry run drops its diff (it was for another request)', async () => {
   const user = userEvent.setup();
-  write.mockResolvedValueOnce(dryRunResult);
+  bulkMapping.mockResolvedValueOnce(dryRunResult);
   render(<BulkMappingPanel {...props()} />);
   await user.click(button(/Dry run/));
   await screen.findByRole('region', { name: 'Dry run result' });
@@ -303,7 +310,7 @@ test('changing the filters after a dry run drops its diff (it was for another re
 
 test("the operator changes a rule's destination to any destination network, or clears it", async () => {
   const user = userEvent.setup();
-  write.mockResolvedValue(result());
+  bulkMapping.mockResolvedValue(result());
   render(<BulkMappingPanel {...props()} />);
   const rule200 = screen.getByTestId('rule-VLAN-200');
   await user.click(within(rule200).getByRole('combobox'));
@@ -315,14 +322,14 @@ test("the operator changes a rule's destination to any destination network, or c
   // Clearing VLAN-100's rule leaves that network alone.
   await user.click(within(screen.getByTestId('rule-VLAN-100')).getByTitle('Clear value'));
   await user.click(button(/Dry run/));
-  expect(write.mock.calls[0][2].rules).toEqual([
+  expect(bulkMapping.mock.calls[0][0].rules).toEqual([
     { source_network: 'VLAN-200', destination_network_id: 'd-old', is_test_network: false },
   ]);
 });
 
 test('picking a vCenter narrows the list, the rules and the selector; dismissing the confirmation applies nothing', async () => {
   const user = userEvent.setup();
-  write.mockResolvedValueOnce(
+  bulkMapping.mockResolvedValueOnce(
     result({
       summary: { vms_matched: 1, created: 1, updated: 0, unchanged: 0 },
       changes: [change('db-01', 'VLAN-300', null, ['d-100', 'prod-100'])],
@@ -338,7 +345,7 @@ test('picking a vCenter narrows the list, the rules and the selector; dismissing
   await user.click(within(rule300).getByRole('combobox'));
   await user.click(await screen.findByRole('option', { name: /prod-100/ }));
   await user.click(button(/Dry run/));
-  expect(write.mock.calls[0][2]).toEqual({
+  expect(bulkMapping.mock.calls[0][0]).toEqual({
     selector: { vm_names: ['db-01'], vcenter: 'vc-2' },
     rules: [{ source_network: 'VLAN-300', destination_network_id: 'd-100', is_test_network: false }],
     failover_type: 'live',
@@ -348,7 +355,7 @@ test('picking a vCenter narrows the list, the rules and the selector; dismissing
   await user.click(button(/^Apply$/));
   await user.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Cancel' }));
   await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
-  expect(write).toHaveBeenCalledTimes(1);
+  expect(bulkMapping).toHaveBeenCalledTimes(1);
   expect(button(/^Apply$/)).toBeEnabled();
 });
 

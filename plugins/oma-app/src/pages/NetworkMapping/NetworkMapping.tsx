@@ -71,8 +71,24 @@ export function NetworkMapping({ datasourceUid = DATASOURCE_UID }: { datasourceU
   const styles = useStyles2(getStyles);
   const [refreshes, setRefreshes] = useState(0);
   useEffect(() => {
-    const sub = getAppEvents().subscribe(RefreshEvent, () => setRefreshes((n) => n + 1));
-    return () => sub.unsubscribe();
+    // A panel that changed mappings asks for a refresh with a RefreshEvent, the dashboard's
+    // `variables-changed`, or both at once: one run of the queries for them.
+    let pending = false;
+    const refresh = () => {
+      if (!pending) {
+        pending = true;
+        queueMicrotask(() => {
+          pending = false;
+          setRefreshes((n) => n + 1);
+        });
+      }
+    };
+    const events = getAppEvents();
+    const subs = [
+      events.subscribe(RefreshEvent, refresh),
+      events.subscribe({ type: 'variables-changed' } as unknown as typeof RefreshEvent, refresh),
+    ];
+    return () => subs.forEach((s) => s.unsubscribe());
   }, []);
   const topology = usePanelData(datasourceUid, TOPOLOGY_QUERIES, refreshes);
   const bulk = usePanelData(datasourceUid, BULK_MAPPING_QUERIES, refreshes);

@@ -6,6 +6,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, useState } from 'react';
 
 import { omaDataSource, type EditAccess } from '../../shared/oma-datasource';
+import { refreshDashboard } from '../../shared/refresh-dashboard';
 import { describeResult, recommendationRequest } from '../model/apply';
 import type { RecommendationEdge } from '../model/topology-model';
 import { vmsBehind, readVmRows, type NetworkVm, type Selection } from '../model/vms';
@@ -128,19 +129,25 @@ function RecommendationActions(props: {
   const { edge, failoverType, access, data, eventBus, colour } = props;
   const styles = useStyles2(getStyles);
   const [apply, setApply] = useState<ApplyState>({ state: 'idle' });
-  // One key for this recommendation while the pane shows it: a double click applies once.
-  const key = useMemo(() => newIdempotencyKey(), []);
+  // One key per apply: a double click, or a retry after no answer (did it apply?), applies once.
+  // A request the server answered with a refusal changed nothing: the next try is a new one.
+  const key = useRef(newIdempotencyKey());
 
   const run = async () => {
     setApply({ state: 'applying' });
     try {
       const ds = await omaDataSource(data);
-      const result = await ds.bulkMapping(recommendationRequest(edge, failoverType), key);
+      const result = await ds.bulkMapping(recommendationRequest(edge, failoverType), key.current);
       setApply({ state: 'done', message: describeResult(result) });
-      // The dashboard (or app page) runs its queries again: the edge becomes a mapping.
+      // Everything runs its queries again and the edge becomes a mapping: the panel's own bus for
+      // a dashboard panel or app page that listens there, the dashboard for Scenes and classic.
       eventBus.publish(new RefreshEvent());
+      refreshDashboard();
     } catch (err) {
-      const message = (err as { message?: unknown })?.message;
+      const { message, kind } = (err ?? {}) as { message?: unknown; kind?: unknown };
+      if (kind !== 'unreachable') {
+        key.current = newIdempotencyKey();
+      }
       setApply({ state: 'failed', message: typeof message === 'string' ? message : String(err) });
     }
   };

@@ -334,7 +334,7 @@ describe('the configuration page', () => {
     expect(host.state.pluginSettings.get(APP_ID)?.enabled).toBe(true);
   });
 
-  test('the dashboards section lists Migration Operations and "Import all dashboards" imports it', async () => {
+  test('the dashboards section lists Migration Operations and "Import all dashboards" imports every bundled dashboard', async () => {
     const dashboard = JSON.parse(
       fs.readFileSync(path.join(REPO_ROOT, 'plugins', 'oma-app', 'src', DASHBOARD_PATH), 'utf8'),
     ) as { title: string };
@@ -350,14 +350,27 @@ describe('the configuration page', () => {
     await page.getByRole('button', { name: 'Import all dashboards' }).click();
     await row.getByText('imported (revision 1)').waitFor();
     const imports = writes(host.requestLog.slice(before));
-    expect(imports).toEqual([
-      expect.objectContaining({
-        method: 'POST',
-        path: '/api/dashboards/import',
-        status: 200,
-        body: expect.objectContaining({ pluginId: APP_ID, path: DASHBOARD_PATH }),
-      }),
-    ]);
+    // Every dashboard the app includes, Migration Operations among them, once each.
+    const bundled = (
+      JSON.parse(
+        fs.readFileSync(path.join(REPO_ROOT, 'plugins', 'oma-app', 'src', 'plugin.json'), 'utf8'),
+      ) as {
+        includes: Array<{ type: string; path?: string }>;
+      }
+    ).includes
+      .filter((i) => i.type === 'dashboard')
+      .map((i) => i.path);
+    expect(bundled).toContain(DASHBOARD_PATH);
+    expect(imports).toEqual(
+      bundled.map((p) =>
+        expect.objectContaining({
+          method: 'POST',
+          path: '/api/dashboards/import',
+          status: 200,
+          body: expect.objectContaining({ pluginId: APP_ID, path: p }),
+        }),
+      ),
+    );
     await expect(page.getByRole('button', { name: 'Import all dashboards' }).count()).resolves.toBe(0);
     expect(hp.errors).toEqual([]);
     await page.close();

@@ -249,7 +249,9 @@ describe('table queries in the browser with the read-only token', () => {
     const expectedFrame = expected.frames?.[0];
 
     const page = await openHost('viewer', 'oma', { queryType: 'vmContexts' });
-    await page.getByRole('radio', { name: 'Replication jobs' }).check();
+    // The query type is a select (the network query types joined the list).
+    await page.getByLabel('Query type').click();
+    await page.getByRole('option', { name: 'Replication jobs' }).click();
     await page.getByRole('radio', { name: 'All' }).check();
     const response = await runQueryAndWait(page);
     const after = await serverQuery(query);

@@ -2,7 +2,7 @@
 // the pure shaping of the summary. No React, no I/O.
 import type { DataFrame } from '@grafana/data';
 
-import type { OmaQuery } from '../../datasource/types';
+import { MAX_NETWORK_VM_ROWS, type OmaQuery } from '../../datasource/types';
 import { buildTopologyModel, TopologyDataError } from '../../panels/network-topology/model/topology-model';
 
 export const TOPOLOGY_PANEL_ID = 'oma-networktopology-panel';
@@ -15,10 +15,14 @@ export const TOPOLOGY_QUERIES: OmaQuery[] = [
   { refId: 'vms', queryType: 'networkVms' },
 ];
 
-/** What the bulk mapping panel works on: every VM NIC and the recommendations for the rules. */
+/**
+ * What the bulk mapping panel works on (as on the Network Mapping dashboard): every VM NIC, the
+ * recommendations for its rules, every destination network as a choice.
+ */
 export const BULK_MAPPING_QUERIES: OmaQuery[] = [
-  { refId: 'vms', queryType: 'networkVms' },
-  { refId: 'recommendations', queryType: 'networkRecommendations', failoverType: 'live' },
+  { refId: 'vms', queryType: 'networkVms', limit: MAX_NETWORK_VM_ROWS },
+  { refId: 'recs', queryType: 'networkRecommendations', failoverType: 'live' },
+  { refId: 'dst', queryType: 'variable', variable: 'destinationNetworks' },
 ];
 
 export interface MappingSummary {

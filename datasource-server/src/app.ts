@@ -12,6 +12,7 @@ import { RequestLog } from './http/request-log';
 import { validatorCompiler } from './http/validation';
 import networkRoutes from './networks/routes';
 import mappingRoutes from './networks/mapping-routes';
+import validationRoutes from './networks/validation/routes';
 import progressRoutes from './progress/routes';
 import services, { type Services } from './services';
 import vmContextRoutes from './vm-contexts/routes';
@@ -101,6 +102,7 @@ export async function buildApp(options: AppOptions) {
       await api.register(progressRoutes);
       await api.register(networkRoutes);
       await api.register(mappingRoutes);
+      await api.register(validationRoutes);
       await api.register(grafanaRoutes);
     },
     { prefix: API_PREFIX },

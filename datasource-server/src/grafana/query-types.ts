@@ -3,6 +3,7 @@
 // handler must exist for each.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import {
+  FAILOVER_TYPES,
   JOB_FILTERS,
   MAX_QUERY_ROWS,
   QueryRefId,
@@ -53,6 +54,20 @@ export const QUERY_SCHEMAS = {
       vm: Type.Optional(text),
       limit: Type.Optional(limit),
     },
+    strict,
+  ),
+  networkValidation: Type.Object(
+    {
+      refId: QueryRefId,
+      queryType: Type.Literal('networkValidation'),
+      failoverType: Type.Optional(StringEnum(FAILOVER_TYPES)),
+      // A multi-value variable may carry thousands of names.
+      vmNames: Type.Optional(Type.String({ maxLength: 1_000_000 })),
+    },
+    strict,
+  ),
+  networkPerformance: Type.Object(
+    { refId: QueryRefId, queryType: Type.Literal('networkPerformance') },
     strict,
   ),
 } satisfies Record<QueryType, TSchema>;

@@ -30,7 +30,14 @@ export const NETWORK_QUERY_TYPES = [
 export const MAX_NETWORK_VM_ROWS = 50_000;
 
 /** Query types the server answers. Later capabilities append theirs. */
-export const QUERY_TYPES = ['vmContexts', 'jobs', 'variable', 'failedJobAnnotations'] as const;
+export const QUERY_TYPES = [
+  'vmContexts',
+  'jobs',
+  'variable',
+  'failedJobAnnotations',
+  'networkValidation',
+  'networkPerformance',
+] as const;
 export type QueryType = (typeof QUERY_TYPES)[number];
 
 /** Which replication jobs a `jobs` query returns. */

@@ -86,6 +86,15 @@ export function normalizeQuery(query: DataQuery): OmaQuery {
       };
     case 'failedJobAnnotations':
       return { ...base, queryType, vm: optionalString(saved.vm) };
+    case 'networkValidation':
+      return {
+        ...base,
+        queryType,
+        failoverType: saved.failoverType === 'test' ? 'test' : 'live',
+        vmNames: optionalString(saved.vmNames),
+      };
+    case 'networkPerformance':
+      return { ...base, queryType };
     default:
       return assertNever(queryType, 'query type');
   }
@@ -121,6 +130,10 @@ export function interpolateQuery(query: OmaQuery, interpolate: Interpolate): Oma
       return { ...query, vcenter: interpolateOptional(query.vcenter, interpolate) };
     case 'failedJobAnnotations':
       return { ...query, vm: interpolateOptional(query.vm, interpolate) };
+    case 'networkValidation':
+      return { ...query, vmNames: interpolateOptional(query.vmNames, interpolate) };
+    case 'networkPerformance':
+      return query;
     default:
       return assertNever(query, 'query');
   }

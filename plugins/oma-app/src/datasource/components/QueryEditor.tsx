@@ -50,7 +50,10 @@ export function switchQueryType(query: OmaQuery, queryType: QueryType): OmaQuery
     case 'variable':
       return { ...keep, queryType, variable: 'vcenters' };
     case 'failedJobAnnotations':
+    case 'networkPerformance':
       return { ...keep, queryType };
+    case 'networkValidation':
+      return { ...keep, queryType, failoverType: 'live' };
     default:
       return assertNever(queryType, 'query type');
   }
@@ -112,6 +115,10 @@ function TypeFields({ query, change }: TypeFieldsProps) {
       return <VariableFields query={query} change={change} />;
     case 'failedJobAnnotations':
       return <AnnotationFields query={query} change={change} />;
+    case 'networkValidation':
+    case 'networkPerformance':
+      // Used by the network mapping panels and dashboard, not picked in this editor.
+      return null;
     default:
       return assertNever(query, 'query');
   }

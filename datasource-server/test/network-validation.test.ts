@@ -322,6 +322,20 @@ describe.each(TARGETS)('network validation on %s', (target) => {
       });
     });
 
+    test("names compare as the database does: MariaDB's collation ignores case, SQLite's does not", async () => {
+      const res = await validate({ vm_names: ['VM-GOOD'] });
+      if (target === 'sqlite') {
+        expect(res.statusCode).toBe(404);
+        expect(res.json().error.details).toEqual(['VM-GOOD']);
+      } else {
+        expect(res.statusCode).toBe(200);
+        expect(res.json().results.map((r: { vm_name: string }) => r.vm_name)).toEqual(['vm-good']);
+      }
+      // Two spellings of one VM: validated once.
+      const both = await report({ vm_names: ['VM-GOOD', 'vm-good'] });
+      expect(both.results.map((r) => r.vm_name)).toEqual(['vm-good']);
+    });
+
     test(`${MAX_SELECTOR_VMS.toLocaleString('en')} names are handled in chunks: a 404 with a capped list, not a 500`, async () => {
       const names = Array.from({ length: MAX_SELECTOR_VMS }, (_, i) => `ghost-${i}`);
       names[MAX_SELECTOR_VMS - 1] = 'vm-good';
@@ -769,6 +783,7 @@ describe.each(TARGETS)('network validation on %s', (target) => {
         expect({ query, status: res.statusCode }).toEqual({ query, status: 400 });
         expect(res.json().error.message).toEqual(expect.any(String));
       }
+      expect((await get('to=2020-13-45')).json().error.message).toMatch(/^"to" must be/);
       expect((await t.app.inject({ method: 'GET', url: '/api/v1/networks/performance' })).statusCode).toBe(
         401,
       );

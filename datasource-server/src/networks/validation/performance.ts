@@ -162,6 +162,6 @@ export function performanceRange(
 ): TimeRange | string {
   const end = to ?? now;
   const endMs = parseTime(end);
-  if (endMs === null) return parseRange(from ?? end, end); // names what is wrong with "to"
+  if (endMs === null) return parseRange(from ?? MIN_INSTANT_MS, end); // says what is wrong with "to"
   return parseRange(from ?? Math.max(MIN_INSTANT_MS, endMs - DEFAULT_PERFORMANCE_DAYS * 86_400_000), end);
 }

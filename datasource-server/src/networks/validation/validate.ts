@@ -35,7 +35,10 @@ export interface ValidateOptions extends VmSelector {
   probe?: boolean;
   /** Probe outcomes already taken, by destination network id. */
   probes?: ReadonlyMap<string, ProbeOutcome>;
-  /** Read the mapping rows with a lock (FOR UPDATE on MariaDB), for a transaction that then writes them: the store's dialect. */
+  /**
+   * The store's dialect, to read the mapping rows with a lock (FOR UPDATE on MariaDB): for a
+   * transaction that then writes them.
+   */
   lockMappingsFor?: DialectName;
 }
 
@@ -87,6 +90,13 @@ function unknownVms(kind: string, missing: string[]): ApiError {
   );
 }
 
+/**
+ * How MariaDB's default collation compares names (case, accents and trailing spaces ignored), so
+ * a name the database matched is not reported as unknown. On SQLite this only ever errs towards
+ * "found" for a name that another selected name already matched.
+ */
+const collationKey = (text: string) => text.trimEnd().normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
 type ContextRow = Pick<
   Database['vm_replication_contexts'],
   'context_id' | 'vm_name' | 'vmware_vm_id' | 'ossea_config_id'
@@ -102,10 +112,13 @@ async function loadContexts(
       .select(['context_id', 'vm_name', 'vmware_vm_id', 'ossea_config_id']);
   const bySelector = async (column: 'vm_name' | 'context_id', values: string[], kind: string) => {
     const wanted = [...new Set(values)];
-    const rows: ContextRow[] = [];
-    for (const chunk of chunks(wanted)) rows.push(...(await base().where(column, 'in', chunk).execute()));
-    const seen = new Set(rows.map((r) => r[column]));
-    const missing = wanted.filter((v) => !seen.has(v));
+    const found = new Map<string, ContextRow>();
+    for (const chunk of chunks(wanted)) {
+      for (const row of await base().where(column, 'in', chunk).execute()) found.set(row.context_id, row);
+    }
+    const rows = [...found.values()];
+    const seen = new Set(rows.map((r) => collationKey(r[column])));
+    const missing = wanted.filter((v) => !seen.has(collationKey(v)));
     if (missing.length && selector.unknownVms !== 'skip') throw unknownVms(kind, missing);
     return { rows, unknown: missing };
   };

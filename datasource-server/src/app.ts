@@ -15,6 +15,7 @@ import { validatorCompiler } from './http/validation';
 import networkRoutes from './networks/routes';
 import mappingRoutes from './networks/mapping-routes';
 import planningRoutes from './networks/planning-routes';
+import validationRoutes from './networks/validation/routes';
 import progressRoutes from './progress/routes';
 import services, { type Services } from './services';
 import vmContextRoutes from './vm-contexts/routes';
@@ -108,6 +109,7 @@ export async function buildApp(options: AppOptions) {
       await api.register(networkRoutes);
       await api.register(mappingRoutes);
       await api.register(planningRoutes);
+      await api.register(validationRoutes);
       await api.register(grafanaRoutes);
     },
     { prefix: API_PREFIX },

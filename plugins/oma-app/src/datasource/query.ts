@@ -121,6 +121,15 @@ export function normalizeQuery(query: DataQuery): OmaQuery {
             ? Math.min(MAX_NETWORK_VM_ROWS, Math.max(1, Math.trunc(saved.limit)))
             : undefined,
       };
+    case 'networkValidation':
+      return {
+        ...base,
+        queryType,
+        failoverType: saved.failoverType === 'test' ? 'test' : 'live',
+        vmNames: optionalString(saved.vmNames),
+      };
+    case 'networkPerformance':
+      return { ...base, queryType };
     default:
       return assertNever(queryType, 'query type');
   }
@@ -182,6 +191,10 @@ export function interpolateQuery(query: OmaQuery, interpolate: Interpolate): Oma
         sourceNetwork: interpolateOptional(query.sourceNetwork, interpolate),
         search: interpolateOptional(query.search, interpolate),
       };
+    case 'networkValidation':
+      return { ...query, vmNames: interpolateOptional(query.vmNames, interpolate) };
+    case 'networkPerformance':
+      return query;
     default:
       return assertNever(query, 'query');
   }

@@ -1,6 +1,8 @@
 import type { DataSourceJsonData } from '@grafana/data';
 import type { DataQuery } from '@grafana/schema';
 import { VM_CONTEXT_STATUSES } from '@oma-insights/contracts/enums';
+// Type-only, like QueryRequest below.
+import type { FailoverType } from '@oma-insights/contracts/network-mapping';
 // Type-only: erased by the build, so TypeBox (which that module uses) is never bundled.
 import type { QueryRequest } from '@oma-insights/contracts/query-request';
 import {
@@ -27,6 +29,8 @@ export const QUERY_TYPE_LABELS: Record<QueryType, string> = {
   networkTopology: 'Network topology',
   networkRecommendations: 'Network recommendations',
   networkVms: 'VM networks',
+  networkValidation: 'Network mapping validation',
+  networkPerformance: 'Network performance',
 };
 
 /** `vm_replication_contexts.current_status` values in the OMA schema. */
@@ -108,6 +112,17 @@ export interface NetworkVmsQuery extends DataQuery {
   limit?: number;
 }
 
+export interface NetworkValidationQuery extends DataQuery {
+  queryType: 'networkValidation';
+  failoverType?: FailoverType;
+  /** Comma-separated VM names (or a multi-value template variable); empty for every VM. */
+  vmNames?: string;
+}
+
+export interface NetworkPerformanceQuery extends DataQuery {
+  queryType: 'networkPerformance';
+}
+
 /** Every query this data source sends, discriminated on `queryType`. */
 export type OmaQuery =
   | VmContextsQuery
@@ -116,7 +131,9 @@ export type OmaQuery =
   | FailedJobAnnotationsQuery
   | NetworkTopologyQuery
   | NetworkRecommendationsQuery
-  | NetworkVmsQuery;
+  | NetworkVmsQuery
+  | NetworkValidationQuery
+  | NetworkPerformanceQuery;
 
 export const DEFAULT_QUERY: Partial<OmaQuery> = {
   queryType: 'vmContexts',

@@ -53,7 +53,10 @@ export function switchQueryType(query: OmaQuery, queryType: QueryType): OmaQuery
     case 'networkTopology':
     case 'networkRecommendations':
     case 'networkVms':
+    case 'networkPerformance':
       return { ...keep, queryType };
+    case 'networkValidation':
+      return { ...keep, queryType, failoverType: 'live' };
     default:
       return assertNever(queryType, 'query type');
   }
@@ -118,7 +121,9 @@ function TypeFields({ query, change }: TypeFieldsProps) {
     case 'networkTopology':
     case 'networkRecommendations':
     case 'networkVms':
-      // Set by the network panels' default queries; their editor fields come with the panels.
+    case 'networkValidation':
+    case 'networkPerformance':
+      // Used by the network mapping panels and dashboard, not picked in this editor.
       return null;
     default:
       return assertNever(query, 'query');

@@ -15,6 +15,8 @@ import { validatorCompiler } from './http/validation';
 import networkRoutes from './networks/routes';
 import mappingRoutes from './networks/mapping-routes';
 import planningRoutes from './networks/planning-routes';
+import validationRoutes from './networks/validation/routes';
+import bulkRoutes from './networks/bulk/routes';
 import progressRoutes from './progress/routes';
 import services, { type Services } from './services';
 import vmContextRoutes from './vm-contexts/routes';
@@ -108,6 +110,8 @@ export async function buildApp(options: AppOptions) {
       await api.register(networkRoutes);
       await api.register(mappingRoutes);
       await api.register(planningRoutes);
+      await api.register(validationRoutes);
+      await api.register(bulkRoutes);
       await api.register(grafanaRoutes);
     },
     { prefix: API_PREFIX },

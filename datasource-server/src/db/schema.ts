@@ -257,6 +257,30 @@ export interface OmiDiskProgressTable {
   updated_at: DbTime;
 }
 
+/** Where to TCP-probe a destination network; kept when the inventory is replaced. */
+export interface OmiNetworkProbeTargetsTable {
+  network_id: string;
+  host: string;
+  port: number;
+  timeout_ms: number;
+  attempts: number;
+  updated_by: string;
+  updated_at: DbTime;
+}
+
+/** One probe run of a destination network: `attempts` TCP connects to `target`. */
+export interface OmiNetworkPerformanceMetricsTable {
+  id: Generated<number>;
+  network_id: string;
+  measured_at: DbTime;
+  /** Mean connect time of the successful attempts; null when none succeeded. */
+  latency_ms: number | null;
+  loss_percent: number;
+  attempts: number;
+  /** host:port probed. */
+  target: string;
+}
+
 export interface Database {
   vm_replication_contexts: VmReplicationContextsTable;
   replication_jobs: ReplicationJobsTable;
@@ -272,6 +296,8 @@ export interface Database {
   omi_idempotency_keys: OmiIdempotencyKeysTable;
   omi_job_progress: OmiJobProgressTable;
   omi_disk_progress: OmiDiskProgressTable;
+  omi_network_probe_targets: OmiNetworkProbeTargetsTable;
+  omi_network_performance_metrics: OmiNetworkPerformanceMetricsTable;
 }
 
 export type VmContextRow = Selectable<VmReplicationContextsTable>;

@@ -6,6 +6,9 @@ import type { DbTime } from '../db/time';
 import { likeContains } from '../http/cursor';
 import type { TimeRange } from '../http/time-params';
 import { sourceNetworks } from '../networks/source-networks';
+import { performanceFrames, validationFrames } from '../networks/validation/frames';
+import { networkPerformance as performanceOf } from '../networks/validation/performance';
+import { evaluate, loadValidationInput } from '../networks/validation/validate';
 import { toFrame, type Column } from './frames';
 import { networkRecommendations, networkTopology, networkVms } from './network-handlers';
 import { listOf, type QueryOf } from './query-types';
@@ -268,6 +271,28 @@ async function failedJobAnnotations(
   ];
 }
 
+/** Frames `summary` and `issues` (see validation/frames.ts); unknown VM names become a notice. */
+async function networkValidation(
+  { db }: QueryContext,
+  q: QueryOf<'networkValidation'>,
+): Promise<WireFrame[]> {
+  const names = listOf(q.vmNames);
+  const input = await loadValidationInput(db, {
+    vmNames: names.length ? names : undefined,
+    failoverType: q.failoverType ?? 'live',
+    unknownVms: 'skip',
+  });
+  return validationFrames(q.refId, evaluate(input), input.unknown);
+}
+
+/** Frames `networks` and `probes` over the query's time range. */
+async function networkPerformance(
+  { db, time, range }: QueryContext,
+  q: QueryOf<'networkPerformance'>,
+): Promise<WireFrame[]> {
+  return performanceFrames(q.refId, await performanceOf(db, time, range));
+}
+
 type Handler<K extends QueryType> = (ctx: QueryContext, query: QueryOf<K>) => Promise<WireFrame[]>;
 export const HANDLERS: { [K in QueryType]: Handler<K> } = {
   vmContexts,
@@ -277,4 +302,6 @@ export const HANDLERS: { [K in QueryType]: Handler<K> } = {
   networkTopology,
   networkRecommendations,
   networkVms,
+  networkValidation,
+  networkPerformance,
 };

@@ -91,6 +91,20 @@ export const QUERY_SCHEMAS = {
     },
     strict,
   ),
+  networkValidation: Type.Object(
+    {
+      refId: QueryRefId,
+      queryType: Type.Literal('networkValidation'),
+      failoverType: Type.Optional(failoverType),
+      // A multi-value variable may carry thousands of names.
+      vmNames: Type.Optional(Type.String({ maxLength: 1_000_000 })),
+    },
+    strict,
+  ),
+  networkPerformance: Type.Object(
+    { refId: QueryRefId, queryType: Type.Literal('networkPerformance') },
+    strict,
+  ),
 } satisfies Record<QueryType, TSchema>;
 
 export type QueryOf<K extends QueryType> = Static<(typeof QUERY_SCHEMAS)[K]>;

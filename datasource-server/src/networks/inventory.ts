@@ -112,7 +112,10 @@ export async function loadMappings(
       'is_test_network',
       'validation_status',
     ]);
-  if (failoverType) query = query.where('is_test_network', '=', failoverType === 'test' ? 1 : 0);
+  // A NULL test flag is the column's default meaning: live.
+  if (failoverType === 'test') query = query.where('is_test_network', '=', 1);
+  if (failoverType === 'live')
+    query = query.where((eb) => eb.or([eb('is_test_network', '=', 0), eb('is_test_network', 'is', null)]));
   return query.execute();
 }
 
@@ -135,13 +138,14 @@ export class MappingIndex {
   }
 
   of(
-    vm: Pick<VmNetworks, 'context_id' | 'vm_name'>,
+    vm: Pick<VmNetworks, 'context_id' | 'vm_name' | 'vmware_vm_id'>,
     network: string,
     type: FailoverType,
   ): MappingFact | undefined {
     return (
       this.byKey.get(`${vm.context_id}\u0000${network}\u0000${type}`) ??
-      this.byKey.get(`${vm.vm_name}\u0000${network}\u0000${type}`)
+      this.byKey.get(`${vm.vm_name}\u0000${network}\u0000${type}`) ??
+      this.byKey.get(`${vm.vmware_vm_id}\u0000${network}\u0000${type}`)
     );
   }
 }

@@ -117,4 +117,16 @@ describe('buildTopology', () => {
     });
     expect(t.edges.map((e) => e.id).sort()).toEqual(['src:db->dst:d2', 'src:web->dst:d1']);
   });
+
+  test('older rows: a NULL test flag is live, a VMware UUID in vm_id finds its VM', () => {
+    const t = buildTopology({
+      vms,
+      mappings: [mapping('uuid-b', 'web', 'd1', { vm_context_id: null, is_test_network: null })],
+      destinations,
+      failoverType: 'live',
+      filtered: true,
+    });
+    expect(t.edges.map((e) => [e.id, e.vm_count])).toEqual([['src:web->dst:d1', 1]]);
+    expect(t.unmapped.find((u) => u.source_network === 'web')?.vm_count).toBe(2);
+  });
 });

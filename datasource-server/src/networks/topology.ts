@@ -39,8 +39,10 @@ export function buildTopology({
 }: TopologyInput): Topology {
   const vmByKey = new Map<string, VmNetworks>();
   for (const vm of vms) {
+    // Older OMA rows name their VM in vm_id by name or VMware UUID, without a context id.
     vmByKey.set(vm.context_id, vm);
     vmByKey.set(vm.vm_name, vm);
+    vmByKey.set(vm.vmware_vm_id, vm);
   }
   // Source network -> VMs on it (by a stable owner key).
   const sources = new Map<string, Set<string>>();

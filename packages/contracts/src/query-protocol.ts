@@ -38,6 +38,8 @@ export const QUERY_TYPES = [
   'networkTopology',
   'networkRecommendations',
   'networkVms',
+  'networkValidation',
+  'networkPerformance',
 ] as const;
 export type QueryType = (typeof QUERY_TYPES)[number];
 

@@ -96,5 +96,35 @@ export function ownMigrations(dialect: DialectName): Record<string, Migration> {
           .execute();
       },
     },
+    '2026_11_26_301_network_probes': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('omi_network_probe_targets')
+          .addColumn('network_id', 'varchar(255)', (c) => c.primaryKey())
+          .addColumn('host', 'varchar(255)', (c) => c.notNull())
+          .addColumn('port', 'integer', (c) => c.notNull())
+          .addColumn('timeout_ms', 'integer', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull())
+          .addColumn('updated_by', 'varchar(255)', (c) => c.notNull())
+          .addColumn('updated_at', t.datetime, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('omi_network_performance_metrics')
+          .addColumn(...t.autoId('id'))
+          .addColumn('network_id', 'varchar(255)', (c) => c.notNull())
+          .addColumn('measured_at', t.datetime, (c) => c.notNull())
+          .addColumn('latency_ms', 'double precision')
+          .addColumn('loss_percent', 'double precision', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull())
+          .addColumn('target', 'varchar(300)', (c) => c.notNull())
+          .execute();
+        // The performance endpoint reads a time range, per network.
+        await db.schema
+          .createIndex('idx_omi_network_performance_measured')
+          .on('omi_network_performance_metrics')
+          .columns(['measured_at', 'network_id'])
+          .execute();
+      },
+    },
   };
 }

@@ -56,6 +56,7 @@ export class Recommender {
     for (const vm of input.vms) {
       vmByKey.set(vm.context_id, vm);
       vmByKey.set(vm.vm_name, vm);
+      vmByKey.set(vm.vmware_vm_id, vm);
       for (const network of vm.networks) {
         const list = this.vmsByNetwork.get(network) ?? [];
         list.push(vm);
@@ -101,9 +102,13 @@ export class Recommender {
     return mostCommon(zones) ?? this.input.fallbackZone;
   }
 
-  isMapped(vm: Pick<VmNetworks, 'context_id' | 'vm_name'>, network: string, type: FailoverType): boolean {
+  isMapped(
+    vm: Pick<VmNetworks, 'context_id' | 'vm_name' | 'vmware_vm_id'>,
+    network: string,
+    type: FailoverType,
+  ): boolean {
     const owners = this.mappedOwners.get(`${type}\u0000${network}`);
-    return !!owners && (owners.has(vm.context_id) || owners.has(vm.vm_name));
+    return !!owners && (owners.has(vm.context_id) || owners.has(vm.vm_name) || owners.has(vm.vmware_vm_id));
   }
 
   /** Every destination, best first. */

@@ -233,10 +233,10 @@ describe('network queries', () => {
     ).toEqual(expect.objectContaining({ limit: MAX_NETWORK_VM_ROWS }));
     expect(
       normalizeQuery({ refId: 'A', queryType: 'networkValidation', vmNames: [' ', 'db-01', 7] } as never),
-    ).toEqual(expect.objectContaining({ vmNames: ['db-01'] }));
+    ).toEqual(expect.objectContaining({ vmNames: 'db-01' }));
     expect(
       normalizeQuery({ refId: 'A', queryType: 'networkValidation', vmNames: 'db-01, web-01,' } as never),
-    ).toEqual(expect.objectContaining({ vmNames: ['db-01', 'web-01'] }));
+    ).toEqual(expect.objectContaining({ vmNames: 'db-01,web-01' }));
   });
 
   it('keeps a template variable as the failover type until interpolation', () => {
@@ -306,13 +306,13 @@ describe('network queries', () => {
         refId: 'A',
         queryType: 'networkValidation',
         failoverType: 'test',
-        vmNames: ['$vms', 'db-01', '$all'],
+        vmNames: '$vms,db-01,$all',
       },
       netInterpolate,
     );
-    expect(q).toEqual(expect.objectContaining({ failoverType: 'test', vmNames: ['db-01', 'web-01'] }));
+    expect(q).toEqual(expect.objectContaining({ failoverType: 'test', vmNames: 'db-01,web-01' }));
     const none = interpolateQuery(
-      { refId: 'A', queryType: 'networkValidation', failoverType: 'live', vmNames: ['$all'] },
+      { refId: 'A', queryType: 'networkValidation', failoverType: 'live', vmNames: '$all' },
       netInterpolate,
     );
     expect(none).toEqual(expect.objectContaining({ vmNames: undefined }));

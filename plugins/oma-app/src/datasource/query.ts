@@ -61,26 +61,26 @@ function resolvedFailoverType(value: string, interpolate: Interpolate): Failover
   return isFailoverType(resolved) ? resolved : DEFAULT_FAILOVER_TYPE;
 }
 
-/** A list of names as saved: an array of non-blank strings, or a comma-separated string. */
-function savedNames(value: unknown): string[] | undefined {
+/** Names as saved: comma-separated text (or an array, as a hand-written query may hold them). */
+function savedNames(value: unknown): string | undefined {
   const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
   const names = items
     .filter((v): v is string => typeof v === 'string')
     .map((v) => v.trim())
     .filter((v) => v !== '');
-  return names.length > 0 ? names : undefined;
+  return names.length > 0 ? names.join(',') : undefined;
 }
 
 /**
  * Interpolates every name; a multi-value variable (joined with commas by the 'csv' format) adds
  * each of its values; "All" and empty values drop out. Duplicates are sent once.
  */
-function interpolateNames(names: string[] | undefined, interpolate: Interpolate): string[] | undefined {
+function interpolateNames(names: string | undefined, interpolate: Interpolate): string | undefined {
   if (!names) {
     return undefined;
   }
   const out = new Set<string>();
-  for (const name of names) {
+  for (const name of names.split(',')) {
     for (const value of interpolate(name).split(',')) {
       const v = value.trim();
       if (v !== '' && v !== ALL_VALUE) {
@@ -88,7 +88,7 @@ function interpolateNames(names: string[] | undefined, interpolate: Interpolate)
       }
     }
   }
-  return out.size > 0 ? [...out] : undefined;
+  return out.size > 0 ? [...out].join(',') : undefined;
 }
 
 function isJobStatus(value: unknown): value is JobStatusFilter {

@@ -157,8 +157,11 @@ export interface NetworkVmsQuery extends DataQuery {
 export interface NetworkValidationQuery extends DataQuery {
   queryType: 'networkValidation';
   failoverType: FailoverTypeField;
-  /** Only these VMs (each may be a template variable; a multi-value one adds all its values). */
-  vmNames?: string[];
+  /**
+   * Only these VMs: comma-separated names, each may be a template variable (a multi-value one
+   * adds all its values); empty for every VM. The server takes the same comma-separated text.
+   */
+  vmNames?: string;
 }
 
 /** Per destination network: jobs, throughput, probe latency and loss over the time range. */

@@ -475,14 +475,15 @@ function NetworkVmsFields({ query, change }: TypeFieldsProps<NetworkVmsQuery>) {
 }
 
 function NetworkValidationFields({ query, change }: TypeFieldsProps<NetworkValidationQuery>) {
-  const [text, setText] = useState((query.vmNames ?? []).join(', '));
-  useEffect(() => setText((query.vmNames ?? []).join(', ')), [query.vmNames]);
+  const shown = (names: string | undefined) => (names ?? '').split(',').filter(Boolean).join(', ');
+  const [text, setText] = useState(shown(query.vmNames));
+  useEffect(() => setText(shown(query.vmNames)), [query.vmNames]);
   const names = (value: string) => {
     const list = value
       .split(',')
       .map((v) => v.trim())
       .filter((v) => v !== '');
-    return list.length > 0 ? list : undefined;
+    return list.length > 0 ? list.join(',') : undefined;
   };
   return (
     <InlineFieldRow>

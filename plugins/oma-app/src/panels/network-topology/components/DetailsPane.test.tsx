@@ -3,15 +3,18 @@ import { RefreshEvent } from '@grafana/runtime';
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 
-import { omaDataSource } from '../../shared/oma-datasource';
-import { refreshDashboard } from '../../shared/refresh-dashboard';
 import type { RecommendationEdge } from '../model/topology-model';
 import { readVmRows, type Selection } from '../model/vms';
 import { vmsFrame } from '../test-utils/frames';
 import { DetailsPane } from './DetailsPane';
 
-jest.mock('../../shared/oma-datasource', () => ({ omaDataSource: jest.fn() }));
-jest.mock('../../shared/refresh-dashboard', () => ({ refreshDashboard: jest.fn() }));
+// The data source comes from Grafana's DataSourceSrv; the dashboard refreshes through its scene.
+const getDs = jest.fn();
+jest.mock('@grafana/runtime', () => ({
+  ...jest.requireActual('@grafana/runtime'),
+  getDataSourceSrv: () => ({ get: getDs }),
+}));
+const onRefresh = jest.fn();
 
 const edge: RecommendationEdge = {
   kind: 'recommendation',
@@ -56,7 +59,7 @@ const applied = {
 
 function setup(access = { allowed: true }, failoverType: 'live' | 'test' = 'live') {
   const bulkMapping = jest.fn();
-  jest.mocked(omaDataSource).mockResolvedValue({ bulkMapping } as never);
+  getDs.mockResolvedValue({ bulkMapping });
   const eventBus = new EventBusSrv();
   const refreshes: unknown[] = [];
   eventBus.subscribe(RefreshEvent, (e) => refreshes.push(e));
@@ -77,7 +80,17 @@ function setup(access = { allowed: true }, failoverType: 'live' | 'test' = 'live
   return { bulkMapping, refreshes, user: userEvent.setup() };
 }
 
-beforeEach(() => jest.mocked(refreshDashboard).mockReset());
+beforeEach(() => {
+  getDs.mockReset();
+  onRefresh.mockReset();
+  (window as { __grafanaSceneContext?: unknown }).__grafanaSceneContext = {
+    state: { $timeRange: { onRefresh } },
+  };
+});
+
+afterEach(() => {
+  delete (window as { __grafanaSceneContext?: unknown }).__grafanaSceneContext;
+});
 
 test('a recommendation shows its score, its reasons and how many VM NICs Apply would map', () => {
   setup();
@@ -107,7 +120,8 @@ test('an Editor applies it: one bulk mapping of the whole network with a key, th
     expect.stringMatching(/^[0-9a-f-]{32,36}$/),
   );
   expect(refreshes).toHaveLength(1);
-  expect(refreshDashboard).toHaveBeenCalledTimes(1);
+  expect(onRefresh).toHaveBeenCalledTimes(1);
+  expect(getDs).toHaveBeenCalledWith({ uid: 'oma-migration' });
   // Done: no second Apply for the same recommendation.
   expect(screen.queryByRole('button', { name: /^Apply/ })).toBeNull();
 });
@@ -127,7 +141,7 @@ test('a refused apply shows the server’s message and refreshes nothing; trying
   expect(await screen.findByText('Not applied')).toBeInTheDocument();
   expect(screen.getByText(/n-9 is not deployable/)).toBeInTheDocument();
   expect(refreshes).toHaveLength(0);
-  expect(refreshDashboard).not.toHaveBeenCalled();
+  expect(onRefresh).not.toHaveBeenCalled();
   await user.click(apply);
   expect(await screen.findByText('Applied')).toBeInTheDocument();
   expect(bulkMapping.mock.calls[1][1]).not.toBe(bulkMapping.mock.calls[0][1]);
@@ -159,7 +173,6 @@ test('a Viewer sees the reason and no Apply', () => {
 });
 
 test('without a networkVms query it says which query lists the VMs', () => {
-  jest.mocked(omaDataSource).mockResolvedValue({} as never);
   render(
     <DetailsPane
       selection={selection}

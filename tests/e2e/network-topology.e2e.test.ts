@@ -4,6 +4,7 @@
  * proxy to the real server with its demo world; and the app's Network mapping page, which renders
  * it with PanelRenderer. What the panel shows is compared with what the server's REST API says.
  */
+import type { DataFrameDTO, FieldType } from '@grafana/data';
 import type { WireQueryResponse } from '@oma-insights/contracts/frames';
 import type { RecommendationList, Topology } from '@oma-insights/contracts/network-mapping';
 import type { Browser, Page } from 'playwright-core';
@@ -11,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshotPath } from './lib/browser';
 import { startHost, type RunningHost } from './lib/host-server';
 import { startOmaServer, type OmaServer } from './lib/oma-server';
-import { mountPanel, panelRecord } from './lib/panel';
+import { mountPanel, panelRecord, renderPanel } from './lib/panel';
 
 const APP_ID = 'oma-migration-app';
 const PANEL_ID = 'oma-networktopology-panel';
@@ -338,15 +339,23 @@ describe('the network topology panel', () => {
     expect(mappings.mappings.map((m) => [m.vm_id, m.destination_network_id]).sort()).toEqual(
       vms.map((vm) => [vm, rec.networkId]).sort(),
     );
-    // Through the write route, with the write token, once.
+    // Through the write route, with the write token and an Idempotency-Key, once.
     const writes = host.upstreamLog.filter((r) => r.url.endsWith('/api/v1/networks/bulk-mapping'));
     expect(writes).toEqual([
       expect.objectContaining({
         user: 'editor',
         method: 'POST',
         authorization: `Bearer ${server.tokens.write}`,
+        idempotencyKey: expect.stringMatching(/^[0-9a-f-]{32,36}$/),
       }),
     ]);
+    // Audited under the write token's name, one entry per VM.
+    const audit = await serverJson<{
+      entries: Array<{ action: string; vm_id: string; after: string | null; actor: string }>;
+    }>(`/api/v1/network-mappings/audit?source_network_name=${encodeURIComponent(rec.sourceNetwork)}`);
+    expect(audit.entries.map((a) => [a.vm_id, a.action, a.after, a.actor]).sort()).toEqual(
+      vms.map((vm) => [vm, 'created', rec.networkId, 'writer']).sort(),
+    );
 
     // The panel published a RefreshEvent; its queries ran again and the edge is now a mapping.
     await page.getByTestId(`oma-edge-src:${rec.sourceNetwork}->dst:${rec.networkId}`).waitFor();
@@ -355,6 +364,198 @@ describe('the network topology panel', () => {
     expect(record.refreshEvents).toBe(1);
     expect(record.runs).toBe(2);
     await page.screenshot({ path: screenshotPath('network-topology-applied.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+/** Frames as the server lays them out, for 300 VMware and 300 CloudStack networks. */
+function largeWorld(n: number) {
+  const envs = ['prod', 'stage', 'uat', 'dev', 'dr'];
+  const roles = ['web', 'app', 'db', 'sql', 'backup', 'dmz', 'mgmt', 'voice', 'k8s', 'vdi'];
+  const source = (i: number) => `dvPG-${envs[i % 5]}-${roles[Math.floor(i / 5) % 10]}-vlan${1000 + i}`;
+  const destination = (j: number) => `guest-${envs[j % 5]}-${roles[Math.floor(j / 5) % 10]}-${1000 + j}`;
+  const nodes = [
+    ...Array.from({ length: n }, (_, i) => ({
+      id: `src:${source(i)}`,
+      title: source(i),
+      vms: 1 + (i % 7),
+      unmapped: i % 5 === 4 ? 1 + (i % 7) : 0,
+      kind: 'source',
+      state: i % 5 === 4 ? 'unmapped' : 'mapped',
+    })),
+    ...Array.from({ length: n }, (_, j) => ({
+      id: `dst:net-${j}`,
+      title: destination(j),
+      vms: 0,
+      unmapped: 0,
+      kind: 'destination',
+      state: 'Implemented',
+    })),
+  ];
+  const edges = Array.from({ length: n }, (_, i) => i)
+    .filter((i) => i % 5 !== 4)
+    .map((i) => ({
+      source: `src:${source(i)}`,
+      target: `dst:net-${i}`,
+      vms: 1 + (i % 7),
+      status: i % 23 === 0 ? 'invalid' : 'valid',
+    }));
+  const recs = Array.from({ length: n }, (_, i) => i).filter((i) => i % 5 === 4);
+  const col = <T>(name: string, type: `${FieldType}`, values: T[]) => ({
+    name,
+    type: type as FieldType,
+    values,
+  });
+  return {
+    sources: nodes.filter((x) => x.kind === 'source').map((x) => x.title),
+    invalid: edges.filter((x) => x.status === 'invalid').length,
+    frames: <DataFrameDTO[]>[
+      {
+        name: 'nodes',
+        refId: 'A',
+        meta: { preferredVisualisationType: 'nodeGraph' },
+        fields: [
+          col(
+            'id',
+            'string',
+            nodes.map((x) => x.id),
+          ),
+          col(
+            'title',
+            'string',
+            nodes.map((x) => x.title),
+          ),
+          col(
+            'mainstat',
+            'number',
+            nodes.map((x) => x.vms),
+          ),
+          col(
+            'secondarystat',
+            'number',
+            nodes.map((x) => x.unmapped),
+          ),
+          col(
+            'detail__kind',
+            'string',
+            nodes.map((x) => x.kind),
+          ),
+          col(
+            'detail__state',
+            'string',
+            nodes.map((x) => x.state),
+          ),
+        ],
+      },
+      {
+        name: 'edges',
+        refId: 'A',
+        meta: { preferredVisualisationType: 'nodeGraph' },
+        fields: [
+          col(
+            'id',
+            'string',
+            edges.map((x) => `${x.source}->${x.target}`),
+          ),
+          col(
+            'source',
+            'string',
+            edges.map((x) => x.source),
+          ),
+          col(
+            'target',
+            'string',
+            edges.map((x) => x.target),
+          ),
+          col(
+            'mainstat',
+            'number',
+            edges.map((x) => x.vms),
+          ),
+          col(
+            'detail__validation_status',
+            'string',
+            edges.map((x) => x.status),
+          ),
+        ],
+      },
+      {
+        name: 'recommendations',
+        refId: 'B',
+        fields: [
+          col('source_network', 'string', recs.map(source)),
+          col(
+            'vm_count',
+            'number',
+            recs.map((i) => 1 + (i % 7)),
+          ),
+          col(
+            'rank',
+            'number',
+            recs.map(() => 1),
+          ),
+          col(
+            'network_id',
+            'string',
+            recs.map((i) => `net-${i}`),
+          ),
+          col('network_name', 'string', recs.map(destination)),
+          col(
+            'score',
+            'number',
+            recs.map(() => 0.9),
+          ),
+          col(
+            'reasons',
+            'string',
+            recs.map(() => 'name words match'),
+          ),
+        ],
+      },
+    ],
+  };
+}
+
+describe('the network topology panel at 300 × 300 networks', () => {
+  test('starts readable at the top, finds a network far down, and shows everything when fitted', async () => {
+    const world = largeWorld(300);
+    const { page, errors } = await openHostPage('viewer');
+    await renderPanel(page, {
+      pluginId: PANEL_ID,
+      title: 'Network topology',
+      frames: world.frames,
+      width: 1920,
+      height: 1080,
+    });
+    const graph = page.getByTestId('oma-topology-graph');
+    await graph.locator('.react-flow__node').first().waitFor();
+    await expect(countsText(page)).resolves.toContain(
+      `300 VMware · 300 CloudStack networks · 60 unmapped · ${world.invalid} invalid`,
+    );
+    const zoom = () =>
+      page.$eval('.react-flow__viewport', (el) => new DOMMatrixReadOnly(getComputedStyle(el).transform).a);
+    // Readable: not shrunk to fit 600 networks into 1080 pixels.
+    await expect(zoom()).resolves.toBeGreaterThanOrEqual(0.6);
+    // Only what is on screen is drawn.
+    const drawn = await graph.locator('.react-flow__node-network').count();
+    expect(drawn).toBeGreaterThan(20);
+    expect(drawn).toBeLessThan(200);
+    await page.screenshot({ path: screenshotPath('network-topology-300x300.png') });
+
+    const last = world.sources[world.sources.length - 1];
+    await findNetwork(page, last);
+    const node = page.getByTestId(`oma-network-src:${last}`);
+    await node.waitFor();
+    const [box, area] = await Promise.all([node.boundingBox(), graph.boundingBox()]);
+    expect(box!.y).toBeGreaterThan(area!.y);
+    expect(box!.y + box!.height).toBeLessThan(area!.y + area!.height);
+    await details(page).getByText('VMware network: the VMs with a NIC on it', { exact: false }).waitFor();
+    await page.screenshot({ path: screenshotPath('network-topology-300x300-found.png') });
+
+    await page.getByRole('button', { name: 'Fit View' }).click();
+    await expect(graph.locator('.react-flow__node-network').count()).resolves.toBe(600);
+    await page.screenshot({ path: screenshotPath('network-topology-300x300-all.png') });
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -18,7 +18,9 @@ import * as emotionReact from '@emotion/react';
 import * as grafanaData from '@grafana/data';
 import {
   applyFieldOverrides,
+  createDataFrame,
   createTheme,
+  LoadingState,
   dateTime,
   fieldMatchers,
   getFieldDisplayName,
@@ -42,6 +44,7 @@ import {
   type DataTransformerInfo,
   type GrafanaTheme2,
   type NavModel,
+  type PanelData,
   type TestDataSourceResponse,
 } from '@grafana/data';
 import * as grafanaRuntime from '@grafana/runtime';
@@ -94,6 +97,7 @@ import {
   registerStandardEditors,
   type MountPanelOptions,
   type PanelRecord,
+  type RenderPanelOptions,
 } from './panels';
 
 interface SystemJSLike {
@@ -319,6 +323,8 @@ interface OmaHost {
     options: MountPanelOptions & { theme?: 'light' | 'dark' },
   ): Promise<{ pluginId: string; type: string }>;
   panel?: PanelRecord;
+  /** Renders a panel plugin through PanelRenderer with the given frames (no queries). */
+  renderPanel(options: RenderPanelOptions): Promise<{ pluginId: string; type: string }>;
   /** Available after mountDataSource. */
   ds?: DataSourceApi;
   lastResponse?: { frames: FrameSummary[]; errors: Array<{ refId?: string; message?: string }> };
@@ -839,6 +845,31 @@ async function mountPanel({
   return { pluginId: plugin.meta.id, type: plugin.meta.type };
 }
 
+/**
+ * Renders a panel plugin through PanelRenderer with data the caller made, as an app page does
+ * with frames of its own (here: frames a test builds, e.g. hundreds of networks).
+ */
+async function renderPanel({ theme: mode = 'dark', frames, ...props }: RenderPanelOptions) {
+  const plugin = await importPanelPlugin(props.pluginId);
+  const panelTheme = createTheme({ colors: { mode } });
+  config.theme2 = panelTheme;
+  const data: PanelData = {
+    state: LoadingState.Done,
+    series: frames.map((f) => createDataFrame(f)),
+    timeRange: grafanaData.rangeUtil.convertRawToRange({ from: 'now-24h', to: 'now' }),
+  };
+  render(
+    <ThemeContext.Provider value={panelTheme}>
+      <GlobalStyles />
+      <div data-testid="host-panel" style={{ padding: 8, background: panelTheme.colors.background.canvas }}>
+        <grafanaRuntime.PanelRenderer {...props} data={data} />
+      </div>
+    </ThemeContext.Provider>,
+  );
+  document.body.dataset.theme = mode;
+  return { pluginId: plugin.meta.id, type: plugin.meta.type };
+}
+
 // Before the shared modules are registered: plugins get a copy of @grafana/runtime's exports.
 setPluginPage(HostPluginPage);
 setPanelRenderer(HostPanelRenderer);
@@ -857,6 +888,7 @@ window.omaHost = {
   mountDataSource,
   mountApp,
   mountPanel,
+  renderPanel,
   runPanel,
   setVariables: (values) => {
     templateSrv.variables = { ...values };

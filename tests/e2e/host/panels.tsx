@@ -24,6 +24,7 @@ import {
   standardEditorsRegistry,
   type AbsoluteTimeRange,
   type DataFrame,
+  type DataFrameDTO,
   type DataQuery,
   type DataQueryRequest,
   type DataQueryResponse,
@@ -340,6 +341,17 @@ export interface MountPanelOptions {
   /** Raw time range, e.g. { from: 'now-24h', to: 'now' } (the default). */
   timeRange?: { from: string; to: string };
   timeZone?: string;
+}
+
+export interface RenderPanelOptions {
+  pluginId: string;
+  title: string;
+  /** Data frames (DataFrameDTO: name, refId, meta, fields with name, type, values, config). */
+  frames: DataFrameDTO[];
+  options?: Record<string, unknown>;
+  width: number;
+  height: number;
+  theme?: 'light' | 'dark';
 }
 
 /** What a mounted panel did, for assertions (window.omaHost.panel). */

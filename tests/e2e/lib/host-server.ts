@@ -236,8 +236,17 @@ export interface RunningHost {
   requestLog: LoggedRequest[];
   /** Requests that reached the data proxy, for assertions (method, path, status). */
   proxyLog: Array<{ user: string; method: string; proxyPath: string; status: number }>;
-  /** Requests the data proxy sent on to the server, with the Authorization header it added. */
-  upstreamLog: Array<{ user: string; method: string; url: string; authorization?: string }>;
+  /**
+   * Requests the data proxy sent on to the server, with the Authorization header it added and
+   * the Idempotency-Key the browser sent (Grafana's proxy passes such headers on).
+   */
+  upstreamLog: Array<{
+    user: string;
+    method: string;
+    url: string;
+    authorization?: string;
+    idempotencyKey?: string;
+  }>;
   /** What the Grafana stand-in has stored (data sources with their secrets, plugin settings). */
   state: GrafanaState;
   close(): Promise<void>;
@@ -319,6 +328,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
             method,
             url: target,
             authorization: headers.authorization as string | undefined,
+            idempotencyKey: headers['idempotency-key'] as string | undefined,
           }),
       });
       return;

@@ -6,9 +6,9 @@
  */
 import type { Page } from 'playwright-core';
 
-import type { MountPanelOptions, PanelRecord } from '../host/panels';
+import type { MountPanelOptions, PanelRecord, RenderPanelOptions } from '../host/panels';
 
-export type { MountPanelOptions, PanelRecord };
+export type { MountPanelOptions, PanelRecord, RenderPanelOptions };
 
 export async function mountPanel(
   page: Page,
@@ -21,4 +21,13 @@ export async function mountPanel(
 /** What the mounted panel did so far: runs of its queries, RefreshEvents, its saved options. */
 export async function panelRecord(page: Page): Promise<PanelRecord> {
   return page.evaluate(() => JSON.parse(JSON.stringify(window.omaHost.panel)) as PanelRecord);
+}
+
+/** Renders a panel through PanelRenderer with frames the test made (as an app page does with its own). */
+export async function renderPanel(
+  page: Page,
+  options: RenderPanelOptions,
+): Promise<{ pluginId: string; type: string }> {
+  await page.setViewportSize({ width: options.width + 16, height: options.height + 16 });
+  return page.evaluate((o) => window.omaHost.renderPanel(o), options);
 }

@@ -269,8 +269,10 @@ export function TopologyGraph(props: Props) {
     }));
     return { nodes: [...layerHeaders(layout, direction), ...flowNodes] as FlowNode[], edges: flowEdges };
   }, [layout, selection, nameLength, colours, direction, selectEdge]);
-  // A minimap over a graph that is about as wide as the view would hide networks.
-  const showMinimap = width >= layout.width * 0.6 + 420 && height >= 360;
+  // The minimap goes in the margin beside the graph, where it hides no network; none without one.
+  const minimapWidth = Math.min(200, width / 5);
+  const startZoom = initialViewport(layout, { width, height }, direction).zoom;
+  const showMinimap = (width - layout.width * startZoom) / 2 >= minimapWidth + 16 && height >= 360;
 
   return (
     <div className={styles.graph} style={{ width, height }} data-testid="oma-topology-graph">
@@ -318,7 +320,7 @@ export function TopologyGraph(props: Props) {
             }
             nodeStrokeWidth={0}
             maskColor={theme.isDark ? 'rgba(0, 0, 0, 0.55)' : 'rgba(255, 255, 255, 0.6)'}
-            style={{ width: Math.min(200, width / 5), height: Math.min(150, height / 4) }}
+            style={{ width: minimapWidth, height: Math.min(150, height / 4) }}
           />
         )}
       </ReactFlow>

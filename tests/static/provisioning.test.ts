@@ -379,10 +379,16 @@ describe('Network Mapping', () => {
     expect(byType.variable).toMatchObject({ variable: 'destinationNetworks' });
   });
 
-  test('the topology of the chosen failover type, as Node Graph frames', () => {
+  test('the topology panel of the chosen failover type, with recommendations and the VMs behind each network', () => {
     const topology = panels.filter((p) => queryTypes(p).includes('networkTopology'));
-    expect(topology.map((p) => p.type)).toEqual(['nodeGraph']);
+    expect(topology.map((p) => p.type)).toEqual(['oma-networktopology-panel']);
+    expect(queryTypes(topology[0]).sort()).toEqual([
+      'networkRecommendations',
+      'networkTopology',
+      'networkVms',
+    ]);
     expect(topology[0].targets![0]).toMatchObject({ failoverType: '$failover_type', vcenter: '$vcenter' });
+    expect(topology[0].targets![1]).toMatchObject({ failoverType: '$failover_type' });
   });
 
   test('the validation summary (stats and the issues table) and per-network performance (table and time series)', () => {

@@ -286,6 +286,29 @@ describe.each(TARGETS)('network mapping on %s', (target) => {
       expect(
         adoption.body.by_source_network.find((b) => b.source_network === likely.source_network)?.top1,
       ).toBeGreaterThan(0);
+      // The same figures as frames, over a /query time range that covers the change.
+      const frames = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/query',
+        headers: bearer('reader'),
+        payload: {
+          range: { from: Date.now() - 86_400_000, to: Date.now() + 60_000 },
+          queries: [{ refId: 'A', queryType: 'networkAdoption' }],
+        },
+      });
+      const [overall, byDay, bySource] = frames.json().results.A.frames;
+      const value = (frame: { fields: { name: string; values: unknown[] }[] }, name: string) =>
+        frame.fields.find((f) => f.name === name)!.values;
+      expect([overall.name, byDay.name, bySource.name]).toEqual([
+        'adoption',
+        'adoption_by_day',
+        'adoption_by_source',
+      ]);
+      expect(value(overall, 'top1')[0]).toBeGreaterThan(0);
+      expect((value(byDay, 'changes') as number[]).reduce((a, b) => a + b, 0)).toBe(
+        value(overall, 'changes')[0],
+      );
+      expect(value(bySource, 'source_network')).toContain(likely.source_network);
     });
 
     test('a retried request with the same Idempotency-Key returns the first answer and changes nothing', async () => {

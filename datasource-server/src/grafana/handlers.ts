@@ -10,7 +10,7 @@ import { performanceFrames, validationFrames } from '../networks/validation/fram
 import { networkPerformance as performanceOf } from '../networks/validation/performance';
 import { evaluate, loadValidationInput } from '../networks/validation/validate';
 import { toFrame, type Column } from './frames';
-import { networkRecommendations, networkTopology, networkVms } from './network-handlers';
+import { networkAdoption, networkRecommendations, networkTopology, networkVms } from './network-handlers';
 import { listOf, type QueryOf } from './query-types';
 
 export interface QueryContext {
@@ -304,4 +304,5 @@ export const HANDLERS: { [K in QueryType]: Handler<K> } = {
   networkVms,
   networkValidation,
   networkPerformance,
+  networkAdoption,
 };

@@ -1,7 +1,8 @@
 // Network mapping query types: the same views as the REST endpoints, as data frames. Topology
 // comes in the Node Graph panel's layout so Grafana's built-in panel draws it.
-import type { WireFrame } from '@oma-insights/contracts';
+import type { Adoption, WireFrame } from '@oma-insights/contracts';
 import { loadDestinations, loadMappings, loadVmNetworks, MappingIndex } from '../networks/inventory';
+import { adoption } from '../networks/adoption';
 import { loadRecommender } from '../networks/recommend/recommendations';
 import { buildTopology } from '../networks/topology';
 import { toFrame, type Column } from './frames';
@@ -214,4 +215,60 @@ export async function networkVms({ db }: QueryContext, q: QueryOf<'networkVms'>)
     { name: 'test_validation', type: 'string', value: (r) => r.test?.validation_status ?? null },
   ];
   return [toFrame('network_vms', q.refId, columns, rows, { custom: { truncated: rows.length >= limit } })];
+}
+
+/** Adoption of recommendations over the query's time range: overall, by UTC day, by source network. */
+export async function networkAdoption(
+  { db, time, range }: QueryContext,
+  q: QueryOf<'networkAdoption'>,
+): Promise<WireFrame[]> {
+  const a = await adoption(db, time, range);
+  type Counts = Adoption['overall'];
+  const rate: Column<Counts> = {
+    name: 'rate',
+    type: 'number',
+    value: (c) => c.rate,
+    config: { displayName: 'Took the top recommendation', unit: 'percentunit', min: 0, max: 1 },
+  };
+  const counts: Column<Counts>[] = [
+    { name: 'changes', type: 'number', value: (c) => c.changes, config: { displayName: 'Mapping changes' } },
+    { name: 'top1', type: 'number', value: (c) => c.top1, config: { displayName: 'Top recommendation' } },
+    { name: 'in_top3', type: 'number', value: (c) => c.in_top3, config: { displayName: 'Among the top 3' } },
+  ];
+  type Day = Adoption['by_day'][number];
+  type Source = Adoption['by_source_network'][number];
+  return [
+    // A name of its own (no display name), so a stat panel can pick it out of the three frames.
+    toFrame(
+      'adoption',
+      q.refId,
+      [{ ...rate, name: 'overall_rate', config: { ...rate.config, displayName: undefined } }, ...counts],
+      [a.overall],
+    ),
+    toFrame(
+      'adoption_by_day',
+      q.refId,
+      [
+        { name: 'time', type: 'time', value: (d: Day) => Date.parse(`${d.day}T00:00:00Z`) },
+        rate as Column<Day>,
+        ...(counts.slice(0, 2) as Column<Day>[]),
+      ],
+      a.by_day,
+    ),
+    toFrame(
+      'adoption_by_source',
+      q.refId,
+      [
+        {
+          name: 'source_network',
+          type: 'string',
+          value: (s: Source) => s.source_network,
+          config: { displayName: 'Source network' },
+        },
+        rate as Column<Source>,
+        ...(counts as Column<Source>[]),
+      ],
+      a.by_source_network,
+    ),
+  ];
 }

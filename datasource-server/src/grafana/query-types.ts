@@ -101,6 +101,7 @@ export const QUERY_SCHEMAS = {
     },
     strict,
   ),
+  networkAdoption: Type.Object({ refId: QueryRefId, queryType: Type.Literal('networkAdoption') }, strict),
   networkPerformance: Type.Object(
     { refId: QueryRefId, queryType: Type.Literal('networkPerformance') },
     strict,

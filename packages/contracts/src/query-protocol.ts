@@ -17,6 +17,10 @@
  *   `issues` (vm_name, status, code, severity, message, source_network, destination_network_id).
  * - `networkPerformance`: frames `networks` (a table per destination network) and `probes`
  *   (time, network, latency_ms, loss_percent), over the query's time range.
+ * - `networkAdoption`: how many mapping changes took the top recommendation over the query's time
+ *   range: frames `adoption` (one row: changes, top1, in_top3, rate), `adoption_by_day` (time,
+ *   rate, changes, top1; days in UTC) and `adoption_by_source` (source_network, changes, top1,
+ *   in_top3, rate).
  */
 export const NETWORK_QUERY_TYPES = [
   'networkTopology',
@@ -24,6 +28,7 @@ export const NETWORK_QUERY_TYPES = [
   'networkVms',
   'networkValidation',
   'networkPerformance',
+  'networkAdoption',
 ] as const;
 
 /** Rows a `networkVms` query may ask for: the bulk mapping panel lists 10,000+ VMs with two NICs. */
@@ -35,11 +40,7 @@ export const QUERY_TYPES = [
   'jobs',
   'variable',
   'failedJobAnnotations',
-  'networkTopology',
-  'networkRecommendations',
-  'networkVms',
-  'networkValidation',
-  'networkPerformance',
+  ...NETWORK_QUERY_TYPES,
 ] as const;
 export type QueryType = (typeof QUERY_TYPES)[number];
 

@@ -175,6 +175,7 @@ export function normalizeQuery(query: DataQuery): OmaQuery {
         vmNames: savedNames(saved.vmNames),
       };
     case 'networkPerformance':
+    case 'networkAdoption':
       return { ...base, queryType };
     default:
       return assertNever(queryType, 'query type');
@@ -239,6 +240,7 @@ export function interpolateQuery(query: OmaQuery, interpolate: Interpolate): Oma
         vmNames: interpolateNames(query.vmNames, interpolate),
       };
     case 'networkPerformance':
+    case 'networkAdoption':
       return query;
     default:
       return assertNever(query, 'query');

@@ -34,6 +34,7 @@ export const EDITOR_QUERY_TYPES = [
   'networkVms',
   'networkValidation',
   'networkPerformance',
+  'networkAdoption',
 ] as const satisfies readonly QueryType[];
 export type EditorQueryType = (typeof EDITOR_QUERY_TYPES)[number];
 
@@ -47,6 +48,7 @@ export const QUERY_TYPE_LABELS: Record<QueryType, string> = {
   networkVms: 'Network VMs',
   networkValidation: 'Network validation',
   networkPerformance: 'Network performance',
+  networkAdoption: 'Recommendation adoption',
 };
 
 /** What a network query is about: the network a VM gets on live failover, or on test failover. */
@@ -169,12 +171,17 @@ export interface NetworkPerformanceQuery extends DataQuery {
   queryType: 'networkPerformance';
 }
 
+export interface NetworkAdoptionQuery extends DataQuery {
+  queryType: 'networkAdoption';
+}
+
 export type NetworkQuery =
   | NetworkTopologyQuery
   | NetworkRecommendationsQuery
   | NetworkVmsQuery
   | NetworkValidationQuery
-  | NetworkPerformanceQuery;
+  | NetworkPerformanceQuery
+  | NetworkAdoptionQuery;
 
 /** Every query this data source sends, discriminated on `queryType`. */
 export type OmaQuery = VmContextsQuery | JobsQuery | VariableQuery | FailedJobAnnotationsQuery | NetworkQuery;

@@ -138,6 +138,7 @@ describe('QueryEditor: network queries', () => {
       'Network VMs',
       'Network validation',
       'Network performance',
+      'Recommendation adoption',
     ]);
   });
 

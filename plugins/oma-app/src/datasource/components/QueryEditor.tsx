@@ -68,6 +68,7 @@ export function switchQueryType(query: OmaQuery, queryType: QueryType): OmaQuery
       return { ...keep, queryType, variable: 'vcenters' };
     case 'failedJobAnnotations':
     case 'networkPerformance':
+    case 'networkAdoption':
       return { ...keep, queryType };
     case 'networkTopology':
     case 'networkValidation':
@@ -154,6 +155,13 @@ function TypeFields({ query, change }: TypeFieldsProps) {
         <Text color="secondary" element="p">
           Per destination network: replication jobs and throughput, probe latency and loss over the
           dashboard&apos;s time range.
+        </Text>
+      );
+    case 'networkAdoption':
+      return (
+        <Text color="secondary" element="p">
+          How many mapping changes took the top recommendation over the dashboard&apos;s time range: overall,
+          by day and by source network.
         </Text>
       );
     default:

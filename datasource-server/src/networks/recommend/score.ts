@@ -23,7 +23,7 @@ export const WEIGHTS = {
   sourceWordMissing: -1.5,
   extraWord: -1,
   explicitVlanMatch: 3,
-  explicitVlanConflict: -2,
+  explicitVlanConflict: -4,
   trailingVlanMatch: 1.5,
   subnetMatch: 3,
   subnetConflict: -1,

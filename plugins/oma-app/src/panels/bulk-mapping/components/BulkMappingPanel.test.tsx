@@ -136,7 +136,7 @@ test('an Editor: rules pre-filled from recommendations, dry run shows the diff, 
   expect(within(rule100).getByText('92 %')).toBeInTheDocument();
   expect(within(rule100).getByText('VLAN 100 in both names')).toBeInTheDocument();
   expect(within(rule100).getByText('legacy (1), unmapped (1)')).toBeInTheDocument();
-  expect(within(rule100).getByRole('combobox')).toHaveValue('prod-100');
+  expect(within(rule100).getByRole('combobox', { name: 'Destination for VLAN-100' })).toHaveValue('prod-100');
   expect(within(screen.getByTestId('rule-VLAN-300')).getByRole('combobox')).toHaveValue('');
   expect(button(/Apply/)).toBeDisabled();
 

@@ -5,7 +5,7 @@ import {
   type PanelData,
   type PanelProps,
 } from '@grafana/data';
-import { config } from '@grafana/runtime';
+import { config, RefreshEvent } from '@grafana/runtime';
 import type { DataQuery } from '@grafana/schema';
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
@@ -128,7 +128,8 @@ beforeEach(() => {
 test('an Editor: rules pre-filled from recommendations, dry run shows the diff, apply after confirmation', async () => {
   const user = userEvent.setup();
   bulkMapping.mockResolvedValueOnce(dryRunResult).mockResolvedValueOnce(appliedResult);
-  render(<BulkMappingPanel {...props()} />);
+  const panelProps = props();
+  render(<BulkMappingPanel {...panelProps} />);
 
   expect(screen.getByTestId('selection-count')).toHaveTextContent('3 of 3 VMs selected · 4 NICs');
   expect(screen.getByText('Live failover')).toBeInTheDocument();
@@ -173,6 +174,8 @@ test('an Editor: rules pre-filled from recommendations, dry run shows the diff, 
   expect(bulkMapping.mock.calls[1][1]).toEqual(expect.any(String));
   expect(screen.getByText('Applied: 3 NICs on 2 VMs changed')).toBeInTheDocument();
   expect(onRefresh).toHaveBeenCalledTimes(1);
+  expect(panelProps.eventBus.publish).toHaveBeenCalledTimes(1);
+  expect(panelProps.eventBus.publish).toHaveBeenCalledWith(expect.any(RefreshEvent));
   // The diff was for the applied state: applying again needs a new dry run.
   expect(screen.queryByRole('region', { name: 'Dry run result' })).toBeNull();
   expect(button(/^Apply$/)).toBeDisabled();

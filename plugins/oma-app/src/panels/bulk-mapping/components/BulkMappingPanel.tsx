@@ -1,6 +1,6 @@
 import { css } from '@emotion/css';
 import type { GrafanaTheme2, PanelProps } from '@grafana/data';
-import { PanelDataErrorView } from '@grafana/runtime';
+import { PanelDataErrorView, RefreshEvent } from '@grafana/runtime';
 import { Alert, Badge, RadioButtonGroup, Stack, Text, useStyles2 } from '@grafana/ui';
 import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
 
@@ -34,7 +34,8 @@ const MODE_OPTIONS: Array<{ value: MappingMode; label: string; description: stri
 type Props = PanelProps<BulkMappingOptions>;
 
 /** Filter VMs, review rules pre-filled from recommendations, dry run, then apply. */
-export function BulkMappingPanel({ data, options, width, height, id, fieldConfig, replaceVariables }: Props) {
+export function BulkMappingPanel(props: Props) {
+  const { data, options, width, height, id, fieldConfig, replaceVariables, eventBus } = props;
   const styles = useStyles2(getStyles);
   const access = useMemo(() => mappingEditAccess(), []);
 
@@ -123,11 +124,16 @@ export function BulkMappingPanel({ data, options, width, height, id, fieldConfig
       const send = bulkMappingClient(await omaDataSource(data));
       const result = await send({ ...built.request, dry_run: false }, idempotencyKey);
       dispatch({ type: 'applyDone', requestKey: key, result });
-      if (options.refreshAfterApply) refreshDashboard();
+      if (options.refreshAfterApply) {
+        // Everything showing mappings runs its queries again: the panel's own bus (a dashboard
+        // panel, an app page's PanelRenderer) and the dashboard (Scenes or classic).
+        eventBus.publish(new RefreshEvent());
+        refreshDashboard();
+      }
     } catch (err) {
       dispatch({ type: 'failed', requestKey: key, error: toFlowError(err, 'apply') });
     }
-  }, [built, key, flow, data, options.refreshAfterApply]);
+  }, [built, key, flow, data, options.refreshAfterApply, eventBus]);
 
   if (frames.vms.length === 0) {
     return (

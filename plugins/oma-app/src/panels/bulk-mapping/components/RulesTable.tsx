@@ -116,7 +116,8 @@ const getStyles = (theme: GrafanaTheme2) => ({
     textOverflow: 'ellipsis',
     whiteSpace: 'nowrap',
   }),
-  destination: css({ display: 'flex', gap: theme.spacing(1), alignItems: 'center' }),
+  // Positioned: the hidden label stays inside the panel's scrolling area, not below the page.
+  destination: css({ display: 'flex', gap: theme.spacing(1), alignItems: 'center', position: 'relative' }),
   // Read by screen readers as the combobox's name, not shown.
   label: css({
     position: 'absolute',

@@ -217,17 +217,7 @@ export function BulkMappingPanel(props: Props) {
         onChange={(network, destinationId) => setOverrides((o) => ({ ...o, [network]: destinationId }))}
       />
 
-      <ActionBar
-        readOnlyReason={readOnly ? access.reason : undefined}
-        problem={built.ok ? undefined : built.problem}
-        busy={busy}
-        dryRun={dryRunDiff}
-        canApply={canApply(flow, key)}
-        requireConfirmation={options.requireConfirmation}
-        failoverType={failoverType}
-        onDryRun={runDryRun}
-        onApply={runApply}
-      />
+      {/* Results above the actions, which stay at the panel's bottom edge while it scrolls. */}
       {flow.error && (
         <ErrorNotice
           error={flow.error}
@@ -242,6 +232,17 @@ export function BulkMappingPanel(props: Props) {
           listedVms={flow.applied.requestKey === key ? filtered.rows.length : appliedDiff.summary.vms_matched}
         />
       )}
+      <ActionBar
+        readOnlyReason={readOnly ? access.reason : undefined}
+        problem={built.ok ? undefined : built.problem}
+        busy={busy}
+        dryRun={dryRunDiff}
+        canApply={canApply(flow, key)}
+        requireConfirmation={options.requireConfirmation}
+        failoverType={failoverType}
+        onDryRun={runDryRun}
+        onApply={runApply}
+      />
     </div>
   );
 }
@@ -252,6 +253,8 @@ const getStyles = (theme: GrafanaTheme2) => ({
     flexDirection: 'column',
     gap: theme.spacing(1.5),
     overflow: 'auto',
-    padding: theme.spacing(0.5),
+    // None below: the sticky action bar meets the panel's bottom edge (a sticky box keeps clear of
+    // its scroller's padding, and what scrolls under it would show through the gap).
+    padding: theme.spacing(0.5, 0.5, 0),
   }),
 });

@@ -185,7 +185,11 @@ test('an Editor: rules pre-filled from recommendations, dry run shows the diff, 
 test('a Viewer sees everything read-only with the reason; no dry run or apply', () => {
   setRole('Viewer');
   render(<BulkMappingPanel {...props()} />);
-  expect(screen.getByText('Read-only')).toBeInTheDocument();
+  expect(
+    screen.getByRole('status', {
+      name: 'Read-only: changing network mappings needs the Editor role (you are Viewer).',
+    }),
+  ).toBeInTheDocument();
   expect(screen.getAllByText(/needs the Editor role \(you are Viewer\)/).length).toBeGreaterThan(0);
   expect(button(/Dry run/)).toBeDisabled();
   expect(button(/Apply/)).toBeDisabled();

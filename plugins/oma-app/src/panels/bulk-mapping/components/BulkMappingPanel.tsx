@@ -168,9 +168,8 @@ export function BulkMappingPanel(props: Props) {
         )}
       </Stack>
       {readOnly && (
-        <Alert severity="info" title="Read-only">
-          {access.reason}
-        </Alert>
+        // The reason says "Read-only: …" itself: as the title, once.
+        <Alert severity="info" title={access.reason ?? 'Read-only'} />
       )}
       {cutAt !== undefined && (
         <Alert

@@ -15,6 +15,7 @@ import {
 } from './network-mapping';
 
 const RANGE_HOURS = 24;
+const PANEL_BORDER = 1;
 
 /**
  * Runs a panel's queries with Grafana's query runner, as a dashboard would, and again on every
@@ -97,7 +98,12 @@ export function NetworkMapping({ datasourceUid = DATASOURCE_UID }: { datasourceU
   const [bulkOptions, setBulkOptions] = useState<Record<string, unknown>>({});
   const { ref, width } = useWidth();
   const viewport = typeof window === 'undefined' ? 900 : window.innerHeight;
-  const panelHeight = Math.max(520, viewport - 220);
+  // The topology shares the first screen with the summary; the bulk panel below gets a screen
+  // of its own (the page scrolls to it), room for its VM list, rules and actions.
+  const topologyHeight = Math.max(520, viewport - 220);
+  const bulkHeight = Math.max(640, viewport - 48);
+  // Inside the frames' borders.
+  const panelWidth = width - 2 * PANEL_BORDER;
   const failure = topology?.errors?.[0]?.message ?? topology?.error?.message;
 
   const actions = (
@@ -144,8 +150,8 @@ export function NetworkMapping({ datasourceUid = DATASOURCE_UID }: { datasourceU
                 data={topology}
                 options={topologyOptions}
                 onOptionsChange={setTopologyOptions}
-                width={width}
-                height={panelHeight}
+                width={panelWidth}
+                height={topologyHeight}
               />
             </div>
             <div className={styles.panel}>
@@ -155,8 +161,8 @@ export function NetworkMapping({ datasourceUid = DATASOURCE_UID }: { datasourceU
                 data={bulk}
                 options={bulkOptions}
                 onOptionsChange={setBulkOptions}
-                width={width}
-                height={panelHeight}
+                width={panelWidth}
+                height={bulkHeight}
               />
             </div>
           </Stack>
@@ -199,7 +205,7 @@ const getStyles = (theme: GrafanaTheme2) => ({
   error: css({ ...theme.typography.h3, margin: 0, color: theme.colors.error.text }),
   zero: css({ ...theme.typography.h3, margin: 0, color: theme.colors.success.text }),
   panel: css({
-    border: `1px solid ${theme.colors.border.weak}`,
+    border: `${PANEL_BORDER}px solid ${theme.colors.border.weak}`,
     borderRadius: theme.shape.radius.default,
     background: theme.colors.background.primary,
     overflow: 'hidden',

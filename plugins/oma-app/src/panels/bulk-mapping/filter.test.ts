@@ -46,6 +46,8 @@ describe('nameMatcher', () => {
       const m = nameMatcher({ match: 'regex', value });
       expect(m.ok).toBe(false);
       expect(!m.ok && m.error).toMatch(/^Invalid regular expression: /);
+      // Said once, though the engine's own message starts with it too.
+      expect(!m.ok && m.error.split('Invalid regular expression')).toHaveLength(2);
     },
   );
 

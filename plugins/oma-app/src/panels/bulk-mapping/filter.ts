@@ -35,7 +35,9 @@ export function nameMatcher(pattern: VmFilters['namePattern']): NameMatcher {
       try {
         re = new RegExp(value);
       } catch (err) {
-        return { ok: false, error: `Invalid regular expression: ${(err as Error).message}` };
+        // V8 says "Invalid regular expression: /…/: why" itself; other engines only say why.
+        const why = (err as Error).message.replace(/^Invalid regular expression:\s*/i, '');
+        return { ok: false, error: `Invalid regular expression: ${why}` };
       }
       return { ok: true, test: (name) => re.test(name) };
     }

@@ -5,7 +5,7 @@ import {
   type PanelData,
   type PanelProps,
 } from '@grafana/data';
-import { config } from '@grafana/runtime';
+import { config, RefreshEvent } from '@grafana/runtime';
 import type { DataQuery } from '@grafana/schema';
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
@@ -128,7 +128,8 @@ beforeEach(() => {
 test('an Editor: rules pre-filled from recommendations, dry run shows the diff, apply after confirmation', async () => {
   const user = userEvent.setup();
   bulkMapping.mockResolvedValueOnce(dryRunResult).mockResolvedValueOnce(appliedResult);
-  render(<BulkMappingPanel {...props()} />);
+  const panelProps = props();
+  render(<BulkMappingPanel {...panelProps} />);
 
   expect(screen.getByTestId('selection-count')).toHaveTextContent('3 of 3 VMs selected · 4 NICs');
   expect(screen.getByText('Live failover')).toBeInTheDocument();
@@ -136,7 +137,7 @@ test('an Editor: rules pre-filled from recommendations, dry run shows the diff, 
   expect(within(rule100).getByText('92 %')).toBeInTheDocument();
   expect(within(rule100).getByText('VLAN 100 in both names')).toBeInTheDocument();
   expect(within(rule100).getByText('legacy (1), unmapped (1)')).toBeInTheDocument();
-  expect(within(rule100).getByRole('combobox')).toHaveValue('prod-100');
+  expect(within(rule100).getByRole('combobox', { name: 'Destination for VLAN-100' })).toHaveValue('prod-100');
   expect(within(screen.getByTestId('rule-VLAN-300')).getByRole('combobox')).toHaveValue('');
   expect(button(/Apply/)).toBeDisabled();
 
@@ -173,6 +174,8 @@ test('an Editor: rules pre-filled from recommendations, dry run shows the diff, 
   expect(bulkMapping.mock.calls[1][1]).toEqual(expect.any(String));
   expect(screen.getByText('Applied: 3 NICs on 2 VMs changed')).toBeInTheDocument();
   expect(onRefresh).toHaveBeenCalledTimes(1);
+  expect(panelProps.eventBus.publish).toHaveBeenCalledTimes(1);
+  expect(panelProps.eventBus.publish).toHaveBeenCalledWith(expect.any(RefreshEvent));
   // The diff was for the applied state: applying again needs a new dry run.
   expect(screen.queryByRole('region', { name: 'Dry run result' })).toBeNull();
   expect(button(/^Apply$/)).toBeDisabled();
@@ -182,7 +185,11 @@ test('an Editor: rules pre-filled from recommendations, dry run shows the diff, 
 test('a Viewer sees everything read-only with the reason; no dry run or apply', () => {
   setRole('Viewer');
   render(<BulkMappingPanel {...props()} />);
-  expect(screen.getByText('Read-only')).toBeInTheDocument();
+  expect(
+    screen.getByRole('status', {
+      name: 'Read-only: changing network mappings needs the Editor role (you are Viewer).',
+    }),
+  ).toBeInTheDocument();
   expect(screen.getAllByText(/needs the Editor role \(you are Viewer\)/).length).toBeGreaterThan(0);
   expect(button(/Dry run/)).toBeDisabled();
   expect(button(/Apply/)).toBeDisabled();

@@ -1,6 +1,6 @@
 import { css } from '@emotion/css';
 import type { GrafanaTheme2, PanelProps } from '@grafana/data';
-import { PanelDataErrorView } from '@grafana/runtime';
+import { PanelDataErrorView, RefreshEvent } from '@grafana/runtime';
 import { Alert, Badge, RadioButtonGroup, Stack, Text, useStyles2 } from '@grafana/ui';
 import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
 
@@ -34,7 +34,8 @@ const MODE_OPTIONS: Array<{ value: MappingMode; label: string; description: stri
 type Props = PanelProps<BulkMappingOptions>;
 
 /** Filter VMs, review rules pre-filled from recommendations, dry run, then apply. */
-export function BulkMappingPanel({ data, options, width, height, id, fieldConfig, replaceVariables }: Props) {
+export function BulkMappingPanel(props: Props) {
+  const { data, options, width, height, id, fieldConfig, replaceVariables, eventBus } = props;
   const styles = useStyles2(getStyles);
   const access = useMemo(() => mappingEditAccess(), []);
 
@@ -123,11 +124,16 @@ export function BulkMappingPanel({ data, options, width, height, id, fieldConfig
       const send = bulkMappingClient(await omaDataSource(data));
       const result = await send({ ...built.request, dry_run: false }, idempotencyKey);
       dispatch({ type: 'applyDone', requestKey: key, result });
-      if (options.refreshAfterApply) refreshDashboard();
+      if (options.refreshAfterApply) {
+        // Everything showing mappings runs its queries again: the panel's own bus (a dashboard
+        // panel, an app page's PanelRenderer) and the dashboard (Scenes or classic).
+        eventBus.publish(new RefreshEvent());
+        refreshDashboard();
+      }
     } catch (err) {
       dispatch({ type: 'failed', requestKey: key, error: toFlowError(err, 'apply') });
     }
-  }, [built, key, flow, data, options.refreshAfterApply]);
+  }, [built, key, flow, data, options.refreshAfterApply, eventBus]);
 
   if (frames.vms.length === 0) {
     return (
@@ -162,9 +168,8 @@ export function BulkMappingPanel({ data, options, width, height, id, fieldConfig
         )}
       </Stack>
       {readOnly && (
-        <Alert severity="info" title="Read-only">
-          {access.reason}
-        </Alert>
+        // The reason says "Read-only: …" itself: as the title, once.
+        <Alert severity="info" title={access.reason ?? 'Read-only'} />
       )}
       {cutAt !== undefined && (
         <Alert
@@ -211,17 +216,7 @@ export function BulkMappingPanel({ data, options, width, height, id, fieldConfig
         onChange={(network, destinationId) => setOverrides((o) => ({ ...o, [network]: destinationId }))}
       />
 
-      <ActionBar
-        readOnlyReason={readOnly ? access.reason : undefined}
-        problem={built.ok ? undefined : built.problem}
-        busy={busy}
-        dryRun={dryRunDiff}
-        canApply={canApply(flow, key)}
-        requireConfirmation={options.requireConfirmation}
-        failoverType={failoverType}
-        onDryRun={runDryRun}
-        onApply={runApply}
-      />
+      {/* Results above the actions, which stay at the panel's bottom edge while it scrolls. */}
       {flow.error && (
         <ErrorNotice
           error={flow.error}
@@ -236,6 +231,17 @@ export function BulkMappingPanel({ data, options, width, height, id, fieldConfig
           listedVms={flow.applied.requestKey === key ? filtered.rows.length : appliedDiff.summary.vms_matched}
         />
       )}
+      <ActionBar
+        readOnlyReason={readOnly ? access.reason : undefined}
+        problem={built.ok ? undefined : built.problem}
+        busy={busy}
+        dryRun={dryRunDiff}
+        canApply={canApply(flow, key)}
+        requireConfirmation={options.requireConfirmation}
+        failoverType={failoverType}
+        onDryRun={runDryRun}
+        onApply={runApply}
+      />
     </div>
   );
 }
@@ -246,6 +252,8 @@ const getStyles = (theme: GrafanaTheme2) => ({
     flexDirection: 'column',
     gap: theme.spacing(1.5),
     overflow: 'auto',
-    padding: theme.spacing(0.5),
+    // None below: the sticky action bar meets the panel's bottom edge (a sticky box keeps clear of
+    // its scroller's padding, and what scrolls under it would show through the gap).
+    padding: theme.spacing(0.5, 0.5, 0),
   }),
 });

@@ -1,6 +1,7 @@
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Alert, Stack, Text, useStyles2 } from '@grafana/ui';
+import { useEffect, useRef } from 'react';
 
 import { changeSentence, type DiffModel, type Transition } from '../diff';
 import { ValidationSummary } from './ValidationSummary';
@@ -14,12 +15,22 @@ interface Props {
 /** A dry run or applied result: counts, changes by source network (before → after), validation. */
 export function DiffView({ diff, listedVms }: Props) {
   const styles = useStyles2(getStyles);
+  const ref = useRef<HTMLElement>(null);
+  // A new result lands below the rules, maybe out of sight: bring it into view (jsdom has no
+  // scrolling). Braces: newer Chromium's scrollIntoView returns a promise, not a cleanup.
+  useEffect(() => {
+    void ref.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [diff]);
   const { summary } = diff;
   const title = diff.applied
     ? `Applied: ${changeSentence(diff)} changed`
     : `Dry run: ${changeSentence(diff)} would change`;
   return (
-    <section aria-label={diff.applied ? 'Applied result' : 'Dry run result'} className={styles.section}>
+    <section
+      ref={ref}
+      aria-label={diff.applied ? 'Applied result' : 'Dry run result'}
+      className={styles.section}
+    >
       <Stack gap={2} alignItems="baseline" wrap="wrap">
         <Text element="h4" variant="h5">
           {title}
@@ -85,6 +96,8 @@ function TransitionLine({ transition }: { transition: Transition }) {
 
 const getStyles = (theme: GrafanaTheme2) => ({
   section: css({
+    // Scrolled into view clear of the sticky action bar below it.
+    scrollMarginBottom: theme.spacing(8),
     display: 'flex',
     flexDirection: 'column',
     gap: theme.spacing(1),

@@ -52,7 +52,7 @@ export function FilterBar({ filters, choices, error, onChange, disabled }: Props
           onChange={(o) => set({ datacenter: o?.value || undefined })}
         />
       </Field>
-      <Field label="Source network" className={styles.field}>
+      <Field label="Source network" className={styles.sourceNetwork}>
         <Combobox
           id="bulk-mapping-source-network"
           options={networks}
@@ -71,21 +71,12 @@ export function FilterBar({ filters, choices, error, onChange, disabled }: Props
           onChange={(match) => set({ namePattern: { ...filters.namePattern, match } })}
         />
       </Field>
-      <Field
-        label="VM name"
-        className={styles.name}
-        invalid={Boolean(error)}
-        error={error}
-        description={
-          filters.namePattern.match === 'regex'
-            ? 'JavaScript regular expression; ^…$ for the whole name'
-            : undefined
-        }
-      >
+      {/* The regex hint is a placeholder: a description would push this input below the others. */}
+      <Field label="VM name" className={styles.name} invalid={Boolean(error)} error={error}>
         <Input
           aria-label="VM name pattern"
           value={filters.namePattern.value}
-          placeholder={filters.namePattern.match === 'regex' ? '^web-\\d+$' : 'web-'}
+          placeholder={filters.namePattern.match === 'regex' ? 'e.g. ^web-\\d+$ (JavaScript regex)' : 'web-'}
           disabled={disabled}
           onChange={(e) => set({ namePattern: { ...filters.namePattern, value: e.currentTarget.value } })}
         />
@@ -96,7 +87,9 @@ export function FilterBar({ filters, choices, error, onChange, disabled }: Props
 
 const getStyles = (theme: GrafanaTheme2) => ({
   bar: css({ display: 'flex', flexWrap: 'wrap', gap: theme.spacing(1), alignItems: 'flex-start' }),
-  field: css({ width: theme.spacing(24), marginBottom: 0 }),
+  // They grow with the panel: vCenter host names and port group names are long.
+  field: css({ flex: `1 1 ${theme.spacing(24)}`, maxWidth: theme.spacing(40), marginBottom: 0 }),
+  sourceNetwork: css({ flex: `2 1 ${theme.spacing(28)}`, maxWidth: theme.spacing(48), marginBottom: 0 }),
   match: css({ marginBottom: 0 }),
-  name: css({ flex: '1 1 200px', marginBottom: 0 }),
+  name: css({ flex: `2 1 ${theme.spacing(28)}`, marginBottom: 0 }),
 });

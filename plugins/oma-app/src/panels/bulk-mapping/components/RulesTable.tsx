@@ -1,7 +1,7 @@
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Badge, Combobox, Text, useStyles2 } from '@grafana/ui';
-import { useMemo } from 'react';
+import { useId, useMemo } from 'react';
 
 import { destinationOptions, formatScore, type DestinationNetwork, type RuleRow } from '../rules';
 
@@ -13,6 +13,9 @@ interface Props {
   readOnly: boolean;
   onChange: (sourceNetwork: string, destinationId: string | null) => void;
 }
+
+/** Wide enough for a CloudStack network name like guest-prod-exchange-3787 and the clear button (grid units). */
+const DESTINATION_WIDTH = 40;
 
 /** One rule per source network: where its NICs go, pre-filled with the top recommendation. */
 export function RulesTable({ rules, destinations, showReasons, readOnly, onChange }: Props) {
@@ -55,6 +58,8 @@ interface RowProps extends Omit<Props, 'rules'> {
 function RuleTableRow({ rule, destinations, showReasons, readOnly, onChange }: RowProps) {
   const styles = useStyles2(getStyles);
   const options = useMemo(() => destinationOptions(rule, destinations), [rule, destinations]);
+  // Combobox names its input only through aria-labelledby.
+  const labelId = useId();
   const now = [
     ...rule.current.map((c) => `${c.name} (${c.vms})`),
     ...(rule.unmapped ? [`unmapped (${rule.unmapped})`] : []),
@@ -68,8 +73,12 @@ function RuleTableRow({ rule, destinations, showReasons, readOnly, onChange }: R
       </td>
       <td>
         <div className={styles.destination}>
+          <span id={labelId} className={styles.label}>
+            Destination for {rule.sourceNetwork}
+          </span>
           <Combobox
-            aria-label={`Destination for ${rule.sourceNetwork}`}
+            aria-labelledby={labelId}
+            width={DESTINATION_WIDTH}
             options={options}
             value={rule.destination ? { value: rule.destination.id, label: rule.destination.name } : null}
             placeholder={rule.candidates.length ? 'No rule: leave as is' : 'No recommendation: choose'}
@@ -81,7 +90,7 @@ function RuleTableRow({ rule, destinations, showReasons, readOnly, onChange }: R
           {rule.origin === 'chosen' && <Badge text="changed" color="orange" />}
         </div>
       </td>
-      <td>{rule.candidate ? formatScore(rule.candidate.score) : '—'}</td>
+      <td className={styles.score}>{rule.candidate ? formatScore(rule.candidate.score) : '—'}</td>
       {showReasons && <td className={styles.reasons}>{rule.candidate?.reasons.join('; ') || '—'}</td>}
     </tr>
   );
@@ -107,6 +116,17 @@ const getStyles = (theme: GrafanaTheme2) => ({
     textOverflow: 'ellipsis',
     whiteSpace: 'nowrap',
   }),
-  destination: css({ display: 'flex', gap: theme.spacing(1), alignItems: 'center', minWidth: 260 }),
+  // Positioned: the hidden label stays inside the panel's scrolling area, not below the page.
+  destination: css({ display: 'flex', gap: theme.spacing(1), alignItems: 'center', position: 'relative' }),
+  // Read by screen readers as the combobox's name, not shown.
+  label: css({
+    position: 'absolute',
+    width: 1,
+    height: 1,
+    overflow: 'hidden',
+    clipPath: 'inset(50%)',
+    whiteSpace: 'nowrap',
+  }),
+  score: css({ whiteSpace: 'nowrap' }),
   reasons: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),
 });

@@ -108,7 +108,8 @@ const getStyles = (theme: GrafanaTheme2) => ({
   table: css({ display: 'flex', flexDirection: 'column', minWidth: 0 }),
   row: css({
     display: 'grid',
-    gridTemplateColumns: 'minmax(120px, 1fr) minmax(100px, 0.8fr) minmax(160px, 2fr)',
+    // VM names are short; "vcenter-01.corp.example.com / DC-Manchester" is not.
+    gridTemplateColumns: 'minmax(120px, 0.7fr) minmax(100px, 1fr) minmax(160px, 2fr)',
     gap: theme.spacing(1),
     alignItems: 'center',
     padding: theme.spacing(0, 1),

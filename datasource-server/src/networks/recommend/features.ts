@@ -2,6 +2,7 @@
 // environment and role words in a canonical spelling, VLAN ids, subnets, and whether it is a
 // test (isolated) or retired network. Pure. The vocabulary is general naming practice, not any
 // one site's names.
+import { networkRole, TEST_WORDS } from '../network-role';
 
 /** Spellings of one environment, canonical first. */
 const ENVIRONMENTS = [
@@ -63,8 +64,9 @@ const GENERIC = new Set([
   'to',
 ]);
 
-/** Words marking a network as one to fail over tests onto. */
-const TEST_WORDS = ['test', 'tst', 'sandbox', 'isolated', 'bubble', 'fenced', 'drill'];
+/** A test word, or a compound holding one ("drtest", "testnet"). */
+const isTestWord = (token: string) =>
+  TEST_WORDS.has(token) || [...TEST_WORDS].some((w) => w.length >= 4 && token.includes(w));
 /** Words marking a network as retired. */
 const RETIRED_WORDS = new Set([
   'old',
@@ -160,7 +162,7 @@ export function nameFeatures(name: string): NameFeatures {
       }
       return;
     }
-    if (TEST_WORDS.some((w) => token === w || (w.length >= 4 && token.includes(w)))) {
+    if (isTestWord(token)) {
       features.testMarked = true;
       return;
     }
@@ -216,21 +218,10 @@ export function notDeployableReason(
   return null;
 }
 
-/**
- * Why this destination is a test (isolated) network, or null for a live one: a tag saying so, a
- * test word in its name, or CloudStack's Isolated type.
- */
+/** Why this destination is a test network (the rule validation uses too), or null for a live one. */
 export function testNetworkReason(
-  d: Pick<DestinationFacts, 'name' | 'network_type' | 'tags'>,
-  features = nameFeatures(d.name),
+  d: Pick<DestinationFacts, 'name' | 'display_text' | 'network_type' | 'tags'>,
 ): string | null {
-  for (const [key, value] of Object.entries(d.tags)) {
-    const tokens = [...nameTokens(key), ...nameTokens(value)];
-    if (tokens.some((t) => TEST_WORDS.some((w) => t === w || (w.length >= 4 && t.includes(w))))) {
-      return `tag ${key}=${value}`;
-    }
-  }
-  if (features.testMarked) return 'its name marks it as a test network';
-  if ((d.network_type ?? '').toLowerCase() === 'isolated') return 'CloudStack Isolated network';
-  return null;
+  const verdict = networkRole(d);
+  return verdict.role === 'test' ? verdict.reason : null;
 }

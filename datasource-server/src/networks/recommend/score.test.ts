@@ -114,4 +114,26 @@ describe('rankDestinations', () => {
       rank('unrelated words').map((c) => c.network_id),
     );
   });
+
+  test('for live failover a test network never wins on a VLAN it does not state', () => {
+    const world = prepareDestinations([
+      net('Production Payroll', { vlan: 'vlan://310' }),
+      net('payroll-prd-drtest', { network_type: 'Isolated' }),
+    ]);
+    const [top, second] = rankDestinations(
+      { name: 'pg-prd-payroll-vlan 999', history: new Map() },
+      world,
+      'live',
+    );
+    expect(top.network_name).toBe('Production Payroll');
+    expect(top.reasons).toContain('VLAN 310, not 999');
+    expect(second.reasons.join(' ')).toMatch(/a test network/);
+    // Neither is likely: the named VLAN exists nowhere.
+    expect(top.score).toBeLessThan(0.5);
+  });
+
+  test('an isolated network without VLAN fields takes the VLAN its name states', () => {
+    const [network] = prepareDestinations([net('payroll-test-vlan310', { network_type: 'Isolated' })]);
+    expect(network.vlanId).toBe(310);
+  });
 });

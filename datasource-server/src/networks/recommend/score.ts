@@ -29,10 +29,10 @@ export const WEIGHTS = {
   subnetConflict: -1,
   history: 12,
   zoneConflict: -2,
-  notDeployable: -4,
+  notDeployable: -6,
   retired: -1.5,
   defaultForVagueSource: 2,
-  liveOnTestNetwork: -3,
+  liveOnTestNetwork: -6,
   testOnTestNetwork: 2,
   testOnLiveNetwork: -2.5,
   counterpartVlan: 3,
@@ -59,9 +59,14 @@ export function prepareDestinations(networks: DestinationFacts[]): PreparedDesti
       return {
         ...n,
         features,
-        vlanId: cloudstackVlan(n.vlan) ?? cloudstackVlan(n.broadcast_uri),
+        // CloudStack's fields first; a network without them (isolated ones often) by its name.
+        vlanId:
+          cloudstackVlan(n.vlan) ??
+          cloudstackVlan(n.broadcast_uri) ??
+          [...features.explicitVlans][0] ??
+          features.trailingVlan,
         subnet: parseCidr(n.cidr),
-        testReason: testNetworkReason(n, features),
+        testReason: testNetworkReason(n),
         notDeployable: notDeployableReason(n),
       };
     });

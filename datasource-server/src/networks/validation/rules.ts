@@ -7,7 +7,7 @@ import type {
   ValidationReport,
   VmValidation,
 } from '@oma-insights/contracts';
-import { networkRole, type NetworkRoleInput } from './network-role';
+import { networkRole, type NetworkRoleInput } from '../network-role';
 
 export interface VmUnderValidation {
   context_id: string;

@@ -7,7 +7,7 @@
 //    of a production network is usually named after it, so test words outrank live words;
 // 3. the network type: an Isolated network is a test bubble unless 1 or 2 say otherwise.
 // Tagging a network (purpose=live / purpose=test) therefore always overrides what its name suggests.
-import { parseJson } from '../../oma/rows';
+import { parseJson } from '../oma/rows';
 
 export type NetworkRole = 'test' | 'live';
 
@@ -25,7 +25,16 @@ export interface NetworkRoleVerdict {
   reason: string;
 }
 
-const TEST_WORDS = new Set(['test', 'tests', 'testing', 'tst', 'drtest', 'sandbox', 'bubble', 'drill']);
+export const TEST_WORDS = new Set([
+  'test',
+  'tests',
+  'testing',
+  'tst',
+  'drtest',
+  'sandbox',
+  'bubble',
+  'drill',
+]);
 const LIVE_WORDS = new Set(['prod', 'prd', 'production', 'live']);
 /** Tag keys whose value says what a network is for. */
 const ROLE_KEYS = new Set(['purpose', 'env', 'environment', 'usage', 'role', 'type', 'failover', 'stage']);

@@ -4,7 +4,8 @@
 /**
  * Refreshes the app's catalogue screenshots (plugin.json info.screenshots) from the last e2e run:
  * `npm run test:e2e` writes tests/e2e/screenshots/, then `npm run screenshots:update` copies the
- * light-theme Overview and configuration page into plugins/oma-app/src/img/screenshots/.
+ * light-theme Overview, configuration page, network topology and bulk mapping panels into
+ * plugins/oma-app/src/img/screenshots/.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -15,6 +16,8 @@ const TO = path.join(REPO_ROOT, 'plugins', 'oma-app', 'src', 'img', 'screenshots
 const COPIES = {
   'app-overview-light.png': 'overview.png',
   'app-config-light.png': 'configuration.png',
+  'network-topology-1920x1080.png': 'network-topology.png',
+  'bulk-mapping-1920x1080.png': 'bulk-mapping.png',
 };
 
 /** Width and height from a PNG's IHDR chunk. */

@@ -318,7 +318,13 @@ describe('template variables and annotations in the browser', () => {
   });
 });
 
-describe('the Migration Operations dashboard against the server', () => {
+/** Every dashboard the app bundles (src/dashboards/*.json). */
+const BUNDLED_DASHBOARDS = fs
+  .readdirSync(path.join(REPO_ROOT, 'plugins', 'oma-app', 'src', 'dashboards'))
+  .filter((f) => f.endsWith('.json'))
+  .sort();
+
+describe.each(BUNDLED_DASHBOARDS)('the bundled dashboard %s against the server', (file) => {
   interface DashboardPanel {
     id: number;
     type: string;
@@ -328,10 +334,7 @@ describe('the Migration Operations dashboard against the server', () => {
     options?: { reduceOptions?: { fields?: string } };
   }
   const dashboard = JSON.parse(
-    fs.readFileSync(
-      path.join(REPO_ROOT, 'plugins', 'oma-app', 'src', 'dashboards', 'migration-operations.json'),
-      'utf8',
-    ),
+    fs.readFileSync(path.join(REPO_ROOT, 'plugins', 'oma-app', 'src', 'dashboards', file), 'utf8'),
   ) as {
     panels: DashboardPanel[];
     templating: { list: Array<{ name: string; allValue?: string; current?: { value?: string } }> };

@@ -238,11 +238,14 @@ export async function networkAdoption(
   type Day = Adoption['by_day'][number];
   type Source = Adoption['by_source_network'][number];
   return [
-    // A name of its own (no display name), so a stat panel can pick it out of the three frames.
+    // A display name of its own, so a stat panel can pick it out of the three frames.
     toFrame(
       'adoption',
       q.refId,
-      [{ ...rate, name: 'overall_rate', config: { ...rate.config, displayName: undefined } }, ...counts],
+      [
+        { ...rate, name: 'overall_rate', config: { ...rate.config, displayName: 'Overall adoption' } },
+        ...counts,
+      ],
       [a.overall],
     ),
     toFrame(

@@ -9,6 +9,12 @@ describe('loadConfig', () => {
     expect(c.dbUrl).toContain('oma.sqlite');
   });
 
+  test('own tables keep 400 days unless RETENTION_DAYS says otherwise (0: forever)', () => {
+    expect(loadConfig({}).retentionDays).toBe(400);
+    expect(loadConfig({ RETENTION_DAYS: '90' }).retentionDays).toBe(90);
+    expect(loadConfig({ RETENTION_DAYS: '0' }).retentionDays).toBe(0);
+  });
+
   test('a MySQL URL turns the demo off unless DEMO says otherwise', () => {
     expect(loadConfig({ DB_URL: 'mysql://u:p@db:3306/migratekit_oma' })).toEqual(
       expect.objectContaining({ dialect: 'mysql', demo: false }),
@@ -37,6 +43,8 @@ describe('loadConfig', () => {
     [{ DEMO: 'maybe' }, 'DEMO must be'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of'],
     [{ DEMO_VMS: '0' }, 'DEMO_VMS must be an integer >= 1'],
+    [{ RETENTION_DAYS: '-1' }, 'RETENTION_DAYS must be an integer >= 0'],
+    [{ RETENTION_DAYS: '30 days' }, 'RETENTION_DAYS must be an integer >= 0'],
   ])('rejects %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });

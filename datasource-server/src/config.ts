@@ -29,6 +29,8 @@ export interface Config {
   rateLimitPerMinute: number;
   bodyLimitBytes: number;
   cloudstack: CloudStackSyncConfig;
+  /** Days this project's own tables keep their rows (RETENTION_DAYS); 0 keeps them forever. OMA tables are never deleted from. */
+  retentionDays: number;
 }
 
 /** The sync of CloudStack's networks into the destination inventory. */
@@ -154,5 +156,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTerminal = fa
     rateLimitPerMinute: intFrom(env, 'RATE_LIMIT_PER_MINUTE', 1200, 1),
     bodyLimitBytes: intFrom(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024),
     cloudstack: cloudStackFrom(env),
+    retentionDays: intFrom(env, 'RETENTION_DAYS', 400, 0),
   };
 }

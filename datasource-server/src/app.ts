@@ -7,6 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import authPlugin from './auth/plugin';
 import cloudstackSync from './cloudstack/plugin';
 import retention from './retention/plugin';
+import metrics from './metrics/plugin';
 import type { ApiToken } from './auth/tokens';
 import grafanaRoutes from './grafana/routes';
 import healthRoutes from './health/routes';
@@ -64,6 +65,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(authPlugin, { tokens });
   await app.register(cloudstackSync);
   await app.register(retention);
+  await app.register(metrics);
   // Limits are applied by an API-wide hook (below), between identifying and authorizing, so
   // that failed and unauthenticated requests count too.
   await app.register(rateLimit, {

@@ -1,0 +1,77 @@
+// Prometheus metrics at GET /metrics (prom-client): the migration state read from the database
+// at each scrape, events published since start, and the process's own metrics.
+import fp from 'fastify-plugin';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { JOB_STATUSES, TERMINAL_JOB_STATUSES } from '@oma-insights/contracts';
+import { CHANNEL_OF } from '../events/bus';
+
+const RUNNING = JOB_STATUSES.filter((s) => !(TERMINAL_JOB_STATUSES as readonly string[]).includes(s));
+
+export default fp(
+  async (app) => {
+    const { db } = app.store;
+    const registry = new Registry();
+    collectDefaultMetrics({ register: registry, prefix: 'omi_' });
+
+    new Gauge({
+      name: 'oma_replication_jobs',
+      help: 'Replication jobs by status (all time, from the OMA replication_jobs table)',
+      labelNames: ['status'],
+      registers: [registry],
+      async collect() {
+        const rows = await db
+          .selectFrom('replication_jobs')
+          .select(['status', (e) => e.fn.countAll<number>().as('n')])
+          .groupBy('status')
+          .execute();
+        this.reset();
+        for (const status of JOB_STATUSES) this.set({ status }, 0);
+        for (const r of rows) this.set({ status: r.status ?? 'unknown' }, Number(r.n));
+      },
+    });
+
+    new Gauge({
+      name: 'oma_active_transfers',
+      help: 'Replication jobs not yet completed, failed or cancelled',
+      registers: [registry],
+      async collect() {
+        const row = await db
+          .selectFrom('replication_jobs')
+          .select((e) => e.fn.countAll<number>().as('n'))
+          .where('status', 'in', RUNNING)
+          .executeTakeFirstOrThrow();
+        this.set(Number(row.n));
+      },
+    });
+
+    new Gauge({
+      name: 'oma_transfer_throughput_bytes_per_second',
+      help: 'Sum of the current transfer speed of the active replication jobs',
+      registers: [registry],
+      async collect() {
+        const row = await db
+          .selectFrom('replication_jobs')
+          .select((e) => e.fn.sum<number>('transfer_speed_bps').as('bps'))
+          .where('status', 'in', RUNNING)
+          .executeTakeFirstOrThrow();
+        this.set(Number(row.bps ?? 0));
+      },
+    });
+
+    const published = new Counter({
+      name: 'omi_events_published_total',
+      help: 'Live events published on the event bus, by type',
+      labelNames: ['type'],
+      registers: [registry],
+    });
+    for (const type of Object.keys(CHANNEL_OF)) published.inc({ type }, 0);
+    const unsubscribe = app.bus.subscribe((event) => published.inc({ type: event.type }));
+    app.addHook('onClose', async () => unsubscribe());
+
+    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+      reply.header('content-type', registry.contentType);
+      return registry.metrics();
+    });
+  },
+  { name: 'metrics', dependencies: ['services'] },
+);

@@ -170,9 +170,19 @@ describe.each(TARGETS)('predictions on %s', (target) => {
     const res = await get(`/analytics/predictions/backtest?from=${new Date(T0).toISOString()}&to=${AT}`);
     expect(res.statusCode).toBe(200);
     const body = res.json() as Backtest;
-    // The initial has nothing before it; each incremental after the first knows the VM's rate.
+    // The initial has nothing before it, so it is not scored. The first incremental (84 s) knows
+    // no change rate yet: 1% a day of the 50 GB initial over 24 h, 0.5 GB at 100 MB/s + 60 s =
+    // 65 s. The next two know the VM's rate and are exact. Peeking at a job's own duration (or
+    // at later ones) would make the first exact too.
     expect(body).toMatchObject({ jobs: 3, initial: 0, incremental: 3 });
-    expect(body.model.mape).toBeGreaterThanOrEqual(0);
+    expect(body.model.mape).toBeCloseTo((100 * (84 - 65)) / 84 / 3, 6);
+    // The global mean so far: 560 s, then (560 + 84) / 2, then (560 + 84 + 84) / 3; one VM, so
+    // its last five are the same.
+    const baseline = (100 * ((560 - 84) / 84 + (322 - 84) / 84 + (728 / 3 - 84) / 84)) / 3;
+    expect(body.global_mean.mape).toBeCloseTo(baseline, 6);
+    expect(body.vm_last_five.mape).toBeCloseTo(baseline, 6);
+    // Too few past errors: the 0.5x-2x default band, which holds all three.
+    expect(body.model.coverage).toBe(1);
   });
 });
 

@@ -252,7 +252,9 @@ export class SyncModel {
     }
     const hourFactor = this.hourFactors.factor(hour);
     const throughput = level * hourFactor;
-    const overheads = this.overheads[type];
+    // Setup before the copy; the other sync type's until this one has been seen.
+    const other = this.overheads[type === 'initial' ? 'incremental' : 'initial'];
+    const overheads = this.overheads[type].length ? this.overheads[type] : other;
     const overhead = overheads.length ? median(overheads) : 0;
     const seconds = Math.max(1, overhead + bytesExpected / throughput);
     const band = this.residuals[type];

@@ -1,5 +1,5 @@
 // Predictions and their backtest over HTTP, against jobs with known throughputs and a demo world.
-import type { Backtest, PredictionList } from '@oma-insights/contracts';
+import type { Backtest, PredictionList, WireFrame, WireQueryResult } from '@oma-insights/contracts';
 import { newJobRow } from '../src/vm-contexts/new-job';
 import { bearer, buildTestApp, FIXED_END, TARGETS, type TestApp } from './helper';
 
@@ -164,6 +164,36 @@ describe.each(TARGETS)('predictions on %s', (target) => {
     ).toMatch(/"from" is after "to"/);
     const anonymous = await t.app.inject({ method: 'GET', url: '/api/v1/analytics/predictions' });
     expect(anonymous.statusCode).toBe(401);
+  });
+
+  test('/query predictions: a table of the next syncs as of the range end, the time to finish in meta', async () => {
+    const query = async (q: Record<string, unknown>) => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/query',
+        headers: bearer('reader'),
+        payload: {
+          range: { from: '2026-01-01T00:00:00Z', to: AT },
+          queries: [{ refId: 'P', queryType: 'predictions', ...q }],
+        },
+      });
+      expect(res.statusCode).toBe(200);
+      return res.json().results.P as WireQueryResult;
+    };
+    const result = await query({ vm: 'pred-a,pred-b,unknown-vm', concurrency: 1 });
+    expect(result.error).toBeUndefined();
+    const [frame] = result.frames;
+    const column = (f: WireFrame, name: string) => f.fields.find((x) => x.name === name)!.values;
+    expect(frame.name).toBe('predictions');
+    expect(column(frame, 'vm_name')).toEqual(['pred-a', 'pred-b']);
+    expect(column(frame, 'sync_type')).toEqual(['incremental', 'initial']);
+    expect(column(frame, 'starts_at')).toEqual([Date.parse(AT), Date.parse(AT)]);
+    expect((column(frame, 'predicted_seconds') as number[]).map(Math.round)).toEqual([72, 260]);
+    expect(column(frame, 'throughput_bps')).toEqual([100e6, 100e6]);
+    expect(frame.fields.find((f) => f.name === 'predicted_seconds')!.config).toMatchObject({ unit: 's' });
+    expect(frame.meta?.custom).toMatchObject({ timeToFinish: { vms: 2, concurrency: 1 } });
+    const bad = await query({ concurrency: 0 });
+    expect(bad.error).toMatch(/concurrency/);
   });
 
   test("the backtest predicts each job from before its start: pred-a's incrementals at its own throughput", async () => {

@@ -3,6 +3,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable, StringEnum, Timestamp } from './common';
 import { VM_CONTEXT_STATUSES } from './enums';
+import { DEFAULT_PREDICTION_CONCURRENCY, MAX_PREDICTION_CONCURRENCY } from './query-protocol';
 
 const Name = Type.String({ minLength: 1, maxLength: 255 });
 const TimeParameter = Type.String({ maxLength: 64, description: 'ISO-8601 or epoch milliseconds' });
@@ -12,8 +13,6 @@ export const THROUGHPUT_SOURCES = ['vm', 'datastore', 'vcenter', 'global', 'defa
 export const BYTES_SOURCES = ['earlier_attempt', 'capacity', 'vm_change_rate', 'global_change_rate'] as const;
 /** VM context statuses that count as migrated: the rest still need a sync before live failover. */
 export const MIGRATED_STATUSES = ['failed_over_live', 'completed', 'cleanup_required'] as const;
-export const MAX_PREDICTION_CONCURRENCY = 64;
-export const DEFAULT_PREDICTION_CONCURRENCY = 4;
 
 export const PredictionQuery = Type.Object(
   {

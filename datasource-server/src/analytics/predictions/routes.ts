@@ -7,15 +7,14 @@ import {
   ErrorBody,
   PredictionList,
   PredictionQuery,
-  type VmContextStatus,
 } from '@oma-insights/contracts';
 import { scoped } from '../../auth/plugin';
 import { ApiError } from '../../http/errors';
 import { parseTime, rangeFromQuery } from '../../http/time-params';
 import { resolveVm } from '../../networks/mappings';
 import { backtest } from './backtest';
-import { isMigrated, nextSync, timeToFinish } from './forecast';
-import { HISTORY_DAYS, loadHistory, loadVms, trainedModel } from './load';
+import { HISTORY_DAYS, loadHistory, loadVms } from './load';
+import { predictNextSyncs } from './predict';
 
 const security = [{ bearer: [] }];
 const authErrors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
@@ -46,48 +45,18 @@ const readRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'invalid_time',
           `"at" must be ISO-8601 or epoch ms; got "${request.query.at}"`,
         );
-      const only = vm ? (await resolveVm(db, vm)).context_id : undefined;
-      const vms = await loadVms(db);
-      const model = await trainedModel(db, time, vms, at);
-      const data = vms
-        .filter((v) => (!only || v.context_id === only) && (!vcenter || v.vcenter_host === vcenter))
-        .filter((v) => !datacenter || v.datacenter === datacenter)
-        .map((v) => {
-          const { startsMs, prediction: p } = nextSync(
-            model,
-            { id: v.context_id, status: v.current_status, nextScheduledMs: time.toMs(v.next_scheduled_at) },
-            at,
-          );
-          return {
-            vm_name: v.vm_name,
-            context_id: v.context_id,
-            vcenter: v.vcenter_host,
-            datacenter: v.datacenter,
-            status: v.current_status as VmContextStatus,
-            migrated: isMigrated(v.current_status),
-            sync_type: p.type,
-            starts_at: new Date(startsMs).toISOString(),
-            predicted_seconds: p.seconds,
-            p10_seconds: p.p10Seconds,
-            p90_seconds: p.p90Seconds,
-            basis: {
-              bytes_expected: p.basis.bytesExpected,
-              bytes_source: p.basis.bytesSource,
-              change_rate_bytes_per_hour: p.basis.changeRateBytesPerHour,
-              hours_since_last_sync: p.basis.hoursSinceLastSync,
-              throughput_source: p.basis.throughputSource,
-              throughput_bytes_per_second: p.basis.throughputBytesPerSecond,
-              time_of_day_factor: p.basis.timeOfDayFactor,
-              overhead_seconds: p.basis.overheadSeconds,
-              samples: p.basis.samples,
-            },
-            prediction: p,
-          };
-        });
-      return {
-        data: data.map(({ prediction: _, ...row }) => row),
-        time_to_finish: timeToFinish(data, concurrency),
-      };
+      const contextId = vm ? (await resolveVm(db, vm)).context_id : undefined;
+      return predictNextSyncs(
+        db,
+        time,
+        {
+          contextId,
+          vcenters: vcenter ? [vcenter] : undefined,
+          datacenters: datacenter ? [datacenter] : undefined,
+        },
+        at,
+        concurrency,
+      );
     },
   );
 

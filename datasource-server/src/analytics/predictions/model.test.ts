@@ -1,4 +1,4 @@
-import { SyncModel, type JobRecord } from './model';
+import { quantile, RecentSample, SyncModel, type JobRecord } from './model';
 
 const H = 3_600_000;
 const T0 = Date.UTC(2026, 0, 5, 1); // a Monday, 01:00 UTC
@@ -68,5 +68,53 @@ describe('SyncModel', () => {
     m.observe({ ...job('c', 'c1', 0, 7e9, 10, 'initial'), status: 'failed', bytesTransferred: 1e9 });
     const p = m.predict('c', T0 + 5 * H);
     expect(p.basis).toMatchObject({ bytesSource: 'earlier_attempt', bytesExpected: 7e9 });
+  });
+});
+
+describe('RecentSample', () => {
+  test('keeps exact quantiles of the newest values as old ones leave the window', () => {
+    const sample = new RecentSample(5);
+    const seen: number[] = [];
+    // A fixed shuffle with repeats, so equal values enter and leave.
+    for (const v of [5, 3, 9, 3, 1, 8, 8, 2, 7, 3, 6, 0, 4, 9, 1]) {
+      sample.add(v);
+      seen.push(v);
+      const last = seen.slice(-5).sort((a, b) => a - b);
+      expect(sample.size).toBe(last.length);
+      for (const q of [0, 0.1, 0.5, 0.9, 1]) expect(sample.quantile(q)).toBe(quantile(last, q));
+    }
+    sample.add(NaN);
+    expect(sample.size).toBe(5);
+  });
+});
+
+describe('time of day', () => {
+  test('an hour whose copies run at half speed gets a factor of about 0.5 once it has 30 samples', () => {
+    const vms = Array.from({ length: 40 }, (_, i) => ({
+      id: `v${i}`,
+      vcenter: 'vc',
+      datastore: 'ds',
+      capacityBytes: 1e12,
+    }));
+    const model = new SyncModel(vms);
+    const copy = (vm: string, id: string, at: number, seconds: number) => {
+      model.predict(vm, at, 'incremental', id);
+      model.observe({
+        ...job(vm, id, 0, 10e9, seconds, 'incremental'),
+        startedMs: at,
+        completedMs: at + (seconds + 60) * 1000,
+      });
+    };
+    // Every VM copies at 100 MB/s at 01:00; then at 13:00 at 50 MB/s.
+    for (const [i, vm] of vms.entries()) copy(vm.id, `${vm.id}-night`, T0 + i * 24 * H, 100);
+    const before = model.predict('v0', T0 + 100 * 24 * H + 12 * H);
+    expect(before.basis.timeOfDayFactor).toBe(1);
+    for (const [i, vm] of vms.entries()) copy(vm.id, `${vm.id}-day`, T0 + (i + 50) * 24 * H + 12 * H, 200);
+    const day = model.predict('v0', T0 + 100 * 24 * H + 12 * H);
+    const night = model.predict('v0', T0 + 100 * 24 * H);
+    expect(day.basis.timeOfDayFactor).toBeGreaterThan(0.45);
+    expect(day.basis.timeOfDayFactor).toBeLessThan(0.6);
+    expect(night.basis.timeOfDayFactor).toBe(1);
+    expect(day.basis.throughputBytesPerSecond).toBeLessThan(night.basis.throughputBytesPerSecond * 0.6);
   });
 });

@@ -87,7 +87,7 @@ interface Rate {
 const emptyRate = (): Rate => ({ bytes: 0, seconds: 0, jobs: 0 });
 
 interface VmState {
-  completed: JobRecord[];
+  completed: number;
   /** Normalised (bytes, seconds) of recent copies. */
   copies: { bytes: number; seconds: number }[];
   /** Changed bytes per hour of recent incrementals, weekday-normalised. */
@@ -98,7 +98,7 @@ interface VmState {
 }
 
 /** Empirical quantile of a sorted array. */
-export function quantile(sorted: number[], q: number): number {
+export function quantile(sorted: ArrayLike<number>, q: number): number {
   if (!sorted.length) return NaN;
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);
@@ -106,33 +106,68 @@ export function quantile(sorted: number[], q: number): number {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
-/** A p10-p90 band from past log(actual / predicted) of one predictor. */
-export class ResidualBand {
-  private readonly values: number[] = [];
-  add(actual: number, predicted: number) {
-    if (actual > 0 && predicted > 0) {
-      this.values.push(Math.log(actual / predicted));
-      if (this.values.length > RESIDUAL_WINDOW) this.values.shift();
+/** First index in sorted[0, n) whose value is >= v. */
+function lowerBound(sorted: Float64Array, n: number, v: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The newest `window` values of a quantity and their exact quantiles. Kept sorted as values come
+ * and go (a binary search and a shift each), so a replay never sorts.
+ */
+export class RecentSample {
+  private readonly ring: Float64Array;
+  private readonly sorted: Float64Array;
+  private n = 0;
+  private next = 0;
+  constructor(private readonly window = RESIDUAL_WINDOW) {
+    this.ring = new Float64Array(window);
+    this.sorted = new Float64Array(window);
+  }
+  add(value: number) {
+    if (!Number.isFinite(value)) return;
+    if (this.n === this.window) {
+      const at = lowerBound(this.sorted, this.n, this.ring[this.next]);
+      this.sorted.copyWithin(at, at + 1, this.n);
+      this.n -= 1;
     }
+    const at = lowerBound(this.sorted, this.n, value);
+    this.sorted.copyWithin(at + 1, at, this.n);
+    this.sorted[at] = value;
+    this.n += 1;
+    this.ring[this.next] = value;
+    this.next = (this.next + 1) % this.window;
   }
   get size() {
-    return this.values.length;
+    return this.n;
   }
-  /** Multipliers for p10 and p90; a wide default until there are enough residuals. */
-  band(): [number, number] {
-    if (this.values.length < MIN_RESIDUALS) return [0.5, 2];
-    const sorted = [...this.values].sort((a, b) => a - b);
-    return [Math.exp(quantile(sorted, 0.1)), Math.exp(quantile(sorted, 0.9))];
+  quantile(q: number): number {
+    return quantile(this.sorted.subarray(0, this.n), q);
   }
 }
 
-const median = (values: number[]) =>
-  values.length
-    ? quantile(
-        [...values].sort((a, b) => a - b),
-        0.5,
-      )
-    : NaN;
+/** A p10-p90 band from past log(actual / predicted) of one predictor. */
+export class ResidualBand {
+  private readonly logs = new RecentSample();
+  add(actual: number, predicted: number) {
+    if (actual > 0 && predicted > 0) this.logs.add(Math.log(actual / predicted));
+  }
+  get size() {
+    return this.logs.size;
+  }
+  /** Multipliers for p10 and p90; a wide default until there are enough residuals. */
+  band(): [number, number] {
+    if (this.logs.size < MIN_RESIDUALS) return [0.5, 2];
+    return [Math.exp(this.logs.quantile(0.1)), Math.exp(this.logs.quantile(0.9))];
+  }
+}
 
 export class SyncModel {
   private readonly vms = new Map<string, VmState>();
@@ -142,9 +177,12 @@ export class SyncModel {
   private readonly globalRate = emptyRate();
   private readonly hourFactors = new BucketFactors(24);
   private readonly weekdayFactors = new BucketFactors(7);
-  private readonly overheads: Record<SyncType, number[]> = { initial: [], incremental: [] };
-  private readonly fillRatios: number[] = [];
-  private readonly changeFractions: number[] = [];
+  private readonly overheads: Record<SyncType, RecentSample> = {
+    initial: new RecentSample(),
+    incremental: new RecentSample(),
+  };
+  private readonly fillRatios = new RecentSample();
+  private readonly changeFractions = new RecentSample();
   private readonly residuals: Record<SyncType, ResidualBand> = {
     initial: new ResidualBand(),
     incremental: new ResidualBand(),
@@ -160,7 +198,7 @@ export class SyncModel {
     let state = this.vms.get(id);
     if (!state) {
       state = {
-        completed: [],
+        completed: 0,
         copies: [],
         changes: [],
         lastInitialTotal: null,
@@ -174,7 +212,7 @@ export class SyncModel {
 
   /** The type a VM's next sync will be: incremental once a sync has completed. */
   nextType(vm: string): SyncType {
-    return (this.vms.get(vm)?.completed.length ?? 0) > 0 ? 'incremental' : 'initial';
+    return (this.vms.get(vm)?.completed ?? 0) > 0 ? 'incremental' : 'initial';
   }
 
   lastCompletedStart(vm: string): number | null {
@@ -199,7 +237,7 @@ export class SyncModel {
         bytesExpected = state.lastInitialTotal;
         bytesSource = 'earlier_attempt';
       } else {
-        const fill = this.fillRatios.length ? median(this.fillRatios) : 1;
+        const fill = this.fillRatios.size ? this.fillRatios.quantile(0.5) : 1;
         bytesExpected = (facts?.capacityBytes ?? 0) * fill;
         bytesSource = 'capacity';
       }
@@ -216,7 +254,7 @@ export class SyncModel {
         bytesSource = 'vm_change_rate';
       } else {
         const full = state.fullBytes ?? (facts?.capacityBytes ?? 0) * 0.5;
-        changeRate = (this.changeFractions.length ? median(this.changeFractions) : 0.01 / 24) * full;
+        changeRate = (this.changeFractions.size ? this.changeFractions.quantile(0.5) : 0.01 / 24) * full;
         bytesSource = 'global_change_rate';
       }
       bytesExpected = changeRate * hours * weekdayFactor;
@@ -254,8 +292,8 @@ export class SyncModel {
     const throughput = level * hourFactor;
     // Setup before the copy; the other sync type's until this one has been seen.
     const other = this.overheads[type === 'initial' ? 'incremental' : 'initial'];
-    const overheads = this.overheads[type].length ? this.overheads[type] : other;
-    const overhead = overheads.length ? median(overheads) : 0;
+    const overheads = this.overheads[type].size ? this.overheads[type] : other;
+    const overhead = overheads.size ? overheads.quantile(0.5) : 0;
     const seconds = Math.max(1, overhead + bytesExpected / throughput);
     const band = this.residuals[type];
     const [lo, hi] = band.band();
@@ -331,12 +369,11 @@ export class SyncModel {
       this.globalRate.jobs += 1;
     }
     if (job.transferSeconds !== null)
-      this.overheads[job.type].push(Math.max(0, durationSeconds - job.transferSeconds));
-    if (this.overheads[job.type].length > RESIDUAL_WINDOW) this.overheads[job.type].shift();
+      this.overheads[job.type].add(Math.max(0, durationSeconds - job.transferSeconds));
 
     if (job.type === 'initial') {
       state.fullBytes = job.totalBytes;
-      if (facts?.capacityBytes) this.fillRatios.push(job.totalBytes / facts.capacityBytes);
+      if (facts?.capacityBytes) this.fillRatios.add(job.totalBytes / facts.capacityBytes);
     } else if (state.lastCompletedStart !== null) {
       const hours = (job.startedMs - state.lastCompletedStart) / HOUR_MS;
       if (hours > 0) {
@@ -351,10 +388,10 @@ export class SyncModel {
         state.changes.push({ bytes: job.totalBytes / weekdayFactor, hours });
         if (state.changes.length > RECENT) state.changes.shift();
         if (state.fullBytes)
-          this.changeFractions.push(job.totalBytes / weekdayFactor / hours / state.fullBytes);
+          this.changeFractions.add(job.totalBytes / weekdayFactor / hours / state.fullBytes);
       }
     }
-    state.completed.push(job);
+    state.completed += 1;
     state.lastCompletedStart = job.startedMs;
   }
 }

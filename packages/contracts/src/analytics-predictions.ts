@@ -50,7 +50,8 @@ export const PredictionBasis = Type.Object({
   }),
   throughput_bytes_per_second: Type.Number({ description: 'After the time-of-day factor' }),
   time_of_day_factor: Type.Number({
-    description: "Learned for the start's UTC hour; 1 until the hour has 30 finished jobs",
+    description:
+      "Learned for the start's UTC hour against the datastore's pooled level (the median of the hour's last 500 log-ratios); 1 until the hour has 30",
   }),
   overhead_seconds: Type.Number({
     description: 'Median setup time (duration minus copy time) of the sync type',

@@ -58,33 +58,36 @@ const MIN_BUCKET_SAMPLES = 30;
 const MIN_GROUP_JOBS = 3;
 const MIN_RESIDUALS = 20;
 const RESIDUAL_WINDOW = 2000;
+const BUCKET_WINDOW = 500;
+/** Copies a datastore, vCenter or everyone's level comes from: recent ones, as speeds drift. */
+const GROUP_WINDOW = 200;
 const DEFAULT_THROUGHPUT = 100e6;
 
-/** Mean of log-ratios per bucket: a multiplicative correction learned from errors. */
-class BucketFactors {
-  private readonly sum: number[];
-  private readonly count: number[];
-  constructor(size: number) {
-    this.sum = new Array<number>(size).fill(0);
-    this.count = new Array<number>(size).fill(0);
+/** Bytes and time-of-day-normalised copy seconds of a group's newest copies, summed. */
+class Rate {
+  bytes = 0;
+  seconds = 0;
+  private readonly ring: { bytes: number; seconds: number }[] = [];
+  private next = 0;
+  /** Copies in the window. */
+  get jobs() {
+    return this.ring.length;
   }
-  add(bucket: number, logRatio: number) {
-    if (!Number.isFinite(logRatio)) return;
-    this.sum[bucket] += logRatio;
-    this.count[bucket] += 1;
+  add(copy: { bytes: number; seconds: number }) {
+    if (this.ring.length === GROUP_WINDOW) {
+      const old = this.ring[this.next];
+      this.bytes -= old.bytes;
+      this.seconds -= old.seconds;
+      this.ring[this.next] = copy;
+    } else this.ring.push(copy);
+    this.next = (this.next + 1) % GROUP_WINDOW;
+    this.bytes += copy.bytes;
+    this.seconds += copy.seconds;
   }
-  factor(bucket: number): number {
-    return this.count[bucket] >= MIN_BUCKET_SAMPLES ? Math.exp(this.sum[bucket] / this.count[bucket]) : 1;
+  get level() {
+    return this.bytes / this.seconds;
   }
 }
-
-/** Bytes and time-of-day-normalised copy seconds, summed. */
-interface Rate {
-  bytes: number;
-  seconds: number;
-  jobs: number;
-}
-const emptyRate = (): Rate => ({ bytes: 0, seconds: 0, jobs: 0 });
 
 interface VmState {
   completed: number;
@@ -153,6 +156,24 @@ export class RecentSample {
   }
 }
 
+/**
+ * A multiplicative correction per bucket (hour of day, weekday): the median of the bucket's
+ * recent log-ratios of actual to expected.
+ */
+class BucketFactors {
+  private readonly samples: RecentSample[];
+  constructor(size: number) {
+    this.samples = Array.from({ length: size }, () => new RecentSample(BUCKET_WINDOW));
+  }
+  add(bucket: number, logRatio: number) {
+    this.samples[bucket].add(logRatio);
+  }
+  factor(bucket: number): number {
+    const sample = this.samples[bucket];
+    return sample.size >= MIN_BUCKET_SAMPLES ? Math.exp(sample.quantile(0.5)) : 1;
+  }
+}
+
 /** A p10-p90 band from past log(actual / predicted) of one predictor. */
 export class ResidualBand {
   private readonly logs = new RecentSample();
@@ -174,7 +195,7 @@ export class SyncModel {
   private readonly facts = new Map<string, VmFacts>();
   private readonly datastoreRate = new Map<string, Rate>();
   private readonly vcenterRate = new Map<string, Rate>();
-  private readonly globalRate = emptyRate();
+  private readonly globalRate = new Rate();
   private readonly hourFactors = new BucketFactors(24);
   private readonly weekdayFactors = new BucketFactors(7);
   private readonly overheads: Record<SyncType, RecentSample> = {
@@ -277,13 +298,13 @@ export class SyncModel {
       level = vmRate.bytes / vmRate.seconds;
     } else if (ds && ds.jobs >= MIN_GROUP_JOBS) {
       source = 'datastore';
-      level = ds.bytes / ds.seconds;
+      level = ds.level;
     } else if (vc && vc.jobs >= MIN_GROUP_JOBS) {
       source = 'vcenter';
-      level = vc.bytes / vc.seconds;
+      level = vc.level;
     } else if (this.globalRate.jobs >= 1) {
       source = 'global';
-      level = this.globalRate.bytes / this.globalRate.seconds;
+      level = this.globalRate.level;
     } else {
       source = 'default';
       level = DEFAULT_THROUGHPUT;
@@ -346,10 +367,12 @@ export class SyncModel {
     const bytes = job.bytesTransferred;
     if (bytes > 0) {
       const normalised = { bytes, seconds: copySeconds * hourFactor };
-      if (tracked && tracked.prediction.basis.throughputSource !== 'default') {
-        const base =
-          tracked.prediction.basis.throughputBytesPerSecond / tracked.prediction.basis.timeOfDayFactor;
-        this.hourFactors.add(hour, Math.log(bytes / copySeconds / base));
+      // The hour's factor against the datastore's level, not the VM's: a VM that always syncs
+      // at the same hour cannot tell its own speed from its hour's, a datastore's VMs at
+      // different hours can.
+      const pool = facts?.datastore ? this.datastoreRate.get(facts.datastore) : undefined;
+      if (pool && pool.jobs >= MIN_GROUP_JOBS) {
+        this.hourFactors.add(hour, Math.log(bytes / copySeconds / pool.level));
       }
       state.copies.push(normalised);
       if (state.copies.length > RECENT) state.copies.shift();
@@ -358,15 +381,11 @@ export class SyncModel {
         [this.vcenterRate, facts?.vcenter],
       ] as const) {
         if (!key) continue;
-        const rate = map.get(key) ?? emptyRate();
-        rate.bytes += normalised.bytes;
-        rate.seconds += normalised.seconds;
-        rate.jobs += 1;
+        const rate = map.get(key) ?? new Rate();
+        rate.add(normalised);
         map.set(key, rate);
       }
-      this.globalRate.bytes += normalised.bytes;
-      this.globalRate.seconds += normalised.seconds;
-      this.globalRate.jobs += 1;
+      this.globalRate.add(normalised);
     }
     if (job.transferSeconds !== null)
       this.overheads[job.type].add(Math.max(0, durationSeconds - job.transferSeconds));

@@ -213,6 +213,8 @@ describe.each(TARGETS)('predictions on %s', (target) => {
     expect(body.vm_last_five.mape).toBeCloseTo(baseline, 6);
     // Too few past errors: the 0.5x-2x default band, which holds all three.
     expect(body.model.coverage).toBe(1);
+    expect(body.by_sync_type.incremental.model).toEqual(body.model);
+    expect(body.by_sync_type.initial.model).toEqual({ mape: 0, coverage: 0 });
   });
 });
 
@@ -237,5 +239,12 @@ describe.each(TARGETS)('predictions backtest on a demo world on %s', (target) =>
     expect(body.model.mape).toBeLessThan(body.vm_last_five.mape);
     expect(body.model.coverage).toBeGreaterThan(0.7);
     expect(body.model.coverage).toBeLessThan(0.9);
+    // Over initials and incrementals alone too.
+    for (const type of ['initial', 'incremental'] as const) {
+      const scores = body.by_sync_type[type];
+      expect([type, scores.model.mape < scores.global_mean.mape]).toEqual([type, true]);
+      expect([type, scores.model.mape < scores.vm_last_five.mape]).toEqual([type, true]);
+    }
+    expect(body.by_sync_type.initial.model.coverage).toBeGreaterThan(0);
   });
 });

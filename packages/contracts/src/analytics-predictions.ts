@@ -121,5 +121,20 @@ export const Backtest = Type.Object({
   model: PredictorScore,
   global_mean: PredictorScore,
   vm_last_five: PredictorScore,
+  by_sync_type: Type.Object(
+    {
+      initial: Type.Object({
+        model: PredictorScore,
+        global_mean: PredictorScore,
+        vm_last_five: PredictorScore,
+      }),
+      incremental: Type.Object({
+        model: PredictorScore,
+        global_mean: PredictorScore,
+        vm_last_five: PredictorScore,
+      }),
+    },
+    { description: 'The same scores over the initial and the incremental syncs alone' },
+  ),
 });
 export type Backtest = Static<typeof Backtest>;

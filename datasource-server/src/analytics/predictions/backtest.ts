@@ -1,6 +1,6 @@
 // Replays finished jobs in start order: each completed job is predicted from only the jobs that had
 // finished before it started, by the model and by two baselines, and scored. Pure.
-import { ResidualBand, SyncModel, type JobRecord, type VmFacts } from './model';
+import { ResidualBand, SyncModel, type JobRecord, type SyncType, type VmFacts } from './model';
 
 export interface PredictorScore {
   /** Mean absolute percentage error of the point prediction. */
@@ -17,23 +17,35 @@ export interface BacktestResult {
   model: PredictorScore;
   globalMean: PredictorScore;
   vmLastFive: PredictorScore;
+  /** The same scores over each sync type's jobs alone. */
+  byType: Record<SyncType, { model: PredictorScore; globalMean: PredictorScore; vmLastFive: PredictorScore }>;
 }
 
-interface Tally {
+interface Sums {
+  n: number;
   ape: number;
   covered: number;
+}
+interface Tally {
+  all: Sums;
+  initial: Sums;
+  incremental: Sums;
   band: ResidualBand;
 }
-const tally = (): Tally => ({ ape: 0, covered: 0, band: new ResidualBand() });
+const sums = (): Sums => ({ n: 0, ape: 0, covered: 0 });
+const tally = (): Tally => ({ all: sums(), initial: sums(), incremental: sums(), band: new ResidualBand() });
 
-function score(t: Tally, predicted: number, lo: number, hi: number, actual: number) {
-  t.ape += Math.abs(predicted - actual) / actual;
-  if (actual >= lo && actual <= hi) t.covered += 1;
+function score(t: Tally, type: SyncType, predicted: number, lo: number, hi: number, actual: number) {
+  for (const s of [t.all, t[type]]) {
+    s.n += 1;
+    s.ape += Math.abs(predicted - actual) / actual;
+    if (actual >= lo && actual <= hi) s.covered += 1;
+  }
 }
 
-const result = (t: Tally, n: number): PredictorScore => ({
-  mape: n ? (100 * t.ape) / n : 0,
-  coverage: n ? t.covered / n : 0,
+const result = (s: Sums): PredictorScore => ({
+  mape: s.n ? (100 * s.ape) / s.n : 0,
+  coverage: s.n ? s.covered / s.n : 0,
 });
 
 /**
@@ -89,7 +101,7 @@ export function backtest(
     const actual = Math.max(1, (job.completedMs - job.startedMs) / 1000);
 
     const p = model.predict(job.vm, job.startedMs, job.type, job.id);
-    score(tallies.model, p.seconds, p.p10Seconds, p.p90Seconds, actual);
+    score(tallies.model, job.type, p.seconds, p.p10Seconds, p.p90Seconds, actual);
 
     const globalMean = globalSum / globalCount;
     const own = recent.get(job.vm);
@@ -100,7 +112,7 @@ export function backtest(
       [tallies.vmLastFive, vmMean],
     ] as const) {
       const [lo, hi] = t.band.band();
-      score(t, predicted, predicted * lo, predicted * hi, actual);
+      score(t, job.type, predicted, predicted * lo, predicted * hi, actual);
     }
     predictions.set(job.id, { global: globalMean, vm: vmMean });
     onPrediction?.(job, { model: p.seconds, globalMean, vmLastFive: vmMean });
@@ -111,8 +123,20 @@ export function backtest(
     jobs: n,
     initial,
     incremental: n - initial,
-    model: result(tallies.model, n),
-    globalMean: result(tallies.globalMean, n),
-    vmLastFive: result(tallies.vmLastFive, n),
+    model: result(tallies.model.all),
+    globalMean: result(tallies.globalMean.all),
+    vmLastFive: result(tallies.vmLastFive.all),
+    byType: {
+      initial: {
+        model: result(tallies.model.initial),
+        globalMean: result(tallies.globalMean.initial),
+        vmLastFive: result(tallies.vmLastFive.initial),
+      },
+      incremental: {
+        model: result(tallies.model.incremental),
+        globalMean: result(tallies.globalMean.incremental),
+        vmLastFive: result(tallies.vmLastFive.incremental),
+      },
+    },
   };
 }

@@ -87,6 +87,18 @@ const readRoutes: FastifyPluginAsyncTypebox = async (app) => {
         model: r.model,
         global_mean: r.globalMean,
         vm_last_five: r.vmLastFive,
+        by_sync_type: {
+          initial: {
+            model: r.byType.initial.model,
+            global_mean: r.byType.initial.globalMean,
+            vm_last_five: r.byType.initial.vmLastFive,
+          },
+          incremental: {
+            model: r.byType.incremental.model,
+            global_mean: r.byType.incremental.globalMean,
+            vm_last_five: r.byType.incremental.vmLastFive,
+          },
+        },
       };
     },
   );

@@ -4,6 +4,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import predictionRoutes from './analytics/predictions/routes';
 import authPlugin from './auth/plugin';
 import cloudstackSync from './cloudstack/plugin';
 import retention from './retention/plugin';
@@ -84,6 +85,7 @@ export async function buildApp(options: AppOptions) {
         { name: 'vm-contexts', description: 'OMA VM contexts, jobs, disks, CBT history' },
         { name: 'progress', description: 'VMA-compatible job progress' },
         { name: 'networks', description: 'Source and destination networks, mappings' },
+        { name: 'analytics', description: 'Historical analytics and predictions' },
         { name: 'grafana', description: 'Grafana query protocol (data frames)' },
       ],
     },
@@ -116,6 +118,7 @@ export async function buildApp(options: AppOptions) {
       await api.register(planningRoutes);
       await api.register(validationRoutes);
       await api.register(bulkRoutes);
+      await api.register(predictionRoutes);
       await api.register(grafanaRoutes);
     },
     { prefix: API_PREFIX },

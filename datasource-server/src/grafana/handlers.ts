@@ -1,6 +1,13 @@
 // One handler per query type: database rows -> frames. Kept close to SQL; shaping lives in frames.ts.
 import type { Kysely } from 'kysely';
-import { TERMINAL_JOB_STATUSES, type QueryType, type WireFrame } from '@oma-insights/contracts';
+import {
+  DEFAULT_PREDICTION_CONCURRENCY,
+  TERMINAL_JOB_STATUSES,
+  type QueryType,
+  type WireFrame,
+} from '@oma-insights/contracts';
+import { predictionFrame } from '../analytics/predictions/frames';
+import { predictNextSyncs } from '../analytics/predictions/predict';
 import type { Database, ReplicationJobRow, VmContextRow } from '../db/schema';
 import type { DbTime } from '../db/time';
 import { likeContains } from '../http/cursor';
@@ -293,6 +300,21 @@ async function networkPerformance(
   return performanceFrames(q.refId, await performanceOf(db, time, range));
 }
 
+/** A table of each VM's next sync as of the range's end; unknown VM names match nothing. */
+async function predictions(
+  { db, time, range }: QueryContext,
+  q: QueryOf<'predictions'>,
+): Promise<WireFrame[]> {
+  const list = await predictNextSyncs(
+    db,
+    time,
+    { vmNames: listOf(q.vm), vcenters: listOf(q.vcenter), datacenters: listOf(q.datacenter) },
+    range.to,
+    q.concurrency ?? DEFAULT_PREDICTION_CONCURRENCY,
+  );
+  return [predictionFrame(q.refId, list)];
+}
+
 type Handler<K extends QueryType> = (ctx: QueryContext, query: QueryOf<K>) => Promise<WireFrame[]>;
 export const HANDLERS: { [K in QueryType]: Handler<K> } = {
   vmContexts,
@@ -305,4 +327,5 @@ export const HANDLERS: { [K in QueryType]: Handler<K> } = {
   networkValidation,
   networkPerformance,
   networkAdoption,
+  predictions,
 };

@@ -6,6 +6,7 @@ import {
   FAILOVER_TYPES,
   JOB_FILTERS,
   MAX_NETWORK_VM_ROWS,
+  MAX_PREDICTION_CONCURRENCY,
   MAX_QUERY_ROWS,
   QueryRefId,
   StringEnum,
@@ -104,6 +105,18 @@ export const QUERY_SCHEMAS = {
   networkAdoption: Type.Object({ refId: QueryRefId, queryType: Type.Literal('networkAdoption') }, strict),
   networkPerformance: Type.Object(
     { refId: QueryRefId, queryType: Type.Literal('networkPerformance') },
+    strict,
+  ),
+  predictions: Type.Object(
+    {
+      refId: QueryRefId,
+      queryType: Type.Literal('predictions'),
+      // VM names: a multi-value variable may carry thousands.
+      vm: Type.Optional(Type.String({ maxLength: 1_000_000 })),
+      vcenter: Type.Optional(text),
+      datacenter: Type.Optional(text),
+      concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PREDICTION_CONCURRENCY })),
+    },
     strict,
   ),
 } satisfies Record<QueryType, TSchema>;

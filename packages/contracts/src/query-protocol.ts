@@ -34,6 +34,19 @@ export const NETWORK_QUERY_TYPES = [
 /** Rows a `networkVms` query may ask for: the bulk mapping panel lists 10,000+ VMs with two NICs. */
 export const MAX_NETWORK_VM_ROWS = 50_000;
 
+/**
+ * Analytics query types:
+ * - `predictions` {vm?, vcenter?, datacenter?, concurrency?}: a table, one row per VM's next
+ *   sync as of the query range's end: vm_name, vcenter, datacenter, status, sync_type, starts_at,
+ *   predicted_seconds, p10_seconds, p90_seconds, bytes_expected, throughput_bps,
+ *   throughput_source; `meta.custom.timeToFinish` as GET /analytics/predictions' time_to_finish.
+ */
+export const ANALYTICS_PREDICTION_QUERY_TYPES = ['predictions'] as const;
+
+/** Syncs the OMA runs at once, for the time to finish the VMs not yet migrated. */
+export const DEFAULT_PREDICTION_CONCURRENCY = 4;
+export const MAX_PREDICTION_CONCURRENCY = 64;
+
 /** Query types the server answers. Later capabilities append theirs. */
 export const QUERY_TYPES = [
   'vmContexts',
@@ -41,6 +54,7 @@ export const QUERY_TYPES = [
   'variable',
   'failedJobAnnotations',
   ...NETWORK_QUERY_TYPES,
+  ...ANALYTICS_PREDICTION_QUERY_TYPES,
 ] as const;
 export type QueryType = (typeof QUERY_TYPES)[number];
 

@@ -11,6 +11,7 @@ import {
   MAX_CANDIDATES,
   MAX_LIMIT,
   MAX_NETWORK_VM_ROWS,
+  MAX_PREDICTION_CONCURRENCY,
   type OmaQuery,
 } from './types';
 
@@ -49,6 +50,53 @@ describe('normalizeQuery', () => {
     expect(q).toEqual(
       expect.objectContaining({ search: undefined, vcenter: undefined, limit: DEFAULT_LIMIT }),
     );
+  });
+});
+
+describe('predictions queries', () => {
+  it('keep their filters, clamp the concurrency and drop junk', () => {
+    expect(
+      normalizeQuery({
+        refId: 'A',
+        queryType: 'predictions',
+        vm: 'db-01,$vm',
+        vcenter: '$vcenter',
+        concurrency: 500,
+        junk: 1,
+      } as never),
+    ).toEqual({
+      refId: 'A',
+      queryType: 'predictions',
+      hide: undefined,
+      datasource: undefined,
+      key: undefined,
+      vm: 'db-01,$vm',
+      vcenter: '$vcenter',
+      datacenter: undefined,
+      concurrency: MAX_PREDICTION_CONCURRENCY,
+    });
+    expect(normalizeQuery({ refId: 'A', queryType: 'predictions', concurrency: 0 } as never)).toEqual(
+      expect.objectContaining({ concurrency: 4 }),
+    );
+    expect(normalizeQuery({ refId: 'A', queryType: 'predictions' } as never)).toEqual(
+      expect.objectContaining({ concurrency: undefined, vm: undefined }),
+    );
+  });
+
+  it('replace template variables in the VM names, vCenter and datacenter', () => {
+    const q: OmaQuery = {
+      refId: 'A',
+      queryType: 'predictions',
+      vm: 'web-01,$vm',
+      vcenter: '$vcenter',
+      concurrency: 2,
+    };
+    expect(interpolateQuery(q, interpolate)).toEqual({
+      ...q,
+      vm: 'web-01,db-01',
+      vcenter: 'vc-01.lab',
+      datacenter: undefined,
+    });
   });
 });
 

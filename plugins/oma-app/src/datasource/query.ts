@@ -9,10 +9,12 @@ import {
   DEFAULT_FAILOVER_TYPE,
   DEFAULT_LIMIT,
   DEFAULT_NETWORK_VM_LIMIT,
+  DEFAULT_PREDICTION_CONCURRENCY,
   JOB_STATUS_FILTERS,
   MAX_CANDIDATES,
   MAX_LIMIT,
   MAX_NETWORK_VM_ROWS,
+  MAX_PREDICTION_CONCURRENCY,
   VARIABLE_KINDS,
   assertNever,
   isFailoverType,
@@ -177,6 +179,19 @@ export function normalizeQuery(query: DataQuery): OmaQuery {
     case 'networkPerformance':
     case 'networkAdoption':
       return { ...base, queryType };
+    case 'predictions':
+      return {
+        ...base,
+        queryType,
+        // As typed (the editor keeps a trailing comma); the server skips blank names.
+        vm: optionalString(saved.vm),
+        vcenter: optionalString(saved.vcenter),
+        datacenter: optionalString(saved.datacenter),
+        concurrency:
+          saved.concurrency === undefined
+            ? undefined
+            : clampCount(saved.concurrency, DEFAULT_PREDICTION_CONCURRENCY, MAX_PREDICTION_CONCURRENCY),
+      };
     default:
       return assertNever(queryType, 'query type');
   }
@@ -242,6 +257,13 @@ export function interpolateQuery(query: OmaQuery, interpolate: Interpolate): Oma
     case 'networkPerformance':
     case 'networkAdoption':
       return query;
+    case 'predictions':
+      return {
+        ...query,
+        vm: interpolateNames(query.vm, interpolate),
+        vcenter: interpolateOptional(query.vcenter, interpolate),
+        datacenter: interpolateOptional(query.datacenter, interpolate),
+      };
     default:
       return assertNever(query, 'query');
   }

@@ -7,7 +7,9 @@ import type { QueryRequest } from '@oma-insights/contracts/query-request';
 import type { BulkMappingRequest, FailoverType } from '@oma-insights/contracts/network-mapping';
 import {
   JOB_FILTERS,
+  DEFAULT_PREDICTION_CONCURRENCY,
   MAX_NETWORK_VM_ROWS,
+  MAX_PREDICTION_CONCURRENCY,
   MAX_QUERY_ROWS,
   NETWORK_QUERY_TYPES,
   QUERY_TYPES,
@@ -35,6 +37,7 @@ export const EDITOR_QUERY_TYPES = [
   'networkValidation',
   'networkPerformance',
   'networkAdoption',
+  'predictions',
 ] as const satisfies readonly QueryType[];
 export type EditorQueryType = (typeof EDITOR_QUERY_TYPES)[number];
 
@@ -49,6 +52,7 @@ export const QUERY_TYPE_LABELS: Record<QueryType, string> = {
   networkValidation: 'Network validation',
   networkPerformance: 'Network performance',
   networkAdoption: 'Recommendation adoption',
+  predictions: 'Sync predictions',
 };
 
 /** What a network query is about: the network a VM gets on live failover, or on test failover. */
@@ -67,6 +71,7 @@ export const MAX_CANDIDATES = 20;
 /** A networkVms query lists every NIC by default: the panels need all of them, the server caps it. */
 export const DEFAULT_NETWORK_VM_LIMIT = MAX_NETWORK_VM_ROWS;
 export { MAX_NETWORK_VM_ROWS };
+export { DEFAULT_PREDICTION_CONCURRENCY, MAX_PREDICTION_CONCURRENCY };
 
 /** `vm_replication_contexts.current_status` values in the OMA schema. */
 export const VM_STATUSES = VM_CONTEXT_STATUSES;
@@ -175,6 +180,17 @@ export interface NetworkAdoptionQuery extends DataQuery {
   queryType: 'networkAdoption';
 }
 
+/** Each VM's predicted next sync, and the time to finish the VMs not yet migrated (in meta). */
+export interface PredictionsQuery extends DataQuery {
+  queryType: 'predictions';
+  /** Comma-separated VM names, each may be a template variable; empty for every VM. */
+  vm?: string;
+  vcenter?: string;
+  datacenter?: string;
+  /** Syncs the OMA runs at once. */
+  concurrency?: number;
+}
+
 export type NetworkQuery =
   | NetworkTopologyQuery
   | NetworkRecommendationsQuery
@@ -184,7 +200,8 @@ export type NetworkQuery =
   | NetworkAdoptionQuery;
 
 /** Every query this data source sends, discriminated on `queryType`. */
-export type OmaQuery = VmContextsQuery | JobsQuery | VariableQuery | FailedJobAnnotationsQuery | NetworkQuery;
+export type OmaQuery =
+  VmContextsQuery | JobsQuery | VariableQuery | FailedJobAnnotationsQuery | NetworkQuery | PredictionsQuery;
 
 export const DEFAULT_QUERY: Partial<OmaQuery> = {
   queryType: 'vmContexts',

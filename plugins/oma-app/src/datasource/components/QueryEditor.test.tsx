@@ -139,6 +139,7 @@ describe('QueryEditor: network queries', () => {
       'Network validation',
       'Network performance',
       'Recommendation adoption',
+      'Sync predictions',
     ]);
   });
 
@@ -225,6 +226,21 @@ describe('QueryEditor: network queries', () => {
     setup({ refId: 'A', queryType: 'networkPerformance' });
     expect(screen.getByText(/probe latency and loss over the dashboard/)).toBeInTheDocument();
     expect(screen.queryByRole('textbox')).not.toBeInTheDocument();
+  });
+});
+
+describe('predictions query fields', () => {
+  it('edits VM names and the concurrency, running the query when a field is left', async () => {
+    const { user, onChange, onRunQuery } = setup({ refId: 'A', queryType: 'predictions' });
+    await user.type(screen.getByLabelText('VMs'), 'db-01,$vm');
+    await user.tab();
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ vm: 'db-01,$vm' }));
+    await user.type(screen.getByLabelText('Concurrency'), '8');
+    await user.tab();
+    expect(onChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ queryType: 'predictions', concurrency: 8 }),
+    );
+    expect(onRunQuery).toHaveBeenCalledTimes(2);
   });
 });
 

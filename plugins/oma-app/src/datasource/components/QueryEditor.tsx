@@ -16,11 +16,13 @@ import { normalizeQuery } from '../query';
 import {
   DEFAULT_CANDIDATES,
   DEFAULT_LIMIT,
+  DEFAULT_PREDICTION_CONCURRENCY,
   EDITOR_QUERY_TYPES,
   FAILOVER_TYPE_LABELS,
   FAILOVER_TYPES,
   JOB_STATUS_FILTERS,
   MAX_CANDIDATES,
+  MAX_PREDICTION_CONCURRENCY,
   QUERY_TYPE_LABELS,
   VARIABLE_KINDS,
   VM_STATUSES,
@@ -34,6 +36,7 @@ import {
   type NetworkVmsQuery,
   type OmaDataSourceOptions,
   type OmaQuery,
+  type PredictionsQuery,
   type QueryType,
   type VariableKind,
   type VariableQuery,
@@ -69,6 +72,7 @@ export function switchQueryType(query: OmaQuery, queryType: QueryType): OmaQuery
     case 'failedJobAnnotations':
     case 'networkPerformance':
     case 'networkAdoption':
+    case 'predictions':
       return { ...keep, queryType };
     case 'networkTopology':
     case 'networkValidation':
@@ -164,6 +168,8 @@ function TypeFields({ query, change }: TypeFieldsProps) {
           by day and by source network.
         </Text>
       );
+    case 'predictions':
+      return <PredictionsFields query={query} change={change} />;
     default:
       return assertNever(query, 'query');
   }
@@ -479,6 +485,41 @@ function NetworkVmsFields({ query, change }: TypeFieldsProps<NetworkVmsQuery>) {
         <LimitField value={query.limit} onLimit={(limit, run) => change({ ...query, limit }, run)} />
       </InlineFieldRow>
     </Stack>
+  );
+}
+
+function PredictionsFields({ query, change }: TypeFieldsProps<PredictionsQuery>) {
+  return (
+    <InlineFieldRow>
+      <TextFilter
+        label="VMs"
+        tooltip="Comma-separated VM names or a template variable such as $vm; empty for every VM."
+        placeholder="every VM"
+        value={query.vm}
+        onText={(vm, run) => change({ ...query, vm }, run)}
+      />
+      <TextFilter
+        label="vCenter"
+        tooltip="Only VMs of this vCenter, or a template variable such as $vcenter."
+        placeholder="any vCenter"
+        value={query.vcenter}
+        onText={(vcenter, run) => change({ ...query, vcenter }, run)}
+      />
+      <TextFilter
+        label="Datacenter"
+        tooltip="Only VMs of this datacenter, or a template variable such as $datacenter."
+        placeholder="any datacenter"
+        value={query.datacenter}
+        onText={(datacenter, run) => change({ ...query, datacenter }, run)}
+      />
+      <CountField
+        label="Concurrency"
+        tooltip={`Syncs the OMA runs at once, for the time to finish (default ${DEFAULT_PREDICTION_CONCURRENCY}).`}
+        value={query.concurrency}
+        max={MAX_PREDICTION_CONCURRENCY}
+        onCount={(concurrency, run) => change({ ...query, concurrency }, run)}
+      />
+    </InlineFieldRow>
   );
 }
 

@@ -5,6 +5,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import authPlugin from './auth/plugin';
+import analyticsRollups from './analytics/rollups/plugin';
 import cloudstackSync from './cloudstack/plugin';
 import type { ApiToken } from './auth/tokens';
 import grafanaRoutes from './grafana/routes';
@@ -62,6 +63,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(services, options);
   await app.register(authPlugin, { tokens });
   await app.register(cloudstackSync);
+  await app.register(analyticsRollups);
   // Limits are applied by an API-wide hook (below), between identifying and authorizing, so
   // that failed and unauthenticated requests count too.
   await app.register(rateLimit, {

@@ -1,5 +1,6 @@
 // The one place that reads the environment. Everything else receives a typed Config.
 import path from 'node:path';
+import type { RollupConfig } from './analytics/rollups/maintenance';
 import { urlProblem, type CloudStackConnection } from './cloudstack/connection';
 import { SYNC_INTERVALS_MINUTES } from './cloudstack/schedule';
 import { dbTimeIn, TimeZoneError } from './db/time';
@@ -29,6 +30,8 @@ export interface Config {
   rateLimitPerMinute: number;
   bodyLimitBytes: number;
   cloudstack: CloudStackSyncConfig;
+  /** Hourly analytics rollups: ROLLUP (on by default) and ROLLUP_INTERVAL_MINUTES (10). */
+  rollup: RollupConfig;
 }
 
 /** The sync of CloudStack's networks into the destination inventory. */
@@ -127,6 +130,16 @@ function cloudStackFrom(env: NodeJS.ProcessEnv): CloudStackSyncConfig {
   };
 }
 
+function rollupFrom(env: NodeJS.ProcessEnv): RollupConfig {
+  const intervalMinutes = intFrom(env, 'ROLLUP_INTERVAL_MINUTES', 10, 1);
+  if (!(SYNC_INTERVALS_MINUTES as readonly number[]).includes(intervalMinutes)) {
+    throw new ConfigError(
+      `ROLLUP_INTERVAL_MINUTES must divide an hour or be whole hours that divide a day (${SYNC_INTERVALS_MINUTES.join(', ')}), got "${env.ROLLUP_INTERVAL_MINUTES}"`,
+    );
+  }
+  return { enabled: boolFrom(env, 'ROLLUP', true), intervalMinutes };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTerminal = false): Config {
   const dbUrl = env.DB_URL?.trim() || path.join('.data', 'oma.sqlite');
   const dialect = dialectOf(dbUrl);
@@ -154,5 +167,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTerminal = fa
     rateLimitPerMinute: intFrom(env, 'RATE_LIMIT_PER_MINUTE', 1200, 1),
     bodyLimitBytes: intFrom(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024),
     cloudstack: cloudStackFrom(env),
+    rollup: rollupFrom(env),
   };
 }

@@ -181,6 +181,8 @@ export async function buildTestApp(
     // A seeded world's ossea_configs row names a CloudStack that does not exist; the sync has
     // its own tests (cloudstack-sync.test.ts).
     CLOUDSTACK_SYNC: '0',
+    // Rollups run on the clock; their tests run them deterministically (analytics tests).
+    ROLLUP: '0',
   });
   const app = await buildApp({
     config,

@@ -4,6 +4,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import analyticsTrendsRoutes from './analytics/trends/routes';
 import authPlugin from './auth/plugin';
 import analyticsRollups from './analytics/rollups/plugin';
 import cloudstackSync from './cloudstack/plugin';
@@ -83,6 +84,7 @@ export async function buildApp(options: AppOptions) {
         { name: 'progress', description: 'VMA-compatible job progress' },
         { name: 'networks', description: 'Source and destination networks, mappings' },
         { name: 'grafana', description: 'Grafana query protocol (data frames)' },
+        { name: 'analytics', description: 'Historical analytics from hourly rollups and raw rows' },
       ],
     },
   });
@@ -115,6 +117,7 @@ export async function buildApp(options: AppOptions) {
       await api.register(validationRoutes);
       await api.register(bulkRoutes);
       await api.register(grafanaRoutes);
+      await api.register(analyticsTrendsRoutes);
     },
     { prefix: API_PREFIX },
   );

@@ -1,6 +1,8 @@
 // One handler per query type: database rows -> frames. Kept close to SQL; shaping lives in frames.ts.
 import type { Kysely } from 'kysely';
 import { TERMINAL_JOB_STATUSES, type QueryType, type WireFrame } from '@oma-insights/contracts';
+import { migrationTrendsFrame } from '../analytics/trends/frames';
+import { migrationTrends as trendsOf, queryStep } from '../analytics/trends/migration-trends';
 import type { Database, ReplicationJobRow, VmContextRow } from '../db/schema';
 import type { DbTime } from '../db/time';
 import { likeContains } from '../http/cursor';
@@ -17,6 +19,9 @@ export interface QueryContext {
   db: Kysely<Database>;
   time: DbTime;
   range: TimeRange;
+  /** Grafana's suggested bucket width and point budget, when sent. */
+  intervalMs?: number;
+  maxDataPoints?: number;
 }
 
 const DEFAULT_ROWS = 500;
@@ -293,6 +298,28 @@ async function networkPerformance(
   return performanceFrames(q.refId, await performanceOf(db, time, range));
 }
 
+/** A wide time-series frame `migration_trends`; an empty range gives no rows. */
+async function migrationTrends(
+  { db, time, range, intervalMs, maxDataPoints }: QueryContext,
+  q: QueryOf<'migrationTrends'>,
+): Promise<WireFrame[]> {
+  const { vcenter, datacenter, vm, replication_type, vm_group } = q;
+  const filters = Object.fromEntries(
+    Object.entries({ vcenter, datacenter, vm, replication_type, vm_group }).filter(([, v]) => v),
+  );
+  if (range.from >= range.to) return [migrationTrendsFrame(q.refId, { data: [], interval_ms: 0 })];
+  const trends = await trendsOf(
+    { db, time },
+    {
+      fromMs: range.from,
+      toMs: range.to,
+      intervalMs: queryStep(range.to - range.from, intervalMs, maxDataPoints),
+      filters,
+    },
+  );
+  return [migrationTrendsFrame(q.refId, trends)];
+}
+
 type Handler<K extends QueryType> = (ctx: QueryContext, query: QueryOf<K>) => Promise<WireFrame[]>;
 export const HANDLERS: { [K in QueryType]: Handler<K> } = {
   vmContexts,
@@ -305,4 +332,5 @@ export const HANDLERS: { [K in QueryType]: Handler<K> } = {
   networkValidation,
   networkPerformance,
   networkAdoption,
+  migrationTrends,
 };

@@ -8,3 +8,4 @@ export * from './query-protocol';
 export * from './query-request';
 export * from './frames';
 export * from './network-mapping';
+export * from './analytics-trends';

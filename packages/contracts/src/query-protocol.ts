@@ -34,6 +34,15 @@ export const NETWORK_QUERY_TYPES = [
 /** Rows a `networkVms` query may ask for: the bulk mapping panel lists 10,000+ VMs with two NICs. */
 export const MAX_NETWORK_VM_ROWS = 50_000;
 
+/**
+ * Analytics query types (issue 9), over the query's time range and intervalMs:
+ * - `migrationTrends` {vcenter?, datacenter?, vm?, replication_type?, vm_group?}: a wide time
+ *   series frame `migration_trends`: time, total, completed, failed, cancelled, bytes,
+ *   duration_p50_s, duration_p95_s, avg_throughput_bps (one row per bucket; a bucket is at least
+ *   intervalMs and wide enough that the range fits maxDataPoints).
+ */
+export const ANALYTICS_QUERY_TYPES = ['migrationTrends'] as const;
+
 /** Query types the server answers. Later capabilities append theirs. */
 export const QUERY_TYPES = [
   'vmContexts',
@@ -41,6 +50,7 @@ export const QUERY_TYPES = [
   'variable',
   'failedJobAnnotations',
   ...NETWORK_QUERY_TYPES,
+  ...ANALYTICS_QUERY_TYPES,
 ] as const;
 export type QueryType = (typeof QUERY_TYPES)[number];
 

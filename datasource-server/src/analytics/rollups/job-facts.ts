@@ -98,7 +98,7 @@ export const hourOf = (ms: number) => Math.floor(ms / HOUR_MS) * HOUR_MS;
  * DATETIME in DB_TIMEZONE is not portable SQL and histograms need every value anyway.
  */
 export async function finishedJobs(
-  store: Db,
+  store: Pick<Db, 'db' | 'time'>,
   fromMs: number,
   toMs: number,
   filters: JobFilters = {},

@@ -118,7 +118,7 @@ export async function rollUpHours(
 }
 
 /** Every hour before this is rolled up; null before the first run. */
-export async function rolledUpTo(store: Db): Promise<number | null> {
+export async function rolledUpTo(store: Pick<Db, 'db'>): Promise<number | null> {
   const row = await store.db
     .selectFrom('omi_rollup_state')
     .select('rolled_up_to_ms')

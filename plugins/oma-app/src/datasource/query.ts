@@ -177,6 +177,16 @@ export function normalizeQuery(query: DataQuery): OmaQuery {
     case 'networkPerformance':
     case 'networkAdoption':
       return { ...base, queryType };
+    case 'migrationTrends':
+      return {
+        ...base,
+        queryType,
+        vcenter: optionalString(saved.vcenter),
+        datacenter: optionalString(saved.datacenter),
+        vm: optionalString(saved.vm),
+        replication_type: optionalString(saved.replication_type),
+        vm_group: optionalString(saved.vm_group),
+      };
     default:
       return assertNever(queryType, 'query type');
   }
@@ -242,6 +252,15 @@ export function interpolateQuery(query: OmaQuery, interpolate: Interpolate): Oma
     case 'networkPerformance':
     case 'networkAdoption':
       return query;
+    case 'migrationTrends':
+      return {
+        ...query,
+        vcenter: interpolateOptional(query.vcenter, interpolate),
+        datacenter: interpolateOptional(query.datacenter, interpolate),
+        vm: interpolateOptional(query.vm, interpolate),
+        replication_type: interpolateOptional(query.replication_type, interpolate),
+        vm_group: interpolateOptional(query.vm_group, interpolate),
+      };
     default:
       return assertNever(query, 'query');
   }

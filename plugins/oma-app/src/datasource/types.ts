@@ -35,6 +35,7 @@ export const EDITOR_QUERY_TYPES = [
   'networkValidation',
   'networkPerformance',
   'networkAdoption',
+  'migrationTrends',
 ] as const satisfies readonly QueryType[];
 export type EditorQueryType = (typeof EDITOR_QUERY_TYPES)[number];
 
@@ -49,6 +50,7 @@ export const QUERY_TYPE_LABELS: Record<QueryType, string> = {
   networkValidation: 'Network validation',
   networkPerformance: 'Network performance',
   networkAdoption: 'Recommendation adoption',
+  migrationTrends: 'Migration trends',
 };
 
 /** What a network query is about: the network a VM gets on live failover, or on test failover. */
@@ -183,8 +185,27 @@ export type NetworkQuery =
   | NetworkPerformanceQuery
   | NetworkAdoptionQuery;
 
+/**
+ * Finished replication jobs per time bucket (intervalMs) over the time range; each filter may be
+ * a template variable.
+ */
+export interface MigrationTrendsQuery extends DataQuery {
+  queryType: 'migrationTrends';
+  vcenter?: string;
+  datacenter?: string;
+  vm?: string;
+  replication_type?: string;
+  vm_group?: string;
+}
+
 /** Every query this data source sends, discriminated on `queryType`. */
-export type OmaQuery = VmContextsQuery | JobsQuery | VariableQuery | FailedJobAnnotationsQuery | NetworkQuery;
+export type OmaQuery =
+  | VmContextsQuery
+  | JobsQuery
+  | VariableQuery
+  | FailedJobAnnotationsQuery
+  | NetworkQuery
+  | MigrationTrendsQuery;
 
 export const DEFAULT_QUERY: Partial<OmaQuery> = {
   queryType: 'vmContexts',

@@ -69,6 +69,7 @@ export function switchQueryType(query: OmaQuery, queryType: QueryType): OmaQuery
     case 'failedJobAnnotations':
     case 'networkPerformance':
     case 'networkAdoption':
+    case 'migrationTrends':
       return { ...keep, queryType };
     case 'networkTopology':
     case 'networkValidation':
@@ -155,6 +156,13 @@ function TypeFields({ query, change }: TypeFieldsProps) {
         <Text color="secondary" element="p">
           Per destination network: replication jobs and throughput, probe latency and loss over the
           dashboard&apos;s time range.
+        </Text>
+      );
+    case 'migrationTrends':
+      return (
+        <Text color="secondary" element="p">
+          Finished replication jobs per interval over the dashboard&apos;s time range: outcomes, bytes,
+          duration p50/p95 and average throughput.
         </Text>
       );
     case 'networkAdoption':

@@ -115,6 +115,31 @@ describe.each(TARGETS.filter((t) => t !== 'mysql-oma-dump'))('hourly rollups (%s
     await expect(rollUpHours(t.store, 3 * HOUR_MS, HOUR_MS)).rejects.toThrow(RollupRangeError);
   });
 
+  test('with ROLLUP on, the server backfills on start and reports it in health', async () => {
+    const startedAt = Date.now();
+    const on = await buildTestApp(target, { vms: 5, days: 3 }, { ROLLUP: '1' });
+    try {
+      // Joins the run the plugin started when the server became ready.
+      const run = await on.app.rollups.run();
+      expect(run.ran).toBe(true);
+      // The hour the run started in (or the next, had the clock just turned).
+      const hour = (ms: number) => Math.floor(ms / HOUR_MS) * HOUR_MS;
+      expect([hour(startedAt), hour(Date.now())]).toContain(await rolledUpTo(on.store));
+      const health = await on.app.inject({ method: 'GET', url: '/api/v1/debug/health' });
+      expect(health.json().checks.analytics_rollups).toEqual({
+        status: 'ok',
+        message: expect.stringMatching(/^rolled up to \d{4}-/),
+      });
+    } finally {
+      await on.dispose();
+    }
+    const health = await t.app.inject({ method: 'GET', url: '/api/v1/debug/health' });
+    expect(health.json().checks.analytics_rollups).toEqual({
+      status: 'disabled',
+      message: 'turned off (ROLLUP=0)',
+    });
+  });
+
   if (target !== 'sqlite') {
     test('one instance at a time: a run skips while another connection holds the lock', async () => {
       const silent = { debug() {}, error() {} } as never;

@@ -166,6 +166,8 @@ export interface TestApp extends TestStore {
 export async function buildTestApp(
   target: TargetName,
   seed?: { vms: number; days: number },
+  /** Environment on top of the test defaults, e.g. { ROLLUP: '1' }. */
+  env: Record<string, string> = {},
 ): Promise<TestApp> {
   const opened = await openTarget(target);
   if (seed) await seedDemoWorld(opened.store, { ...seed, seed: 7, end: FIXED_END });
@@ -183,6 +185,7 @@ export async function buildTestApp(
     CLOUDSTACK_SYNC: '0',
     // Rollups run on the clock; their tests run them deterministically (analytics tests).
     ROLLUP: '0',
+    ...env,
   });
   const app = await buildApp({
     config,

@@ -5,7 +5,9 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import predictionRoutes from './analytics/predictions/routes';
+import analyticsTrendsRoutes from './analytics/trends/routes';
 import authPlugin from './auth/plugin';
+import analyticsRollups from './analytics/rollups/plugin';
 import cloudstackSync from './cloudstack/plugin';
 import retention from './retention/plugin';
 import metrics from './metrics/plugin';
@@ -67,6 +69,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(cloudstackSync);
   await app.register(retention);
   await app.register(metrics);
+  await app.register(analyticsRollups);
   // Limits are applied by an API-wide hook (below), between identifying and authorizing, so
   // that failed and unauthenticated requests count too.
   await app.register(rateLimit, {
@@ -87,6 +90,7 @@ export async function buildApp(options: AppOptions) {
         { name: 'networks', description: 'Source and destination networks, mappings' },
         { name: 'analytics', description: 'Historical analytics and predictions' },
         { name: 'grafana', description: 'Grafana query protocol (data frames)' },
+        { name: 'analytics', description: 'Historical analytics from hourly rollups and raw rows' },
       ],
     },
   });
@@ -120,6 +124,7 @@ export async function buildApp(options: AppOptions) {
       await api.register(bulkRoutes);
       await api.register(predictionRoutes);
       await api.register(grafanaRoutes);
+      await api.register(analyticsTrendsRoutes);
     },
     { prefix: API_PREFIX },
   );

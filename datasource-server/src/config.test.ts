@@ -149,4 +149,22 @@ describe('loadConfig', () => {
       expect(() => loadConfig(env)).toThrow(message);
     });
   });
+
+  describe('analytics rollups', () => {
+    test('on every 10 minutes unless told otherwise', () => {
+      expect(loadConfig({}).rollup).toEqual({ enabled: true, intervalMinutes: 10 });
+      expect(loadConfig({ ROLLUP: '0', ROLLUP_INTERVAL_MINUTES: '60' }).rollup).toEqual({
+        enabled: false,
+        intervalMinutes: 60,
+      });
+    });
+
+    test.each([
+      [{ ROLLUP_INTERVAL_MINUTES: '7' }, 'ROLLUP_INTERVAL_MINUTES must divide an hour'],
+      [{ ROLLUP_INTERVAL_MINUTES: '0' }, 'ROLLUP_INTERVAL_MINUTES must be an integer >= 1'],
+      [{ ROLLUP: 'maybe' }, 'ROLLUP must be 1/0'],
+    ])('refuses %j', (env, message) => {
+      expect(() => loadConfig(env)).toThrow(message);
+    });
+  });
 });

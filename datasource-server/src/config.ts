@@ -1,5 +1,6 @@
 // The one place that reads the environment. Everything else receives a typed Config.
 import path from 'node:path';
+import type { RollupConfig } from './analytics/rollups/maintenance';
 import { urlProblem, type CloudStackConnection } from './cloudstack/connection';
 import { SYNC_INTERVALS_MINUTES } from './cloudstack/schedule';
 import { dbTimeIn, TimeZoneError } from './db/time';
@@ -31,6 +32,8 @@ export interface Config {
   cloudstack: CloudStackSyncConfig;
   /** Days this project's own tables keep their rows (RETENTION_DAYS); 0 keeps them forever. OMA tables are never deleted from. */
   retentionDays: number;
+  /** Hourly analytics rollups: ROLLUP (on by default) and ROLLUP_INTERVAL_MINUTES (10). */
+  rollup: RollupConfig;
 }
 
 /** The sync of CloudStack's networks into the destination inventory. */
@@ -129,6 +132,16 @@ function cloudStackFrom(env: NodeJS.ProcessEnv): CloudStackSyncConfig {
   };
 }
 
+function rollupFrom(env: NodeJS.ProcessEnv): RollupConfig {
+  const intervalMinutes = intFrom(env, 'ROLLUP_INTERVAL_MINUTES', 10, 1);
+  if (!(SYNC_INTERVALS_MINUTES as readonly number[]).includes(intervalMinutes)) {
+    throw new ConfigError(
+      `ROLLUP_INTERVAL_MINUTES must divide an hour or be whole hours that divide a day (${SYNC_INTERVALS_MINUTES.join(', ')}), got "${env.ROLLUP_INTERVAL_MINUTES}"`,
+    );
+  }
+  return { enabled: boolFrom(env, 'ROLLUP', true), intervalMinutes };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTerminal = false): Config {
   const dbUrl = env.DB_URL?.trim() || path.join('.data', 'oma.sqlite');
   const dialect = dialectOf(dbUrl);
@@ -157,5 +170,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTerminal = fa
     bodyLimitBytes: intFrom(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024),
     cloudstack: cloudStackFrom(env),
     retentionDays: intFrom(env, 'RETENTION_DAYS', 400, 0),
+    rollup: rollupFrom(env),
   };
 }

@@ -1,4 +1,5 @@
 // Predictions and their backtest over HTTP, against jobs with known throughputs and a demo world.
+import { sql } from 'kysely';
 import type { Backtest, PredictionList, WireFrame, WireQueryResult } from '@oma-insights/contracts';
 import { newJobRow } from '../src/vm-contexts/new-job';
 import { bearer, buildTestApp, FIXED_END, TARGETS, type TestApp } from './helper';
@@ -34,18 +35,25 @@ describe.each(TARGETS)('predictions on %s', (target) => {
         .insertInto('vm_replication_contexts')
         .values({ ...vm, current_status: spec.status, created_at: now, updated_at: now })
         .execute();
-      await db
-        .insertInto('vm_disks')
-        .values({
-          vm_context_id: vm.context_id,
-          job_id: `job-${spec.name}-0`,
-          disk_id: 'disk-2000',
-          vm_dk_path: `[DS1] ${spec.name}/${spec.name}.vmdk`,
-          size_gb: 0,
-          capacity_bytes: spec.capacity,
-          datastore: 'DS1',
-        })
-        .execute();
+      // The OMA writes a VM's disks with the job that found them; these fixtures give VMs without
+      // jobs disks too, so on the real schema (vm_disks.job_id references replication_jobs) the
+      // foreign key check is off for this one insert, in its own transaction (one connection).
+      await db.transaction().execute(async (trx) => {
+        if (t.store.dialect === 'mysql') await sql`set foreign_key_checks = 0`.execute(trx);
+        await trx
+          .insertInto('vm_disks')
+          .values({
+            vm_context_id: vm.context_id,
+            job_id: `job-${spec.name}-0`,
+            disk_id: 'disk-2000',
+            vm_dk_path: `[DS1] ${spec.name}/${spec.name}.vmdk`,
+            size_gb: 0,
+            capacity_bytes: spec.capacity,
+            datastore: 'DS1',
+          })
+          .execute();
+        if (t.store.dialect === 'mysql') await sql`set foreign_key_checks = 1`.execute(trx);
+      });
       if (spec.name !== 'pred-a') continue;
       // An initial of 50 GB and three daily incrementals of 2.4 GB, all copying at 100 MB/s
       // after 60 s of setup.

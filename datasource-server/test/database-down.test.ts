@@ -26,6 +26,8 @@ describe('database down', () => {
     // Attach mode reads the CloudStack connection from ossea_configs: let that first read fail.
     await app.ready();
     await app.cloudstackSync.whenIdle();
+    // The rollup's first run fails the same way.
+    await app.rollups.run().catch(() => undefined);
   });
   afterAll(async () => {
     await app.close();
@@ -41,6 +43,7 @@ describe('database down', () => {
     expect(body.reasons).toEqual([
       'database unreachable: connection refused',
       'cloudstack_sync down: sync failed: cannot read ossea_configs: connection refused',
+      'analytics_rollups down: rollup failed: connection refused',
     ]);
     expect(body.checks.db.message).toBe('connection refused');
     // A stranger learns the cause, not where the database is or who connects to it.

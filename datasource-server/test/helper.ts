@@ -166,6 +166,8 @@ export interface TestApp extends TestStore {
 export async function buildTestApp(
   target: TargetName,
   seed?: { vms: number; days: number },
+  /** Environment on top of the test defaults, e.g. { ROLLUP: '1' }. */
+  env: Record<string, string> = {},
 ): Promise<TestApp> {
   const opened = await openTarget(target);
   if (seed) await seedDemoWorld(opened.store, { ...seed, seed: 7, end: FIXED_END });
@@ -181,6 +183,9 @@ export async function buildTestApp(
     // A seeded world's ossea_configs row names a CloudStack that does not exist; the sync has
     // its own tests (cloudstack-sync.test.ts).
     CLOUDSTACK_SYNC: '0',
+    // Rollups run on the clock; their tests run them deterministically (analytics tests).
+    ROLLUP: '0',
+    ...env,
   });
   const app = await buildApp({
     config,

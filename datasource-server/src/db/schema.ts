@@ -281,6 +281,42 @@ export interface OmiNetworkPerformanceMetricsTable {
   target: string;
 }
 
+/**
+ * Finished replication jobs of one UTC hour (by completed_at) and one combination of dimensions
+ * (absent ones are ''). Counts and sums, never averages; histograms are Histogram.serialize() text.
+ */
+export interface OmiRollupJobsHourlyTable {
+  id: Generated<number>;
+  /** Start of the hour, epoch milliseconds (UTC: unambiguous whatever DB_TIMEZONE is). */
+  bucket_start_ms: number;
+  vcenter: string;
+  datacenter: string;
+  replication_type: string;
+  vm_group: string;
+  error_classification: string;
+  /** completed, failed or cancelled. */
+  status: string;
+  jobs: number;
+  bytes_sum: number;
+  /** Jobs with both started_at and completed_at (the others have no duration). */
+  duration_count: number;
+  duration_ms_sum: number;
+  /** Jobs with a positive transfer_speed_bps. */
+  throughput_count: number;
+  throughput_bps_sum: number;
+  /** Seconds. */
+  duration_histogram: string;
+  /** Bytes per second. */
+  throughput_histogram: string;
+}
+
+/** How far a rollup is complete: every hour before rolled_up_to_ms is in its table. */
+export interface OmiRollupStateTable {
+  name: string;
+  rolled_up_to_ms: number;
+  updated_at: DbTime;
+}
+
 export interface Database {
   vm_replication_contexts: VmReplicationContextsTable;
   replication_jobs: ReplicationJobsTable;
@@ -298,6 +334,8 @@ export interface Database {
   omi_disk_progress: OmiDiskProgressTable;
   omi_network_probe_targets: OmiNetworkProbeTargetsTable;
   omi_network_performance_metrics: OmiNetworkPerformanceMetricsTable;
+  omi_rollup_jobs_hourly: OmiRollupJobsHourlyTable;
+  omi_rollup_state: OmiRollupStateTable;
 }
 
 export type VmContextRow = Selectable<VmReplicationContextsTable>;

@@ -8,6 +8,8 @@ import {
 } from '@oma-insights/contracts';
 import { predictionFrame } from '../analytics/predictions/frames';
 import { predictNextSyncs } from '../analytics/predictions/predict';
+import { migrationTrendsFrame } from '../analytics/trends/frames';
+import { migrationTrends as trendsOf, queryStep } from '../analytics/trends/migration-trends';
 import type { Database, ReplicationJobRow, VmContextRow } from '../db/schema';
 import type { DbTime } from '../db/time';
 import { likeContains } from '../http/cursor';
@@ -24,6 +26,9 @@ export interface QueryContext {
   db: Kysely<Database>;
   time: DbTime;
   range: TimeRange;
+  /** Grafana's suggested bucket width and point budget, when sent. */
+  intervalMs?: number;
+  maxDataPoints?: number;
 }
 
 const DEFAULT_ROWS = 500;
@@ -315,6 +320,28 @@ async function predictions(
   return [predictionFrame(q.refId, list)];
 }
 
+/** A wide time-series frame `migration_trends`; an empty range gives no rows. */
+async function migrationTrends(
+  { db, time, range, intervalMs, maxDataPoints }: QueryContext,
+  q: QueryOf<'migrationTrends'>,
+): Promise<WireFrame[]> {
+  const { vcenter, datacenter, vm, replication_type, vm_group } = q;
+  const filters = Object.fromEntries(
+    Object.entries({ vcenter, datacenter, vm, replication_type, vm_group }).filter(([, v]) => v),
+  );
+  if (range.from >= range.to) return [migrationTrendsFrame(q.refId, { data: [], interval_ms: 0 })];
+  const trends = await trendsOf(
+    { db, time },
+    {
+      fromMs: range.from,
+      toMs: range.to,
+      intervalMs: queryStep(range.to - range.from, intervalMs, maxDataPoints),
+      filters,
+    },
+  );
+  return [migrationTrendsFrame(q.refId, trends)];
+}
+
 type Handler<K extends QueryType> = (ctx: QueryContext, query: QueryOf<K>) => Promise<WireFrame[]>;
 export const HANDLERS: { [K in QueryType]: Handler<K> } = {
   vmContexts,
@@ -328,4 +355,5 @@ export const HANDLERS: { [K in QueryType]: Handler<K> } = {
   networkPerformance,
   networkAdoption,
   predictions,
+  migrationTrends,
 };

@@ -119,6 +119,18 @@ export const QUERY_SCHEMAS = {
     },
     strict,
   ),
+  migrationTrends: Type.Object(
+    {
+      refId: QueryRefId,
+      queryType: Type.Literal('migrationTrends'),
+      vcenter: Type.Optional(text),
+      datacenter: Type.Optional(text),
+      vm: Type.Optional(text),
+      replication_type: Type.Optional(text),
+      vm_group: Type.Optional(text),
+    },
+    strict,
+  ),
 } satisfies Record<QueryType, TSchema>;
 
 export type QueryOf<K extends QueryType> = Static<(typeof QUERY_SCHEMAS)[K]>;

@@ -87,7 +87,15 @@ const grafanaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { range, queries } = request.body;
       const parsed = parseRange(range.from, range.to);
       const ctx: QueryContext | string =
-        typeof parsed === 'string' ? parsed : { db, time: app.store.time, range: parsed };
+        typeof parsed === 'string'
+          ? parsed
+          : {
+              db,
+              time: app.store.time,
+              range: parsed,
+              intervalMs: request.body.intervalMs,
+              maxDataPoints: request.body.maxDataPoints,
+            };
       const results: Record<string, WireQueryResult> = {};
       const seen = new Set<string>();
       await Promise.all(

@@ -9,3 +9,4 @@ export * from './query-request';
 export * from './frames';
 export * from './network-mapping';
 export * from './analytics-predictions';
+export * from './analytics-trends';

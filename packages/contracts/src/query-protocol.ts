@@ -47,6 +47,15 @@ export const ANALYTICS_PREDICTION_QUERY_TYPES = ['predictions'] as const;
 export const DEFAULT_PREDICTION_CONCURRENCY = 4;
 export const MAX_PREDICTION_CONCURRENCY = 64;
 
+/**
+ * Analytics query types (issue 9), over the query's time range and intervalMs:
+ * - `migrationTrends` {vcenter?, datacenter?, vm?, replication_type?, vm_group?}: a wide time
+ *   series frame `migration_trends`: time, total, completed, failed, cancelled, bytes,
+ *   duration_p50_s, duration_p95_s, avg_throughput_bps (one row per bucket; a bucket is at least
+ *   intervalMs and wide enough that the range fits maxDataPoints).
+ */
+export const ANALYTICS_QUERY_TYPES = ['migrationTrends'] as const;
+
 /** Query types the server answers. Later capabilities append theirs. */
 export const QUERY_TYPES = [
   'vmContexts',
@@ -55,6 +64,7 @@ export const QUERY_TYPES = [
   'failedJobAnnotations',
   ...NETWORK_QUERY_TYPES,
   ...ANALYTICS_PREDICTION_QUERY_TYPES,
+  ...ANALYTICS_QUERY_TYPES,
 ] as const;
 export type QueryType = (typeof QUERY_TYPES)[number];
 

@@ -126,5 +126,43 @@ export function ownMigrations(dialect: DialectName): Record<string, Migration> {
           .execute();
       },
     },
+    '2026_11_26_401_job_rollups': {
+      async up(db: Kysely<any>) {
+        // Finished replication jobs per UTC hour of completed_at and filter dimensions (see
+        // src/analytics/rollups). No unique key: an hour is replaced as a whole, and seven text
+        // dimensions exceed MariaDB's key length anyway. Absent dimensions are ''.
+        await db.schema
+          .createTable('omi_rollup_jobs_hourly')
+          .addColumn(...t.autoId('id'))
+          .addColumn('bucket_start_ms', 'bigint', (c) => c.notNull())
+          .addColumn('vcenter', 'text', (c) => c.notNull())
+          .addColumn('datacenter', 'text', (c) => c.notNull())
+          .addColumn('replication_type', 'text', (c) => c.notNull())
+          .addColumn('vm_group', 'text', (c) => c.notNull())
+          .addColumn('error_classification', 'text', (c) => c.notNull())
+          .addColumn('status', 'varchar(32)', (c) => c.notNull())
+          .addColumn('jobs', 'bigint', (c) => c.notNull())
+          .addColumn('bytes_sum', 'bigint', (c) => c.notNull())
+          .addColumn('duration_count', 'bigint', (c) => c.notNull())
+          .addColumn('duration_ms_sum', 'bigint', (c) => c.notNull())
+          .addColumn('throughput_count', 'bigint', (c) => c.notNull())
+          .addColumn('throughput_bps_sum', 'bigint', (c) => c.notNull())
+          .addColumn('duration_histogram', t.longtext, (c) => c.notNull())
+          .addColumn('throughput_histogram', t.longtext, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('idx_omi_rollup_jobs_hourly_bucket')
+          .on('omi_rollup_jobs_hourly')
+          .column('bucket_start_ms')
+          .execute();
+        // How far each rollup is complete: every hour before rolled_up_to_ms is in its table.
+        await db.schema
+          .createTable('omi_rollup_state')
+          .addColumn('name', 'varchar(64)', (c) => c.primaryKey())
+          .addColumn('rolled_up_to_ms', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', t.datetime, (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }

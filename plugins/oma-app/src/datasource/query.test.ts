@@ -381,3 +381,46 @@ describe('network queries', () => {
     expect(body.queries).toEqual([{ refId: 'T', queryType: 'networkTopology', failoverType: 'test' }]);
   });
 });
+
+describe('migration trends query', () => {
+  it('keeps its filters, drops blanks and junk', () => {
+    expect(
+      normalizeQuery({
+        refId: 'A',
+        queryType: 'migrationTrends',
+        vcenter: 'vc-1',
+        datacenter: ' ',
+        vm: 42,
+        junk: 1,
+      } as never),
+    ).toEqual(
+      expect.objectContaining({
+        queryType: 'migrationTrends',
+        vcenter: 'vc-1',
+        datacenter: undefined,
+        vm: undefined,
+        replication_type: undefined,
+        vm_group: undefined,
+      }),
+    );
+    expect(normalizeQuery({ refId: 'A', queryType: 'migrationTrends', junk: 1 } as never)).not.toHaveProperty(
+      'junk',
+    );
+  });
+
+  it('fills template variables into each filter; "All" means no filter', () => {
+    const vars: Record<string, string> = { $vc: 'vc-2', $dc: '__all', $vm: 'web-01' };
+    const q = interpolateQuery(
+      { refId: 'A', queryType: 'migrationTrends', vcenter: '$vc', datacenter: '$dc', vm: '$vm' },
+      (v) => vars[v] ?? v,
+    );
+    expect(q).toEqual(
+      expect.objectContaining({
+        vcenter: 'vc-2',
+        datacenter: undefined,
+        vm: 'web-01',
+        replication_type: undefined,
+      }),
+    );
+  });
+});

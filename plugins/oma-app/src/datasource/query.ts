@@ -192,6 +192,16 @@ export function normalizeQuery(query: DataQuery): OmaQuery {
             ? undefined
             : clampCount(saved.concurrency, DEFAULT_PREDICTION_CONCURRENCY, MAX_PREDICTION_CONCURRENCY),
       };
+    case 'migrationTrends':
+      return {
+        ...base,
+        queryType,
+        vcenter: optionalString(saved.vcenter),
+        datacenter: optionalString(saved.datacenter),
+        vm: optionalString(saved.vm),
+        replication_type: optionalString(saved.replication_type),
+        vm_group: optionalString(saved.vm_group),
+      };
     default:
       return assertNever(queryType, 'query type');
   }
@@ -263,6 +273,15 @@ export function interpolateQuery(query: OmaQuery, interpolate: Interpolate): Oma
         vm: interpolateNames(query.vm, interpolate),
         vcenter: interpolateOptional(query.vcenter, interpolate),
         datacenter: interpolateOptional(query.datacenter, interpolate),
+      };
+    case 'migrationTrends':
+      return {
+        ...query,
+        vcenter: interpolateOptional(query.vcenter, interpolate),
+        datacenter: interpolateOptional(query.datacenter, interpolate),
+        vm: interpolateOptional(query.vm, interpolate),
+        replication_type: interpolateOptional(query.replication_type, interpolate),
+        vm_group: interpolateOptional(query.vm_group, interpolate),
       };
     default:
       return assertNever(query, 'query');

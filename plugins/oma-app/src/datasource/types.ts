@@ -38,6 +38,7 @@ export const EDITOR_QUERY_TYPES = [
   'networkPerformance',
   'networkAdoption',
   'predictions',
+  'migrationTrends',
 ] as const satisfies readonly QueryType[];
 export type EditorQueryType = (typeof EDITOR_QUERY_TYPES)[number];
 
@@ -53,6 +54,7 @@ export const QUERY_TYPE_LABELS: Record<QueryType, string> = {
   networkPerformance: 'Network performance',
   networkAdoption: 'Recommendation adoption',
   predictions: 'Sync predictions',
+  migrationTrends: 'Migration trends',
 };
 
 /** What a network query is about: the network a VM gets on live failover, or on test failover. */
@@ -199,9 +201,28 @@ export type NetworkQuery =
   | NetworkPerformanceQuery
   | NetworkAdoptionQuery;
 
+/**
+ * Finished replication jobs per time bucket (intervalMs) over the time range; each filter may be
+ * a template variable.
+ */
+export interface MigrationTrendsQuery extends DataQuery {
+  queryType: 'migrationTrends';
+  vcenter?: string;
+  datacenter?: string;
+  vm?: string;
+  replication_type?: string;
+  vm_group?: string;
+}
+
 /** Every query this data source sends, discriminated on `queryType`. */
 export type OmaQuery =
-  VmContextsQuery | JobsQuery | VariableQuery | FailedJobAnnotationsQuery | NetworkQuery | PredictionsQuery;
+  | VmContextsQuery
+  | JobsQuery
+  | VariableQuery
+  | FailedJobAnnotationsQuery
+  | NetworkQuery
+  | PredictionsQuery
+  | MigrationTrendsQuery;
 
 export const DEFAULT_QUERY: Partial<OmaQuery> = {
   queryType: 'vmContexts',

@@ -140,7 +140,17 @@ describe('QueryEditor: network queries', () => {
       'Network performance',
       'Recommendation adoption',
       'Sync predictions',
+      'Migration trends',
     ]);
+  });
+
+  it('switches to a migration trends query, which says what it returns', async () => {
+    const { user, onChange } = setup({ refId: 'A', queryType: 'vmContexts', search: 'x' });
+    await pickQueryType(user, 'Migration trends');
+    expect(onChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ refId: 'A', queryType: 'migrationTrends' }),
+    );
+    expect(onChange.mock.lastCall[0]).not.toHaveProperty('search');
   });
 
   it('switches to a live topology query and shows its failover type, vCenter and datacenter', async () => {

@@ -73,6 +73,7 @@ export function switchQueryType(query: OmaQuery, queryType: QueryType): OmaQuery
     case 'networkPerformance':
     case 'networkAdoption':
     case 'predictions':
+    case 'migrationTrends':
       return { ...keep, queryType };
     case 'networkTopology':
     case 'networkValidation':
@@ -159,6 +160,13 @@ function TypeFields({ query, change }: TypeFieldsProps) {
         <Text color="secondary" element="p">
           Per destination network: replication jobs and throughput, probe latency and loss over the
           dashboard&apos;s time range.
+        </Text>
+      );
+    case 'migrationTrends':
+      return (
+        <Text color="secondary" element="p">
+          Finished replication jobs per interval over the dashboard&apos;s time range: outcomes, bytes,
+          duration p50/p95 and average throughput.
         </Text>
       );
     case 'networkAdoption':

@@ -1,0 +1,88 @@
+import { Rng } from '../../demo/rng';
+import { exactQuantile, Histogram, HistogramFormatError, HISTOGRAM_RELATIVE_ERROR } from './histogram';
+
+const QUANTILES = [0, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1];
+
+/** Durations and throughputs span many orders of magnitude: log-uniform, with some repeats and zeros. */
+function randomValues(rng: Rng): number[] {
+  const n = rng.int(1, 2000);
+  const values: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (rng.chance(0.02)) values.push(0);
+    else if (rng.chance(0.1) && values.length > 0) values.push(values[rng.int(0, values.length - 1)]);
+    else values.push(10 ** rng.between(-3, 12));
+  }
+  return values;
+}
+
+const sortedCopy = (values: number[]) => [...values].sort((a, b) => a - b);
+
+function expectWithinBound(estimate: number | null, exact: number | null) {
+  expect(estimate === null).toBe(exact === null);
+  if (estimate === null || exact === null) return;
+  if (exact === 0) expect(estimate).toBe(0);
+  // The bound itself plus floating point slack of a few ulps.
+  else expect(Math.abs(estimate - exact) / exact).toBeLessThanOrEqual(HISTOGRAM_RELATIVE_ERROR * (1 + 1e-9));
+}
+
+describe('Histogram', () => {
+  test('quantiles of random data sets stay within the stated relative error of the exact ones', () => {
+    for (let seed = 1; seed <= 60; seed++) {
+      const values = randomValues(new Rng(seed));
+      const histogram = Histogram.of(values);
+      const sorted = sortedCopy(values);
+      expect(histogram.count()).toBe(values.length);
+      for (const q of QUANTILES) expectWithinBound(histogram.quantile(q), exactQuantile(sorted, q));
+    }
+  });
+
+  test('merge(a, b) equals the histogram of a ∪ b, bucket for bucket', () => {
+    for (let seed = 100; seed < 140; seed++) {
+      const rng = new Rng(seed);
+      const [a, b] = [randomValues(rng), randomValues(rng)];
+      const merged = Histogram.of(a).merge(Histogram.of(b));
+      const union = Histogram.of([...a, ...b]);
+      expect(merged.serialize()).toBe(union.serialize());
+      expect(merged.count()).toBe(a.length + b.length);
+      for (const q of QUANTILES) expect(merged.quantile(q)).toBe(union.quantile(q));
+    }
+  });
+
+  test('serialisation round-trips exactly and stays compact', () => {
+    const values = randomValues(new Rng(7));
+    const histogram = Histogram.of(values);
+    const text = histogram.serialize();
+    const back = Histogram.deserialize(text);
+    expect(back.serialize()).toBe(text);
+    expect(back.count()).toBe(values.length);
+    for (const q of QUANTILES) expect(back.quantile(q)).toBe(histogram.quantile(q));
+    // 15 decades at 1% are ~1,700 buckets at most: well inside a TEXT column's 64 KiB.
+    expect(text.length).toBeLessThan(65_535);
+    expect(Histogram.deserialize(new Histogram().serialize()).count()).toBe(0);
+  });
+
+  test('an empty histogram has no quantiles; zeros are exact', () => {
+    expect(new Histogram().quantile(0.5)).toBeNull();
+    expect(Histogram.of([0, 0, 0, 5]).quantile(0.5)).toBe(0);
+    expect(Histogram.of([0, 0, 0, 5]).quantile(1)).toBeCloseTo(5, 0);
+  });
+
+  test('refuses values and texts that are not histograms', () => {
+    expect(() => new Histogram().add(-1)).toThrow(RangeError);
+    expect(() => new Histogram().add(Number.NaN)).toThrow(RangeError);
+    expect(() => new Histogram().add(Infinity)).toThrow(RangeError);
+    expect(() => new Histogram().add(1, 0)).toThrow(RangeError);
+    expect(() => new Histogram().quantile(1.5)).toThrow(RangeError);
+    for (const text of [
+      '',
+      'nope',
+      '[]',
+      '{"b":[]}',
+      '{"b":{"x":1}}',
+      '{"b":{"1":-2}}',
+      '{"z":1.5,"b":{}}',
+    ]) {
+      expect(() => Histogram.deserialize(text)).toThrow(HistogramFormatError);
+    }
+  });
+});

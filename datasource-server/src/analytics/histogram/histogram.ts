@@ -1,0 +1,110 @@
+// A mergeable, log-bucketed histogram of non-negative values (DDSketch's scheme): a positive
+// value x falls in bucket ceil(log_gamma(x)) with gamma = (1 + α) / (1 − α), and a bucket is
+// represented by 2·gamma^i / (gamma + 1), which is within α of every value in it. Merging adds
+// bucket counts, so rollups of any hours and filters combine into exact counts and quantiles
+// with a bounded relative error. Pure.
+
+/** Every quantile this histogram reports is within 1% (relative) of the exact one. */
+export const HISTOGRAM_RELATIVE_ERROR = 0.01;
+
+const GAMMA = (1 + HISTOGRAM_RELATIVE_ERROR) / (1 - HISTOGRAM_RELATIVE_ERROR);
+const LOG_GAMMA = Math.log(GAMMA);
+
+export class HistogramFormatError extends Error {}
+
+export class Histogram {
+  /** Bucket index -> how many values fell in it. */
+  private readonly buckets = new Map<number, number>();
+  /** Values of exactly 0 (e.g. a job that started and ended in the same millisecond). */
+  private zeros = 0;
+  private total = 0;
+
+  /** Counts `value` `times` times. Throws RangeError for a negative or non-finite value. */
+  add(value: number, times = 1): this {
+    if (!Number.isFinite(value) || value < 0) throw new RangeError(`Not a value for a histogram: ${value}`);
+    if (!Number.isInteger(times) || times < 1) throw new RangeError(`Not a count: ${times}`);
+    if (value === 0) this.zeros += times;
+    else {
+      const index = Math.ceil(Math.log(value) / LOG_GAMMA);
+      this.buckets.set(index, (this.buckets.get(index) ?? 0) + times);
+    }
+    this.total += times;
+    return this;
+  }
+
+  /** Adds every count of `other` into this one (both must use the same error bound, as all do). */
+  merge(other: Histogram): this {
+    for (const [index, count] of other.buckets)
+      this.buckets.set(index, (this.buckets.get(index) ?? 0) + count);
+    this.zeros += other.zeros;
+    this.total += other.total;
+    return this;
+  }
+
+  count(): number {
+    return this.total;
+  }
+
+  /**
+   * The value of rank floor(q · (n − 1)) among the n values, 0-based, within
+   * HISTOGRAM_RELATIVE_ERROR of the exact one; null when empty. q in [0, 1].
+   */
+  quantile(q: number): number | null {
+    if (!(q >= 0 && q <= 1)) throw new RangeError(`A quantile is between 0 and 1, got ${q}`);
+    if (this.total === 0) return null;
+    const rank = Math.floor(q * (this.total - 1));
+    if (rank < this.zeros) return 0;
+    let seen = this.zeros;
+    for (const index of [...this.buckets.keys()].sort((a, b) => a - b)) {
+      seen += this.buckets.get(index)!;
+      if (seen > rank) return (2 * GAMMA ** index) / (GAMMA + 1);
+    }
+    throw new Error('unreachable: the ranks add up to the count');
+  }
+
+  /** Compact JSON text: `{"z":zeros,"b":{"index":count,…}}` (sparse, a few KB at most). */
+  serialize(): string {
+    const b: Record<string, number> = {};
+    for (const index of [...this.buckets.keys()].sort((x, y) => x - y)) b[index] = this.buckets.get(index)!;
+    return JSON.stringify(this.zeros ? { z: this.zeros, b } : { b });
+  }
+
+  static deserialize(text: string): Histogram {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new HistogramFormatError('A histogram is JSON text');
+    }
+    const { z = 0, b } = (parsed ?? {}) as { z?: unknown; b?: unknown };
+    const isCount = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= 0;
+    if (!isCount(z) || typeof b !== 'object' || b === null || Array.isArray(b)) {
+      throw new HistogramFormatError(`Not a histogram: ${text.slice(0, 80)}`);
+    }
+    const histogram = new Histogram();
+    histogram.zeros = z;
+    histogram.total = z;
+    for (const [key, count] of Object.entries(b)) {
+      const index = Number(key);
+      if (!Number.isInteger(index) || !isCount(count)) {
+        throw new HistogramFormatError(`Not a histogram bucket: ${key}: ${String(count)}`);
+      }
+      if (count === 0) continue;
+      histogram.buckets.set(index, count);
+      histogram.total += count;
+    }
+    return histogram;
+  }
+
+  static of(values: Iterable<number>): Histogram {
+    const histogram = new Histogram();
+    for (const value of values) histogram.add(value);
+    return histogram;
+  }
+}
+
+/** The exact value of rank floor(q · (n − 1)) (the rank Histogram.quantile estimates); null when empty. */
+export function exactQuantile(sorted: readonly number[], q: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.floor(q * (sorted.length - 1))];
+}

@@ -1,0 +1,121 @@
+// Keeps the hourly rollups current: once at start (the backfill when nothing is rolled up yet),
+// then on a cron schedule. One instance at a time: MariaDB's GET_LOCK across servers sharing a
+// database, an in-process guard on SQLite (one file, one server).
+import type { FastifyBaseLogger } from 'fastify';
+import { sql } from 'kysely';
+import cron, { type ScheduledTask } from 'node-cron';
+import type { ComponentCheck } from '@oma-insights/contracts';
+import { cronExpression } from '../../cloudstack/schedule';
+import type { Db } from '../../db/connect';
+import { shortCause } from '../../db/errors';
+import { rollUpPending, type RollupResult } from './roll-up';
+
+export interface RollupConfig {
+  /** ROLLUP=0 turns the maintenance off (queries then read raw rows for every hour). */
+  enabled: boolean;
+  /** ROLLUP_INTERVAL_MINUTES: a value cron keeps exactly (see SYNC_INTERVALS_MINUTES). */
+  intervalMinutes: number;
+}
+
+const LOCK_NAME = 'omi_rollup_jobs_hourly';
+
+export interface RollupRun extends RollupResult {
+  /** False when another instance held the lock; nothing was done. */
+  ran: boolean;
+  toMs: number | null;
+}
+
+/** Runs `work` holding MariaDB's named lock on one pinned connection; skips when another holds it. */
+async function withDatabaseLock<T>(store: Db, work: () => Promise<T>): Promise<T | null> {
+  if (store.dialect !== 'mysql') return work();
+  return store.db.connection().execute(async (conn) => {
+    const { rows } = await sql<{ got: number | null }>`select get_lock(${LOCK_NAME}, 0) as got`.execute(conn);
+    if (Number(rows[0]?.got) !== 1) return null;
+    try {
+      return await work();
+    } finally {
+      await sql`select release_lock(${LOCK_NAME})`.execute(conn);
+    }
+  });
+}
+
+export class RollupMaintenance {
+  private task: ScheduledTask | null = null;
+  private current: Promise<RollupRun> | null = null;
+  private stopped = false;
+  private lastSuccessAt: Date | null = null;
+  private lastRun: RollupRun | null = null;
+  private lastError: string | null = null;
+
+  constructor(
+    private readonly store: Db,
+    private readonly config: RollupConfig,
+    private readonly log: FastifyBaseLogger,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** Schedules the maintenance and runs it once now (not awaited). */
+  start(): void {
+    if (!this.config.enabled || this.task || this.stopped) return;
+    this.task = cron.createTask(cronExpression(this.config.intervalMinutes), () => this.runLogged(), {
+      name: 'analytics-rollups',
+      noOverlap: true,
+    });
+    void this.task.start();
+    void this.runLogged();
+  }
+
+  /** A scheduled run: its failure is logged and shown in /debug/health, never thrown. */
+  private runLogged(): Promise<unknown> {
+    return this.run().catch(() => undefined);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const task = this.task;
+    this.task = null;
+    if (task) await task.destroy();
+    await this.current?.catch(() => undefined);
+  }
+
+  /**
+   * Rolls up the pending hours unless a run is in flight in this process (then joins it).
+   * Rejects when the run fails; the scheduled runs log the error instead.
+   */
+  run(): Promise<RollupRun> {
+    this.current ??= this.attempt().finally(() => {
+      this.current = null;
+    });
+    return this.current;
+  }
+
+  private async attempt(): Promise<RollupRun> {
+    try {
+      const result = await withDatabaseLock(this.store, () => rollUpPending(this.store, this.clock()));
+      const run: RollupRun = result
+        ? { ...result, ran: true }
+        : { hours: 0, rows: 0, jobs: 0, ran: false, toMs: null };
+      this.lastRun = run;
+      this.lastSuccessAt = new Date();
+      this.lastError = null;
+      if (run.ran) this.log.debug({ rollup: run }, 'rolled up replication jobs');
+      else this.log.debug('another instance is rolling up; skipped');
+      return run;
+    } catch (err) {
+      this.lastError = shortCause(err);
+      this.log.error({ err }, 'rolling up replication jobs failed');
+      throw err;
+    }
+  }
+
+  state(): ComponentCheck {
+    if (!this.config.enabled) return { status: 'disabled', message: 'turned off (ROLLUP=0)' };
+    if (this.lastError) return { status: 'down', message: `rollup failed: ${this.lastError}` };
+    if (!this.lastSuccessAt) return { status: 'ok', message: 'first rollup running' };
+    const to = this.lastRun?.toMs;
+    return {
+      status: 'ok',
+      message: to ? `rolled up to ${new Date(to).toISOString()}` : 'another instance rolls up',
+    };
+  }
+}

@@ -12,6 +12,7 @@ import metrics from './metrics/plugin';
 import type { ApiToken } from './auth/tokens';
 import grafanaRoutes from './grafana/routes';
 import healthRoutes from './health/routes';
+import { CLOSE } from './live/hub';
 import liveChannels from './live/plugin';
 import { ApiError, registerErrorHandling } from './http/errors';
 import { RequestLog } from './http/request-log';
@@ -98,6 +99,12 @@ export async function buildApp(options: AppOptions) {
   await app.register(websocket, {
     options: { maxPayload: config.live.maxPayloadBytes },
     // A peer vanishing or sending an oversized frame is routine for a long-lived socket.
+    // Say why and what to do; the plugin's default closes without a code.
+    preClose(done) {
+      for (const socket of this.websocketServer.clients)
+        socket.close(CLOSE.shutdown.code, CLOSE.shutdown.reason);
+      this.websocketServer.close(() => done());
+    },
     errorHandler: (err, socket, request) => {
       request.log.info(
         { err: { message: err.message }, url: request.url.split('?')[0] },

@@ -485,3 +485,21 @@ describe('live channels', () => {
     answering.ws.close();
   });
 });
+
+describe('live channels at shutdown', () => {
+  test('open clients are told to reconnect with since (1001) when the server stops', async () => {
+    const t = await buildTestApp('sqlite', undefined, { config: tight });
+    try {
+      const server = await Server.start(t);
+      const client = await server.open('notifications');
+      await until(() => client.messages.length === 1, 'the snapshot');
+      await t.app.close();
+      expect(await client.closed).toEqual({
+        code: 1001,
+        reason: 'server shutting down; reconnect with since',
+      });
+    } finally {
+      await t.dispose();
+    }
+  });
+});

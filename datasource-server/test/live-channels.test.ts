@@ -1,5 +1,6 @@
 // The live channels over real sockets: the server listens on 127.0.0.1, clients are `ws`.
 import type { AddressInfo } from 'node:net';
+import { sql } from 'kysely';
 import WebSocket from 'ws';
 import type { NotificationEventData, ProgressEventData } from '../src/events/bus';
 import type { LiveMessage } from '../src/live/channel-log';
@@ -187,6 +188,40 @@ describe.each(TARGETS)('live progress snapshot on %s', (target) => {
     );
     for (const c of [all, byJob, byVm]) c.ws.close();
   });
+
+  test('events published while the snapshot is being read follow it, in order, none lost', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let held!: () => void;
+    const holding = new Promise<void>((resolve) => (held = resolve));
+    // Keep the snapshot's read waiting: SQLite's single connection is busy with a transaction,
+    // MariaDB's table is write-locked by another session.
+    const holder =
+      target === 'sqlite'
+        ? t.store.db.transaction().execute(async () => {
+            held();
+            await gate;
+          })
+        : t.store.db.connection().execute(async (db) => {
+            await sql`lock tables replication_jobs write`.execute(db);
+            held();
+            await gate;
+            await sql`unlock tables`.execute(db);
+          });
+    await holding;
+    const client = await server.open('progress');
+    for (let n = 1; n <= 5; n++) await t.app.bus.publish('progress_update', progress('j-9', 'app-09', n));
+    expect(client.messages).toEqual([]);
+    release();
+    await holder;
+    await until(() => client.messages.length === 6, 'the snapshot and the events');
+    const [snapshot, ...events] = client.messages;
+    expect(snapshot.type).toBe('snapshot');
+    expect(events.map((m) => [m.seq, (m.data as ProgressEventData).percentage])).toEqual(
+      [1, 2, 3, 4, 5].map((n) => [snapshot.seq + n, n]),
+    );
+    client.ws.close();
+  });
 });
 
 describe('live channels', () => {
@@ -356,6 +391,29 @@ describe('live channels', () => {
     // Filtered clients keep the channel's seq: they can resume like any other.
     expect(byVm.messages[2].seq).toBe(all.messages[4].seq);
     for (const c of [byVm, byJob, all]) c.ws.close();
+  });
+
+  test('a filtered progress client resumes with its filter: the missed messages it selects, or resync and snapshot', async () => {
+    const first = await server.open('progress?job=j-5');
+    await until(() => first.messages.length === 1, 'the snapshot');
+    const { seq, epoch } = first.messages[0];
+    first.ws.close();
+    await t.app.bus.publish('progress_update', progress('j-5', 'web-05', 1));
+    await t.app.bus.publish('progress_update', progress('j-6', 'web-06', 2));
+    await t.app.bus.publish('job_complete', progress('j-5', 'web-05', 100));
+    const again = await server.open(`progress?job=j-5&since=${seq}&epoch=${epoch}`);
+    await until(() => again.messages.length === 2, 'the replay');
+    expect(again.messages.map((m) => [m.type, m.seq])).toEqual([
+      ['progress_update', seq + 1],
+      ['job_complete', seq + 3],
+    ]);
+    again.ws.close();
+
+    const stale = await server.open(`progress?job=j-5&since=${seq}&epoch=not-this-one`);
+    await until(() => stale.messages.length === 2, 'the resync and snapshot');
+    expect(stale.messages.map((m) => m.type)).toEqual(['resync', 'snapshot']);
+    expect(stale.messages[1].data).toEqual({ jobs: [] }); // j-5 exists only in events, not in replication_jobs
+    stale.ws.close();
   });
 
   describe('resume', () => {

@@ -107,6 +107,13 @@ class Server {
   }
 }
 
+/** One sample of GET /metrics, e.g. `omi_live_clients{channel="progress"}`. */
+async function metric(t: TestApp, series: string): Promise<number | undefined> {
+  const text = (await t.app.inject({ url: '/metrics' })).body;
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
 const notice = (n: number, message = 'm'): NotificationEventData => ({
   severity: 'info',
   title: String(n),
@@ -516,6 +523,9 @@ describe('live channels', () => {
       if (published > 100_000) throw new Error('the stalled client was never closed');
     }
     expect(server.clients('notifications')).toBe(before - 1);
+    expect(await metric(t, 'omi_live_clients_ended_total{channel="notifications",reason="too_slow"}')).toBe(
+      1,
+    );
     await t.app.bus.publish('notification', notice(++published));
     await until(() => healthy.messages.length === 1 + published, 'the healthy client');
     expect(healthy.messages.slice(1).map((m) => Number((m.data as NotificationEventData).title))).toEqual(
@@ -540,6 +550,9 @@ describe('live channels', () => {
     expect(code).toBe(1006); // terminated: no close frame for a peer presumed dead
     expect(pings).toBeGreaterThanOrEqual(1);
     expect(answering.ws.readyState).toBe(WebSocket.OPEN);
+    expect(await metric(t, 'omi_live_clients_ended_total{channel="system-health",reason="no_pong"}')).toBe(1);
+    expect(await metric(t, 'omi_live_clients_ended_total{channel="progress",reason="no_pong"}')).toBe(0);
+    expect(await metric(t, 'omi_live_clients{channel="system-health"}')).toBe(1);
     answering.ws.close();
   });
 });

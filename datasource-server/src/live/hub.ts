@@ -31,6 +31,9 @@ export interface LiveClient {
 
 type Limits = Pick<LiveConfig, 'replayBuffer' | 'heartbeatMs' | 'maxBufferedBytes'>;
 
+/** Why the server ended a client; counted for /metrics. */
+export type EndReason = 'too_slow' | 'no_pong';
+
 export class LiveHub {
   readonly logs: Record<LiveChannel, ChannelLog>;
   private readonly clients: Record<LiveChannel, Set<LiveClient>>;
@@ -39,6 +42,7 @@ export class LiveHub {
   constructor(
     readonly epoch: string,
     private readonly limits: Limits,
+    private readonly onEnded: (channel: LiveChannel, reason: EndReason) => void = () => {},
   ) {
     this.logs = {
       progress: new ChannelLog(epoch, limits.replayBuffer),
@@ -122,14 +126,19 @@ export class LiveHub {
     if (client.pending === null) {
       this.send(client, text);
     } else if (client.pending.push(message) > this.limits.replayBuffer) {
-      this.close(client, CLOSE.tooSlow);
+      this.endSlow(client);
     }
   }
 
   private send(client: LiveClient, text: string) {
     if (client.closed) return;
     client.socket.send(text);
-    if (client.socket.bufferedAmount > this.limits.maxBufferedBytes) this.close(client, CLOSE.tooSlow);
+    if (client.socket.bufferedAmount > this.limits.maxBufferedBytes) this.endSlow(client);
+  }
+
+  private endSlow(client: LiveClient) {
+    this.close(client, CLOSE.tooSlow);
+    this.onEnded(client.channel, 'too_slow');
   }
 
   private beat() {
@@ -138,6 +147,7 @@ export class LiveHub {
         if (!client.alive) {
           this.detach(client);
           client.socket.terminate();
+          this.onEnded(channel, 'no_pong');
           continue;
         }
         client.alive = false;

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
+import { Counter, Gauge } from 'prom-client';
 import { ErrorBody } from '@oma-insights/contracts';
 import { scoped } from '../auth/plugin';
 import type { LiveChannel } from '../events/bus';
@@ -51,7 +52,27 @@ const security = [{ bearer: [] }];
 const live: FastifyPluginAsyncTypebox<LiveOptions> = async (app, { now = Date.now }) => {
   const config = app.config.live;
   // A new epoch per process start: a seq from another process start means nothing here.
-  const hub = new LiveHub(randomBytes(8).toString('hex'), config);
+  const ended = new Counter({
+    name: 'omi_live_clients_ended_total',
+    help: 'Live clients the server closed: too_slow (send buffer over the limit) or no_pong (heartbeat)',
+    labelNames: ['channel', 'reason'],
+    registers: [app.metricsRegistry],
+  });
+  for (const channel of LIVE_CHANNELS) {
+    for (const reason of ['too_slow', 'no_pong']) ended.inc({ channel, reason }, 0);
+  }
+  const hub = new LiveHub(randomBytes(8).toString('hex'), config, (channel, reason) =>
+    ended.inc({ channel, reason }),
+  );
+  new Gauge({
+    name: 'omi_live_clients',
+    help: 'Open live channel sockets',
+    labelNames: ['channel'],
+    registers: [app.metricsRegistry],
+    collect() {
+      for (const channel of LIVE_CHANNELS) this.set({ channel }, hub.clientsOf(channel));
+    },
+  });
   const tickets = new TicketStore(now);
   const unsubscribe = app.bus.subscribe((event) => hub.publish(event));
   app.components.set('live', () => ({

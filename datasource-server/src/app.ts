@@ -3,6 +3,7 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import predictionRoutes from './analytics/predictions/routes';
 import analyticsTrendsRoutes from './analytics/trends/routes';
@@ -14,6 +15,8 @@ import metrics from './metrics/plugin';
 import type { ApiToken } from './auth/tokens';
 import grafanaRoutes from './grafana/routes';
 import healthRoutes from './health/routes';
+import { CLOSE } from './live/hub';
+import liveChannels from './live/plugin';
 import { ApiError, registerErrorHandling } from './http/errors';
 import { RequestLog } from './http/request-log';
 import { validatorCompiler } from './http/validation';
@@ -34,6 +37,8 @@ export const INGEST_RATE_FACTOR = 20;
 export interface AppOptions extends Services {
   tokens: ApiToken[];
   logger?: FastifyServerOptions['logger'];
+  /** The live channels' ticket clock; tests move it. */
+  now?: () => number;
 }
 
 /** Never let a secret reach a log line. */
@@ -91,10 +96,29 @@ export async function buildApp(options: AppOptions) {
         { name: 'analytics', description: 'Historical analytics and predictions' },
         { name: 'grafana', description: 'Grafana query protocol (data frames)' },
         { name: 'analytics', description: 'Historical analytics from hourly rollups and raw rows' },
+        { name: 'live', description: 'WebSocket live channels and their tickets' },
       ],
     },
   });
   await app.register(swaggerUi, { routePrefix: `${API_PREFIX}/docs` });
+  // Before any route, so that an upgrade request to a plain HTTP route is refused.
+  await app.register(websocket, {
+    options: { maxPayload: config.live.maxPayloadBytes },
+    // A peer vanishing or sending an oversized frame is routine for a long-lived socket.
+    // Say why and what to do; the plugin's default closes without a code.
+    preClose(done) {
+      for (const socket of this.websocketServer.clients)
+        socket.close(CLOSE.shutdown.code, CLOSE.shutdown.reason);
+      this.websocketServer.close(() => done());
+    },
+    errorHandler: (err, socket, request) => {
+      request.log.info(
+        { err: { message: err.message }, url: request.url.split('?')[0] },
+        'WebSocket ended by an error',
+      );
+      socket.terminate();
+    },
+  });
   app.get(`${API_PREFIX}/openapi.json`, { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(
@@ -125,6 +149,7 @@ export async function buildApp(options: AppOptions) {
       await api.register(predictionRoutes);
       await api.register(grafanaRoutes);
       await api.register(analyticsTrendsRoutes);
+      await api.register(liveChannels, { now: options.now });
     },
     { prefix: API_PREFIX },
   );

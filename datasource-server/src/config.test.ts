@@ -167,4 +167,36 @@ describe('loadConfig', () => {
       expect(() => loadConfig(env)).toThrow(message);
     });
   });
+
+  describe('live channels', () => {
+    test('no browser origin is allowed until LIVE_ALLOWED_ORIGINS names it; limits have defaults', () => {
+      expect(loadConfig({}).live).toEqual({
+        allowedOrigins: [],
+        replayBuffer: 10_000,
+        heartbeatMs: 30_000,
+        maxBufferedBytes: 4 * 1024 * 1024,
+        maxConnections: 5000,
+        maxPayloadBytes: 4096,
+      });
+      const live = loadConfig({
+        LIVE_ALLOWED_ORIGINS: ' https://grafana.example.com/ ,http://localhost:3000',
+        LIVE_REPLAY_BUFFER: '50',
+        LIVE_HEARTBEAT_SECONDS: '5',
+      }).live;
+      expect(live.allowedOrigins).toEqual(['https://grafana.example.com', 'http://localhost:3000']);
+      expect(live).toMatchObject({ replayBuffer: 50, heartbeatMs: 5000 });
+      expect(loadConfig({ LIVE_ALLOWED_ORIGINS: '*' }).live.allowedOrigins).toEqual(['*']);
+    });
+
+    test.each([
+      [{ LIVE_ALLOWED_ORIGINS: 'grafana.example.com' }, 'LIVE_ALLOWED_ORIGINS takes origins like'],
+      [{ LIVE_ALLOWED_ORIGINS: 'https://g.example.com/path' }, '"https://g.example.com/path"'],
+      [{ LIVE_REPLAY_BUFFER: '0' }, 'LIVE_REPLAY_BUFFER must be an integer >= 1'],
+      [{ LIVE_HEARTBEAT_SECONDS: '1.5' }, 'LIVE_HEARTBEAT_SECONDS must be an integer >= 1'],
+      [{ LIVE_MAX_BUFFERED_BYTES: '10' }, 'LIVE_MAX_BUFFERED_BYTES must be an integer >= 1024'],
+      [{ LIVE_MAX_CONNECTIONS: 'many' }, 'LIVE_MAX_CONNECTIONS must be an integer >= 1'],
+    ])('refuses %j', (env, message) => {
+      expect(() => loadConfig(env)).toThrow(message);
+    });
+  });
 });

@@ -34,6 +34,26 @@ export interface Config {
   retentionDays: number;
   /** Hourly analytics rollups: ROLLUP (on by default) and ROLLUP_INTERVAL_MINUTES (10). */
   rollup: RollupConfig;
+  live: LiveConfig;
+}
+
+/** The WebSocket live channels. */
+export interface LiveConfig {
+  /**
+   * Browser origins allowed to open a channel (LIVE_ALLOWED_ORIGINS, comma-separated; `*` for
+   * any). A request without an Origin header is server-to-server and always allowed.
+   */
+  allowedOrigins: string[];
+  /** Messages each channel keeps for resume (LIVE_REPLAY_BUFFER). */
+  replayBuffer: number;
+  /** Ping interval; a peer that has not answered the previous ping is ended (LIVE_HEARTBEAT_SECONDS). */
+  heartbeatMs: number;
+  /** Bytes queued for one client before it is closed as too slow (LIVE_MAX_BUFFERED_BYTES). */
+  maxBufferedBytes: number;
+  /** Open sockets across all channels (LIVE_MAX_CONNECTIONS). */
+  maxConnections: number;
+  /** Largest message accepted from a client (LIVE_MAX_PAYLOAD_BYTES). */
+  maxPayloadBytes: number;
 }
 
 /** The sync of CloudStack's networks into the destination inventory. */
@@ -142,6 +162,28 @@ function rollupFrom(env: NodeJS.ProcessEnv): RollupConfig {
   return { enabled: boolFrom(env, 'ROLLUP', true), intervalMinutes };
 }
 
+function liveFrom(env: NodeJS.ProcessEnv): LiveConfig {
+  const allowedOrigins = (env.LIVE_ALLOWED_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim().replace(/\/$/, ''))
+    .filter(Boolean);
+  for (const origin of allowedOrigins) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/i.test(origin)) {
+      throw new ConfigError(
+        `LIVE_ALLOWED_ORIGINS takes origins like https://grafana.example.com (scheme and host, no path) or *, got "${origin}"`,
+      );
+    }
+  }
+  return {
+    allowedOrigins,
+    replayBuffer: intFrom(env, 'LIVE_REPLAY_BUFFER', 10_000, 1),
+    heartbeatMs: intFrom(env, 'LIVE_HEARTBEAT_SECONDS', 30, 1) * 1000,
+    maxBufferedBytes: intFrom(env, 'LIVE_MAX_BUFFERED_BYTES', 4 * 1024 * 1024, 1024),
+    maxConnections: intFrom(env, 'LIVE_MAX_CONNECTIONS', 5000, 1),
+    maxPayloadBytes: intFrom(env, 'LIVE_MAX_PAYLOAD_BYTES', 4096, 64),
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTerminal = false): Config {
   const dbUrl = env.DB_URL?.trim() || path.join('.data', 'oma.sqlite');
   const dialect = dialectOf(dbUrl);
@@ -171,5 +213,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTerminal = fa
     cloudstack: cloudStackFrom(env),
     retentionDays: intFrom(env, 'RETENTION_DAYS', 400, 0),
     rollup: rollupFrom(env),
+    live: liveFrom(env),
   };
 }

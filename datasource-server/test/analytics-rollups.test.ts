@@ -117,7 +117,7 @@ describe.each(TARGETS.filter((t) => t !== 'mysql-oma-dump'))('hourly rollups (%s
 
   test('with ROLLUP on, the server backfills on start and reports it in health', async () => {
     const startedAt = Date.now();
-    const on = await buildTestApp(target, { vms: 5, days: 3 }, { ROLLUP: '1' });
+    const on = await buildTestApp(target, { vms: 5, days: 3 }, { env: { ROLLUP: '1' } });
     try {
       // Joins the run the plugin started when the server became ready.
       const run = await on.app.rollups.run();

@@ -12,7 +12,7 @@ import { Migrator, sql } from 'kysely';
 import { createConnection } from 'mysql2/promise';
 import { buildApp, type App } from '../src/app';
 import { parseApiTokens } from '../src/auth/tokens';
-import { loadConfig } from '../src/config';
+import { loadConfig, type Config } from '../src/config';
 import { openDatabase, type Db } from '../src/db/connect';
 import { migrate, type StorageMode } from '../src/db/migrate';
 import { omaCoreMigrations } from '../src/db/migrations/oma-core';
@@ -163,11 +163,19 @@ export interface TestApp extends TestStore {
   events: LiveEvent[];
 }
 
+export interface TestAppOptions {
+  /** Environment on top of the test defaults, e.g. { ROLLUP: '1' }. */
+  env?: Record<string, string>;
+  /** Changes the loaded configuration (e.g. tighter live-channel limits). */
+  config?: (config: Config) => Config;
+  /** The live channels' ticket clock. */
+  now?: () => number;
+}
+
 export async function buildTestApp(
   target: TargetName,
   seed?: { vms: number; days: number },
-  /** Environment on top of the test defaults, e.g. { ROLLUP: '1' }. */
-  env: Record<string, string> = {},
+  options: TestAppOptions = {},
 ): Promise<TestApp> {
   const opened = await openTarget(target);
   if (seed) await seedDemoWorld(opened.store, { ...seed, seed: 7, end: FIXED_END });
@@ -185,10 +193,11 @@ export async function buildTestApp(
     CLOUDSTACK_SYNC: '0',
     // Rollups run on the clock; their tests run them deterministically (analytics tests).
     ROLLUP: '0',
-    ...env,
+    ...options.env,
   });
   const app = await buildApp({
-    config,
+    config: options.config ? options.config(config) : config,
+    now: options.now,
     store: opened.store,
     mode: opened.mode,
     bus,

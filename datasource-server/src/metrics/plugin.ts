@@ -7,10 +7,18 @@ import { CHANNEL_OF } from '../events/bus';
 
 const RUNNING = JOB_STATUSES.filter((s) => !(TERMINAL_JOB_STATUSES as readonly string[]).includes(s));
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Where features add their own series (e.g. the live channels' clients). */
+    metricsRegistry: Registry;
+  }
+}
+
 export default fp(
   async (app) => {
     const { db } = app.store;
     const registry = new Registry();
+    app.decorate('metricsRegistry', registry);
     collectDefaultMetrics({ register: registry, prefix: 'omi_' });
 
     new Gauge({

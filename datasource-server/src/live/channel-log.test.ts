@@ -1,0 +1,89 @@
+import type { LiveEvent } from '../events/bus';
+import { ChannelLog } from './channel-log';
+import { passes } from './filters';
+import { TicketStore } from './tickets';
+
+const event = (n: number): LiveEvent => ({
+  type: 'notification',
+  timestamp: new Date(n * 1000).toISOString(),
+  data: { severity: 'info', title: `t${n}`, message: 'm', source: 'test' },
+});
+
+describe('ChannelLog', () => {
+  test('seq grows by one from 1 within the epoch', () => {
+    const log = new ChannelLog('e1', 3);
+    expect([1, 2, 3, 4].map((n) => log.append(event(n)).seq)).toEqual([1, 2, 3, 4]);
+    expect(log.append(event(5))).toMatchObject({ type: 'notification', seq: 5, epoch: 'e1' });
+  });
+
+  test('replays exactly what was missed, in order, while it is held', () => {
+    const log = new ChannelLog('e1', 3);
+    for (let n = 1; n <= 5; n++) log.append(event(n));
+    // Held: 3, 4, 5.
+    const seqs = (since: number) => {
+      const r = log.since(since, 'e1');
+      return r.kind === 'replay' ? r.messages.map((m) => m.seq) : r.reason;
+    };
+    expect(seqs(5)).toEqual([]);
+    expect(seqs(4)).toEqual([5]);
+    expect(seqs(2)).toEqual([3, 4, 5]);
+    expect(seqs(1)).toBe('gap_not_held');
+    expect(seqs(0)).toBe('gap_not_held');
+    expect(seqs(6)).toBe('seq_ahead');
+    expect(log.since(5, 'other')).toEqual({ kind: 'resync', reason: 'epoch_changed' });
+  });
+
+  test('an empty log replays nothing from 0 and refuses a seq it never gave', () => {
+    const log = new ChannelLog('e1', 2);
+    expect(log.since(0, 'e1')).toEqual({ kind: 'replay', messages: [] });
+    expect(log.since(1, 'e1')).toEqual({ kind: 'resync', reason: 'seq_ahead' });
+    expect(() => new ChannelLog('e1', 0)).toThrow(RangeError);
+  });
+});
+
+describe('progress filters', () => {
+  const progress = (job_id: string, vm_name: string, context_id: string | null) => ({
+    type: 'progress_update',
+    seq: 1,
+    epoch: 'e',
+    timestamp: '',
+    data: { job_id, vm_name, context_id },
+  });
+  test('vm matches the name or the context id, job the job id, both must hold', () => {
+    const m = progress('j1', 'web-01', 'ctx-1');
+    expect(passes(m, {})).toBe(true);
+    expect(passes(m, { vm: 'web-01' })).toBe(true);
+    expect(passes(m, { vm: 'ctx-1' })).toBe(true);
+    expect(passes(m, { vm: 'web-02' })).toBe(false);
+    expect(passes(m, { job: 'j1' })).toBe(true);
+    expect(passes(m, { job: 'j2' })).toBe(false);
+    expect(passes(m, { job: 'j1', vm: 'web-02' })).toBe(false);
+    expect(passes({ ...m, type: 'resync', data: {} }, { job: 'j2' })).toBe(true);
+  });
+});
+
+describe('TicketStore', () => {
+  const principal = { name: 'reader', scopes: ['read' as const] };
+  test('a ticket opens once, and not after it expired', () => {
+    let now = 1_000;
+    const store = new TicketStore(() => now, 60_000);
+    const { ticket, expiresAt } = store.issue(principal);
+    expect(expiresAt).toBe(61_000);
+    expect(store.redeem(ticket)).toEqual({ ok: true, principal });
+    expect(store.redeem(ticket)).toEqual({ ok: false, reason: 'unknown' });
+    const late = store.issue(principal).ticket;
+    now += 60_000;
+    expect(store.redeem(late)).toEqual({ ok: false, reason: 'expired' });
+    expect(store.redeem('made-up')).toEqual({ ok: false, reason: 'unknown' });
+  });
+
+  test('expired tickets are dropped when new ones are issued', () => {
+    let now = 0;
+    const store = new TicketStore(() => now, 10);
+    store.issue(principal);
+    store.issue(principal);
+    now = 10;
+    store.issue(principal);
+    expect(store.size).toBe(1);
+  });
+});

@@ -1,0 +1,62 @@
+// One channel's numbered history: every message gets the next `seq` of this process's `epoch`,
+// and the last `capacity` messages are kept so that a client reconnecting with `since`/`epoch`
+// gets exactly what it missed, or learns that it must re-read (resync). Pure: no sockets.
+import type { LiveEvent } from '../events/bus';
+
+export interface LiveMessage {
+  type: string;
+  seq: number;
+  epoch: string;
+  timestamp: string;
+  data: unknown;
+}
+
+export type Replay =
+  | { kind: 'replay'; messages: LiveMessage[] }
+  | { kind: 'resync'; reason: 'epoch_changed' | 'gap_not_held' | 'seq_ahead' };
+
+export class ChannelLog {
+  private readonly ring: LiveMessage[];
+  private next = 0;
+  /** The seq of the newest message; 0 before any. */
+  lastSeq = 0;
+
+  constructor(
+    readonly epoch: string,
+    readonly capacity: number,
+  ) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be >= 1');
+    this.ring = new Array<LiveMessage>(capacity);
+  }
+
+  append(event: LiveEvent): LiveMessage {
+    this.lastSeq += 1;
+    const message: LiveMessage = {
+      type: event.type,
+      seq: this.lastSeq,
+      epoch: this.epoch,
+      timestamp: event.timestamp,
+      data: event.data,
+    };
+    this.ring[this.next] = message;
+    this.next = (this.next + 1) % this.capacity;
+    return message;
+  }
+
+  /** The oldest seq still held (lastSeq + 1 when nothing is). */
+  get oldestSeq(): number {
+    return Math.max(1, this.lastSeq - this.capacity + 1);
+  }
+
+  /** Every message after `since`, in order, when all of them are still held. */
+  since(since: number, epoch: string): Replay {
+    if (epoch !== this.epoch) return { kind: 'resync', reason: 'epoch_changed' };
+    if (since > this.lastSeq) return { kind: 'resync', reason: 'seq_ahead' };
+    if (since + 1 < this.oldestSeq) return { kind: 'resync', reason: 'gap_not_held' };
+    const messages: LiveMessage[] = [];
+    for (let seq = since + 1; seq <= this.lastSeq; seq++) {
+      messages.push(this.ring[(seq - 1) % this.capacity]);
+    }
+    return { kind: 'replay', messages };
+  }
+}

@@ -554,6 +554,14 @@ describe('the network topology panel at 300 × 300 networks', () => {
     await page.screenshot({ path: screenshotPath('network-topology-300x300-found.png') });
 
     await page.getByRole('button', { name: 'Fit View' }).click();
+    // Fit View moves the viewport over a few frames; the off-screen nodes are drawn once it lands.
+    await page.waitForFunction(
+      () =>
+        document.querySelectorAll('[data-testid="oma-topology-graph"] .react-flow__node-network').length ===
+        600,
+      undefined,
+      { timeout: 10_000 },
+    );
     await expect(graph.locator('.react-flow__node-network').count()).resolves.toBe(600);
     await page.screenshot({ path: screenshotPath('network-topology-300x300-all.png') });
     expect(errors).toEqual([]);

@@ -19,4 +19,4 @@ export function bulkMappingClient(ds: Pick<DataSource, 'bulkMapping'>): SendBulk
 export const newIdempotencyKey = () => crypto.randomUUID();
 
 // Shared with the topology panel, which changes mappings too.
-export { refreshDashboard } from '../shared/refresh-dashboard';
+export { refreshDashboard } from '../common/refresh-dashboard';

@@ -4,7 +4,7 @@ import { PanelDataErrorView, RefreshEvent } from '@grafana/runtime';
 import { Alert, Badge, RadioButtonGroup, Stack, Text, useStyles2 } from '@grafana/ui';
 import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
 
-import { mappingEditAccess, omaDataSource } from '../../shared/oma-datasource';
+import { mappingEditAccess, omaDataSource } from '../../common/oma-datasource';
 import { toFlowError } from '../apply-errors';
 import { bulkMappingClient, newIdempotencyKey, refreshDashboard } from '../bulk-mapping-client';
 import { buildDiff } from '../diff';

@@ -5,8 +5,8 @@ import { Alert, Badge, Button, IconButton, Text, useStyles2 } from '@grafana/ui'
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, useState } from 'react';
 
-import { omaDataSource, type EditAccess } from '../../shared/oma-datasource';
-import { refreshDashboard } from '../../shared/refresh-dashboard';
+import { omaDataSource, type EditAccess } from '../../common/oma-datasource';
+import { refreshDashboard } from '../../common/refresh-dashboard';
 import { describeResult, recommendationRequest } from '../model/apply';
 import type { RecommendationEdge } from '../model/topology-model';
 import { vmsBehind, readVmRows, type NetworkVm, type Selection } from '../model/vms';

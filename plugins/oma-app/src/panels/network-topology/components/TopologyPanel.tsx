@@ -4,7 +4,7 @@ import { PanelDataErrorView } from '@grafana/runtime';
 import { Alert, Input, RadioButtonGroup, useStyles2, useTheme2 } from '@grafana/ui';
 import { useEffect, useMemo, useState } from 'react';
 
-import { mappingEditAccess } from '../../shared/oma-datasource';
+import { mappingEditAccess } from '../../common/oma-datasource';
 import { findNetwork, focusPoint } from '../model/find';
 import { DEFAULT_LAYOUT, layoutTopology } from '../model/layout';
 import { buildTopologyModel, TopologyDataError, type TopologyModel } from '../model/topology-model';

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import type { Observable } from 'rxjs';
 
 import type { OmaQuery } from '../../../datasource/types';
-import { omaDataSource } from '../../shared/oma-datasource';
+import { omaDataSource } from '../../common/oma-datasource';
 import { queriedFailoverType, withFailoverType } from '../model/failover-query';
 import type { FailoverType } from '../types';
 

@@ -15,21 +15,16 @@ import type {
   BulkMappingResult,
   RecommendationList,
 } from '@oma-insights/contracts/network-mapping';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 
-import { launchChromium, screenshotPath } from './lib/browser';
-import { REPO_ROOT, startHost, type RunningHost } from './lib/host-server';
-import { startOmaServer, type OmaServer } from './lib/oma-server';
+import { screenshotPath } from './lib/browser';
+import { REPO_ROOT } from './lib/host-server';
 import { mountPanel, panelRecord, renderPanel } from './lib/panel';
+import { APP_ID, DS_TYPE, DS_UID, panelSuite } from './lib/panel-suite';
 
-const APP_ID = 'oma-migration-app';
+const suite = panelSuite();
+
 const PANEL_ID = 'oma-bulkmapping-panel';
-const DS_TYPE = 'oma-migration-datasource';
-const DS_UID = 'oma-migration';
-const USERS = [
-  { login: 'editor', orgRole: 'Editor' as const },
-  { login: 'viewer', orgRole: 'Viewer' as const },
-];
 const BULK_PATH = '/api/v1/networks/bulk-mapping';
 
 /** The panel as the bundled Network Mapping dashboard has it (its queries and options). */
@@ -45,43 +40,6 @@ const DASHBOARD_PANEL = (() => {
 /** The dashboard's variables as a fresh dashboard has them: every vCenter and datacenter, live failover. */
 const DASHBOARD_VARIABLES = { vcenter: '__all', datacenter: '__all', failover_type: 'live' };
 
-let server: OmaServer;
-let browser: Browser;
-let host: RunningHost;
-
-beforeAll(async () => {
-  server = await startOmaServer();
-  browser = await launchChromium();
-  host = await startHost({
-    users: USERS,
-    datasources: [
-      {
-        uid: DS_UID,
-        name: 'OMA Migration Insights',
-        type: DS_TYPE,
-        jsonData: { serverUrl: server.url },
-        secureJsonData: { readToken: server.tokens.read, writeToken: server.tokens.write },
-      },
-    ],
-    pluginSettings: { [APP_ID]: { enabled: true, pinned: true, jsonData: { datasourceUid: DS_UID } } },
-  });
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  await server?.stop();
-});
-
-async function serverJson<T>(pathAndQuery: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(`${server.url}${pathAndQuery}`, {
-    ...init,
-    headers: { authorization: `Bearer ${server.tokens.read}`, 'content-type': 'application/json' },
-  });
-  if (!res.ok) throw new Error(`${pathAndQuery}: HTTP ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
 interface NicRow {
   vm: string;
   sourceNetwork: string;
@@ -91,7 +49,7 @@ interface NicRow {
 /** Every (VM, NIC network) with its live mapping, as the server's query API answers. */
 async function networkVms(): Promise<NicRow[]> {
   const to = new Date();
-  const body = await serverJson<WireQueryResponse>('/api/v1/query', {
+  const body = await suite.serverJson<WireQueryResponse>('/api/v1/query', {
     method: 'POST',
     body: JSON.stringify({
       range: { from: new Date(to.getTime() - 3600_000).toISOString(), to: to.toISOString() },
@@ -108,7 +66,7 @@ async function networkVms(): Promise<NicRow[]> {
 }
 
 const liveRecommendations = () =>
-  serverJson<RecommendationList>('/api/v1/networks/recommendations?failover_type=live');
+  suite.serverJson<RecommendationList>('/api/v1/networks/recommendations?failover_type=live');
 
 interface MappingRow {
   vm_id: string;
@@ -132,7 +90,7 @@ async function allMappings(): Promise<Map<string, string>> {
   const rows: MappingRow[] = [];
   let cursor: string | null = null;
   do {
-    const page: { mappings: MappingRow[]; next_cursor: string | null } = await serverJson(
+    const page: { mappings: MappingRow[]; next_cursor: string | null } = await suite.serverJson(
       `/api/v1/network-mappings?limit=5000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
     );
     rows.push(...page.mappings);
@@ -144,37 +102,13 @@ async function allMappings(): Promise<Map<string, string>> {
 }
 
 const audit = (query = '') =>
-  serverJson<{ entries: AuditRow[]; count: number }>(`/api/v1/network-mappings/audit?limit=5000${query}`);
-
-interface HostPage {
-  page: Page;
-  errors: string[];
-}
-
-async function openHostPage(user: string): Promise<HostPage> {
-  const page = await browser.newPage({ viewport: { width: 1296, height: 816 } });
-  const errors: string[] = [];
-  page.on('pageerror', (err) => errors.push(err.stack ?? err.message));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) {
-      errors.push(`console.error: ${msg.text()}`);
-    }
-  });
-  page.on('response', (res) => {
-    if (res.status() >= 400 && !new URL(res.url()).pathname.startsWith('/api/')) {
-      errors.push(`HTTP ${res.status()} for ${res.url()}`);
-    }
-  });
-  await page.goto(`${host.url}/?user=${user}`);
-  await page.waitForFunction(() => document.body.dataset.hostReady === 'true', undefined, {
-    timeout: 30_000,
-  });
-  return { page, errors };
-}
+  suite.serverJson<{ entries: AuditRow[]; count: number }>(
+    `/api/v1/network-mappings/audit?limit=5000${query}`,
+  );
 
 /** Mounts the panel as the dashboard has it, and waits for its VM list. */
 async function openPanel(user: string, width = 1280, height = 800, theme: 'light' | 'dark' = 'dark') {
-  const hp = await openHostPage(user);
+  const hp = await suite.openHostPage(user);
   await hp.page.evaluate((vars) => window.omaHost.setVariables(vars), DASHBOARD_VARIABLES);
   const mounted = await mountPanel(hp.page, {
     pluginId: PANEL_ID,
@@ -210,10 +144,10 @@ async function renderedVmRows(page: Page): Promise<Array<{ index: number; vm: st
 }
 
 /** Bulk mapping requests the data source's proxy sent on to the server, since `from`. */
-const bulkWrites = (from = 0) => host.upstreamLog.slice(from).filter((r) => r.url.endsWith(BULK_PATH));
+const bulkWrites = (from = 0) => suite.host.upstreamLog.slice(from).filter((r) => r.url.endsWith(BULK_PATH));
 /** Their bodies as the browser sent them to the proxy, since `from`. */
 const bulkBodies = (from = 0) =>
-  host.requestLog
+  suite.host.requestLog
     .slice(from)
     .filter((r) => r.path.endsWith('/networks/bulk-mapping'))
     .map((r) => r.body as BulkMappingRequest);
@@ -310,8 +244,8 @@ describe('the bulk mapping panel', () => {
     const { page, errors } = await openPanel('editor');
     const mappingsBefore = await allMappings();
     const auditBefore = await audit();
-    const logFrom = host.requestLog.length;
-    const upstreamFrom = host.upstreamLog.length;
+    const logFrom = suite.host.requestLog.length;
+    const upstreamFrom = suite.host.upstreamLog.length;
 
     await choose(page, 'Source network', source);
     await panel(page).getByRole('radio', { name: 'Contains' }).click();
@@ -428,13 +362,13 @@ describe('the bulk mapping panel', () => {
       expect.objectContaining({
         user: 'editor',
         method: 'POST',
-        authorization: `Bearer ${server.tokens.write}`,
+        authorization: `Bearer ${suite.server.tokens.write}`,
         idempotencyKey: undefined,
       }),
       expect.objectContaining({
         user: 'editor',
         method: 'POST',
-        authorization: `Bearer ${server.tokens.write}`,
+        authorization: `Bearer ${suite.server.tokens.write}`,
         idempotencyKey: expect.stringMatching(/^[0-9a-f-]{36}$/),
       }),
     ]);
@@ -465,7 +399,7 @@ describe('the bulk mapping panel', () => {
 
   test('an invalid regex in the name filter is shown and disables the dry run', async () => {
     const { page, errors } = await openPanel('editor');
-    const from = host.requestLog.length;
+    const from = suite.host.requestLog.length;
     await panel(page).getByRole('radio', { name: 'Regex' }).click();
     const name = panel(page).getByRole('textbox', { name: 'VM name pattern' });
     await page.screenshot({ path: screenshotPath('bulk-mapping-regex.png') });
@@ -495,8 +429,8 @@ describe('the bulk mapping panel', () => {
 
   test('a Viewer sees it read-only with the reason, and nothing reaches the write route', async () => {
     const { page, errors } = await openPanel('viewer');
-    const from = host.requestLog.length;
-    const upstreamFrom = host.upstreamLog.length;
+    const from = suite.host.requestLog.length;
+    const upstreamFrom = suite.host.upstreamLog.length;
     const reason = 'Read-only: changing network mappings needs the Editor role (you are Viewer).';
     // Said once, as the notice's title.
     const notice = panel(page).getByRole('status', { name: reason });
@@ -519,7 +453,7 @@ describe('the bulk mapping panel', () => {
     await page.screenshot({ path: screenshotPath('bulk-mapping-viewer.png') });
     expect(bulkBodies(from)).toEqual([]);
     expect(
-      host.upstreamLog
+      suite.host.upstreamLog
         .slice(upstreamFrom)
         .filter((r) => r.method !== 'GET' && !r.url.endsWith('/api/v1/query')),
     ).toEqual([]);
@@ -598,7 +532,7 @@ function largeVmFrame(count: number): { frame: DataFrameDTO; names: string[] } {
 describe('the bulk mapping panel at 10,000 VMs', () => {
   test('keeps only a window of rows in the DOM, and scrolling to the end shows the last VM', async () => {
     const { frame, names } = largeVmFrame(10_000);
-    const { page, errors } = await openHostPage('editor');
+    const { page, errors } = await suite.openHostPage('editor');
     await renderPanel(page, {
       pluginId: PANEL_ID,
       title: 'Bulk mapping',
@@ -642,7 +576,7 @@ describe('the bulk mapping panel at 10,000 VMs', () => {
 
 describe('the Network mapping app page', () => {
   test('at 1280×800 the bulk mapping panel gets a screen of its own, with Dry run and Apply in sight', async () => {
-    const { page, errors } = await openHostPage('editor');
+    const { page, errors } = await suite.openHostPage('editor');
     await page.setViewportSize({ width: 1280, height: 800 });
     const mounted = await page.evaluate(() =>
       window.omaHost.mountApp({ page: 'network-mapping', theme: 'dark' }),

@@ -7,70 +7,26 @@
 import type { DataFrameDTO, FieldType } from '@grafana/data';
 import type { WireQueryResponse } from '@oma-insights/contracts/frames';
 import type { RecommendationList, Topology } from '@oma-insights/contracts/network-mapping';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 
-import { launchChromium, screenshotPath } from './lib/browser';
-import { startHost, type RunningHost } from './lib/host-server';
-import { startOmaServer, type OmaServer } from './lib/oma-server';
+import { screenshotPath } from './lib/browser';
 import { mountPanel, panelRecord, renderPanel } from './lib/panel';
+import { APP_ID, DS_REF, panelSuite } from './lib/panel-suite';
 
-const APP_ID = 'oma-migration-app';
+const suite = panelSuite();
+
 const PANEL_ID = 'oma-networktopology-panel';
-const DS_TYPE = 'oma-migration-datasource';
-const DS_UID = 'oma-migration';
-const DS_REF = { type: DS_TYPE, uid: DS_UID };
 /** The panel's default: recommendations below this score are not drawn. */
 const MIN_SCORE = 0.2;
-const USERS = [
-  { login: 'editor', orgRole: 'Editor' as const },
-  { login: 'viewer', orgRole: 'Viewer' as const },
-];
-
-let server: OmaServer;
-let browser: Browser;
-let host: RunningHost;
-
-beforeAll(async () => {
-  server = await startOmaServer();
-  browser = await launchChromium();
-  host = await startHost({
-    users: USERS,
-    datasources: [
-      {
-        uid: DS_UID,
-        name: 'OMA Migration Insights',
-        type: DS_TYPE,
-        jsonData: { serverUrl: server.url },
-        secureJsonData: { readToken: server.tokens.read, writeToken: server.tokens.write },
-      },
-    ],
-    pluginSettings: { [APP_ID]: { enabled: true, pinned: true, jsonData: { datasourceUid: DS_UID } } },
-  });
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  await server?.stop();
-});
-
-async function serverJson<T>(pathAndQuery: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(`${server.url}${pathAndQuery}`, {
-    ...init,
-    headers: { authorization: `Bearer ${server.tokens.read}`, 'content-type': 'application/json' },
-  });
-  if (!res.ok) throw new Error(`${pathAndQuery}: HTTP ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
 
 const topology = (failoverType: 'live' | 'test') =>
-  serverJson<Topology>(`/api/v1/networks/topology?failover_type=${failoverType}`);
+  suite.serverJson<Topology>(`/api/v1/networks/topology?failover_type=${failoverType}`);
 
 /** The recommended edges the panel should draw: top candidate of each unmapped source, if scored enough. */
 async function expectedRecommendations(failoverType: 'live' | 'test') {
   const [topo, recs] = await Promise.all([
     topology(failoverType),
-    serverJson<RecommendationList>(
+    suite.serverJson<RecommendationList>(
       `/api/v1/networks/recommendations?failover_type=${failoverType}&unmapped_only=true`,
     ),
   ]);
@@ -91,7 +47,7 @@ async function expectedRecommendations(failoverType: 'live' | 'test') {
 /** One row per (VM, NIC network) with its live and test mapping, as the server's query API answers. */
 async function networkVms(sourceNetwork: string) {
   const to = new Date();
-  const body = await serverJson<WireQueryResponse>('/api/v1/query', {
+  const body = await suite.serverJson<WireQueryResponse>('/api/v1/query', {
     method: 'POST',
     body: JSON.stringify({
       range: { from: new Date(to.getTime() - 3600_000).toISOString(), to: to.toISOString() },
@@ -101,32 +57,6 @@ async function networkVms(sourceNetwork: string) {
   const fields = body.results.V.frames[0].fields;
   const col = (name: string) => fields.find((f) => f.name === name)!.values as Array<string | null>;
   return col('vm_name').map((vm, i) => ({ vm: vm as string, live: col('live_network_id')[i] }));
-}
-
-interface HostPage {
-  page: Page;
-  errors: string[];
-}
-
-async function openHostPage(user: string): Promise<HostPage> {
-  const page = await browser.newPage({ viewport: { width: 1296, height: 816 } });
-  const errors: string[] = [];
-  page.on('pageerror', (err) => errors.push(err.stack ?? err.message));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) {
-      errors.push(`console.error: ${msg.text()}`);
-    }
-  });
-  page.on('response', (res) => {
-    if (res.status() >= 400 && !new URL(res.url()).pathname.startsWith('/api/')) {
-      errors.push(`HTTP ${res.status()} for ${res.url()}`);
-    }
-  });
-  await page.goto(`${host.url}/?user=${user}`);
-  await page.waitForFunction(() => document.body.dataset.hostReady === 'true', undefined, {
-    timeout: 30_000,
-  });
-  return { page, errors };
 }
 
 const TARGETS = [
@@ -142,7 +72,7 @@ const TARGETS = [
 ];
 
 async function openPanel(user: string, width = 1280, height = 800, theme: 'light' | 'dark' = 'dark') {
-  const hp = await openHostPage(user);
+  const hp = await suite.openHostPage(user);
   const mounted = await mountPanel(hp.page, {
     pluginId: PANEL_ID,
     targets: TARGETS,
@@ -238,7 +168,7 @@ describe('the network topology panel', () => {
     const testRecs = await expectedRecommendations('test');
     expect(test.edges.map((e) => e.id).sort()).not.toEqual(live.edges.map((e) => e.id).sort());
     const { page, errors } = await openPanel('editor');
-    const before = host.requestLog.length;
+    const before = suite.host.requestLog.length;
 
     await page.getByRole('radio', { name: 'Test' }).click();
     const unmappedTest = test.nodes.filter((n) => n.kind === 'source' && n.state === 'unmapped').length;
@@ -248,7 +178,7 @@ describe('the network topology panel', () => {
       [...test.edges.map((e) => e.id), ...testRecs.map((r) => r.id)].sort(),
     );
     // The panel ran its own queries again with the test failover type, through the proxy.
-    const queries = host.requestLog
+    const queries = suite.host.requestLog
       .slice(before)
       .filter((r) => r.path.endsWith('/read/query'))
       .flatMap((r) => (r.body as { queries: Array<{ queryType: string; failoverType?: string }> }).queries);
@@ -299,7 +229,7 @@ describe('the network topology panel', () => {
     const [rec] = await expectedRecommendations('live');
     expect(rec).toBeDefined();
     const { page, errors } = await openPanel('viewer');
-    const before = host.requestLog.length;
+    const before = suite.host.requestLog.length;
     await findNetwork(page, rec.sourceNetwork);
     await page.getByTestId(`oma-edge-${rec.id}`).click();
     const pane = details(page);
@@ -309,7 +239,7 @@ describe('the network topology panel', () => {
       .waitFor();
     await expect(pane.getByRole('button', { name: /^Apply/ }).count()).resolves.toBe(0);
     await page.screenshot({ path: screenshotPath('network-topology-viewer-recommendation.png') });
-    expect(host.requestLog.slice(before).filter((r) => r.path.includes('/write/'))).toEqual([]);
+    expect(suite.host.requestLog.slice(before).filter((r) => r.path.includes('/write/'))).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -331,7 +261,7 @@ describe('the network topology panel', () => {
     await expect(pane.textContent()).resolves.toMatch(/Mapped \d+ NICs? \(\d+ new, 0 changed, 0 unchanged\)/);
 
     // The database: each VM of the network now maps it to the recommended network for live failover.
-    const mappings = await serverJson<{
+    const mappings = await suite.serverJson<{
       mappings: Array<{ vm_id: string; destination_network_id: string; is_test_network: boolean }>;
     }>(
       `/api/v1/network-mappings?source_network_name=${encodeURIComponent(rec.sourceNetwork)}&is_test_network=false`,
@@ -340,17 +270,17 @@ describe('the network topology panel', () => {
       vms.map((vm) => [vm, rec.networkId]).sort(),
     );
     // Through the write route, with the write token and an Idempotency-Key, once.
-    const writes = host.upstreamLog.filter((r) => r.url.endsWith('/api/v1/networks/bulk-mapping'));
+    const writes = suite.host.upstreamLog.filter((r) => r.url.endsWith('/api/v1/networks/bulk-mapping'));
     expect(writes).toEqual([
       expect.objectContaining({
         user: 'editor',
         method: 'POST',
-        authorization: `Bearer ${server.tokens.write}`,
+        authorization: `Bearer ${suite.server.tokens.write}`,
         idempotencyKey: expect.stringMatching(/^[0-9a-f-]{32,36}$/),
       }),
     ]);
     // Audited under the write token's name, one entry per VM.
-    const audit = await serverJson<{
+    const audit = await suite.serverJson<{
       entries: Array<{ action: string; vm_id: string; after: string | null; actor: string }>;
     }>(`/api/v1/network-mappings/audit?source_network_name=${encodeURIComponent(rec.sourceNetwork)}`);
     expect(audit.entries.map((a) => [a.vm_id, a.action, a.after, a.actor]).sort()).toEqual(
@@ -520,7 +450,7 @@ function largeWorld(n: number) {
 describe('the network topology panel at 300 × 300 networks', () => {
   test('starts readable at the top, finds a network far down, and shows everything when fitted', async () => {
     const world = largeWorld(300);
-    const { page, errors } = await openHostPage('viewer');
+    const { page, errors } = await suite.openHostPage('viewer');
     await renderPanel(page, {
       pluginId: PANEL_ID,
       title: 'Network topology',
@@ -574,7 +504,7 @@ describe('the Network mapping app page', () => {
     const live = await topology('live');
     const unmapped = live.nodes.filter((n) => n.kind === 'source' && n.state !== 'mapped').length;
     const invalid = live.edges.filter((e) => e.validation_status === 'invalid').length;
-    const { page, errors } = await openHostPage('editor');
+    const { page, errors } = await suite.openHostPage('editor');
     await page.setViewportSize({ width: 1920, height: 1080 });
     const mounted = await page.evaluate(() =>
       window.omaHost.mountApp({ page: 'network-mapping', theme: 'dark' }),
@@ -591,6 +521,20 @@ describe('the Network mapping app page', () => {
     expect(box!.width).toBeGreaterThan(1600);
     expect(box!.height).toBeGreaterThan(600);
     await page.screenshot({ path: screenshotPath('app-network-mapping.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('both network panels with no data', () => {
+  test.each([
+    ['oma-networktopology-panel', 'Network topology', 'No network topology', 'dark'],
+    ['oma-bulkmapping-panel', 'Bulk mapping', 'Add a "Network VMs" query', 'light'],
+  ] as const)('%s says what is missing (%s, %s theme)', async (pluginId, title, message, theme) => {
+    const { page, errors } = await suite.openHostPage('editor');
+    await renderPanel(page, { pluginId, title, frames: [], width: 900, height: 400, theme });
+    await page.getByText(message, { exact: false }).waitFor();
+    await page.screenshot({ path: screenshotPath(`${pluginId}-no-data-${theme}.png`) });
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -299,7 +299,7 @@ test('"Top recommendations" sends use_recommendations; test failover comes from 
 test('without a networkVms query the panel says which query it needs', () => {
   render(<BulkMappingPanel {...props({ series: [] })} />);
   expect(
-    screen.getByText(/Add a networkVms query of the OMA Migration Insights data source/),
+    screen.getByText(/Add a "Network VMs" query of the OMA Migration Insights data source/),
   ).toBeInTheDocument();
 });
 

@@ -141,7 +141,9 @@ export function BulkMappingPanel(props: Props) {
         panelId={id}
         data={data}
         fieldConfig={fieldConfig}
-        message="Add a networkVms query of the OMA Migration Insights data source (and networkRecommendations to pre-fill the rules)."
+        message={
+          'Add a "Network VMs" query of the OMA Migration Insights data source (and "Network recommendations" to pre-fill the rules).'
+        }
       />
     );
   }

@@ -397,6 +397,25 @@ describe.each(TARGETS)('network mapping on %s', (target) => {
       expect(await fingerprint(t)).toBe(before);
     });
 
+    test('the audit pages newest first by its cursor, and refuses a cursor it did not issue', async () => {
+      type Page = { entries: { id: number }[]; next_cursor: string | null };
+      const all = (await get<Page>('/api/v1/network-mappings/audit?limit=5000')).body.entries.map(
+        (e) => e.id,
+      );
+      expect(all.length).toBeGreaterThan(2);
+      const first = (await get<Page>('/api/v1/network-mappings/audit?limit=2')).body;
+      const second = (
+        await get<Page>(
+          `/api/v1/network-mappings/audit?limit=2&cursor=${encodeURIComponent(first.next_cursor!)}`,
+        )
+      ).body;
+      expect([...first.entries, ...second.entries].map((e) => e.id)).toEqual(all.slice(0, 4));
+      for (const cursor of ['garbage', Buffer.from(JSON.stringify(['v1', 'x'])).toString('base64url')]) {
+        const res = await get<{ error: { code: string } }>(`/api/v1/network-mappings/audit?cursor=${cursor}`);
+        expect([res.status, res.body.error.code]).toEqual([400, 'invalid_cursor']);
+      }
+    });
+
     test('a 100,000-name selector is answered with a 422 listing a few unknown names, not a 500', async () => {
       const { vm, network, destinations } = await pick();
       const names = [vm, ...Array.from({ length: 99_999 }, (_, i) => `ghost-${i}`)];

@@ -28,6 +28,19 @@ export function decodeCursor(cursor: string, parts: number): string[] {
   return decoded.slice(1) as string[];
 }
 
+/** The row id an id-keyed cursor holds (pages ordered by an auto-increment id). */
+export function decodeIdCursor(cursor: string): number {
+  const [id] = decodeCursor(cursor, 1);
+  if (!/^\d{1,18}$/.test(id)) {
+    throw new ApiError(
+      400,
+      'invalid_cursor',
+      'The cursor is not one this server issued; start again without it',
+    );
+  }
+  return Number(id);
+}
+
 /** Escapes LIKE wildcards so a search for "50%" means those characters. */
 export function likeContains(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

@@ -7,9 +7,8 @@ import {
   NetworkMappingList,
   NetworkMappingQuery,
 } from '@oma-insights/contracts';
-import { decodeCursor, encodeCursor } from '../http/cursor';
+import { decodeIdCursor, encodeCursor } from '../http/cursor';
 import { scoped } from '../auth/plugin';
-import { ApiError } from '../http/errors';
 import { deleteMapping, upsertMapping } from './mappings';
 import { presentMapping } from './present';
 import { loadRecommender } from './recommend/recommendations';
@@ -42,10 +41,7 @@ const readRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (source_network_name) q = q.where('source_network_name', '=', source_network_name);
       if (is_test_network !== undefined) q = q.where('is_test_network', '=', is_test_network ? 1 : 0);
       if (cursor) {
-        const [afterId] = decodeCursor(cursor, 1);
-        if (!/^\d{1,18}$/.test(afterId))
-          throw new ApiError(400, 'invalid_cursor', 'The cursor is not one this server issued');
-        q = q.where('id', '>', Number(afterId));
+        q = q.where('id', '>', decodeIdCursor(cursor));
       }
       const rows = await q.execute();
       const page = rows.slice(0, limit);

@@ -8,8 +8,7 @@ import {
   MappingAuditQuery,
 } from '@oma-insights/contracts';
 import { scoped } from '../../auth/plugin';
-import { decodeCursor, encodeCursor } from '../../http/cursor';
-import { ApiError } from '../../http/errors';
+import { decodeIdCursor, encodeCursor } from '../../http/cursor';
 import { bulkMapping } from './bulk-mapping';
 
 const security = [{ bearer: [] }];
@@ -94,11 +93,7 @@ const readRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (source_network_name) query = query.where('source_network_name', '=', source_network_name);
       if (request_id) query = query.where('request_id', '=', request_id);
       if (cursor) {
-        const [beforeId] = decodeCursor(cursor, 1);
-        if (!/^\d{1,18}$/.test(beforeId)) {
-          throw new ApiError(400, 'invalid_cursor', 'The cursor is not one this server issued');
-        }
-        query = query.where('id', '<', Number(beforeId));
+        query = query.where('id', '<', decodeIdCursor(cursor));
       }
       const rows = await query.execute();
       const page = rows.slice(0, limit);

@@ -56,6 +56,21 @@ export const MAX_PREDICTION_CONCURRENCY = 64;
  */
 export const ANALYTICS_QUERY_TYPES = ['migrationTrends'] as const;
 
+/** Breakdowns of a `successRates` query (GET /analytics/success-rates?group_by=). */
+export const SUCCESS_RATE_GROUPS = [
+  'vcenter',
+  'datacenter',
+  'replication_type',
+  'error_classification',
+  'day',
+] as const;
+/** Views of a `performanceMetrics` query: one frame shape per view, so one panel shows one view. */
+export const PERFORMANCE_VIEWS = ['vms', 'datastores', 'slowest', 'load'] as const;
+/** Views of a `cbtPerformance` query: per-bucket time series, or one row per sync type. */
+export const CBT_VIEWS = ['trend', 'summary'] as const;
+/** Views of a `volumePerformance` query: per operation type, per-bucket trend, CloudStack job outcomes. */
+export const VOLUME_VIEWS = ['operations', 'trend', 'cloudstack'] as const;
+
 /** Query types the server answers. Later capabilities append theirs. */
 export const QUERY_TYPES = [
   'vmContexts',

@@ -1,13 +1,12 @@
 // Keeps the hourly rollups current: once at start (the backfill when nothing is rolled up yet),
-// then on a cron schedule. One instance at a time: MariaDB's GET_LOCK across servers sharing a
-// database, an in-process guard on SQLite (one file, one server).
+// then on a cron schedule, one instance at a time (db/lock).
 import type { FastifyBaseLogger } from 'fastify';
-import { sql } from 'kysely';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { ComponentCheck } from '@oma-insights/contracts';
 import { cronExpression } from '../../cloudstack/schedule';
 import type { Db } from '../../db/connect';
 import { shortCause } from '../../db/errors';
+import { withDatabaseLock } from '../../db/lock';
 import { rollUpPending, type RollupResult } from './roll-up';
 
 export interface RollupConfig {
@@ -23,20 +22,6 @@ export interface RollupRun extends RollupResult {
   /** False when another instance held the lock; nothing was done. */
   ran: boolean;
   toMs: number | null;
-}
-
-/** Runs `work` holding MariaDB's named lock on one pinned connection; skips when another holds it. */
-async function withDatabaseLock<T>(store: Db, work: () => Promise<T>): Promise<T | null> {
-  if (store.dialect !== 'mysql') return work();
-  return store.db.connection().execute(async (conn) => {
-    const { rows } = await sql<{ got: number | null }>`select get_lock(${LOCK_NAME}, 0) as got`.execute(conn);
-    if (Number(rows[0]?.got) !== 1) return null;
-    try {
-      return await work();
-    } finally {
-      await sql`select release_lock(${LOCK_NAME})`.execute(conn);
-    }
-  });
 }
 
 export class RollupMaintenance {
@@ -91,7 +76,9 @@ export class RollupMaintenance {
 
   private async attempt(): Promise<RollupRun> {
     try {
-      const result = await withDatabaseLock(this.store, () => rollUpPending(this.store, this.clock()));
+      const result = await withDatabaseLock(this.store, LOCK_NAME, () =>
+        rollUpPending(this.store, this.clock()),
+      );
       const run: RollupRun = result
         ? { ...result, ran: true }
         : { hours: 0, rows: 0, jobs: 0, ran: false, toMs: null };

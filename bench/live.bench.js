@@ -425,6 +425,8 @@ async function main() {
     await clients({ cmd: 'phase', group: server.group });
     const sentAt = {};
     await paced(server.http, count, sentAt);
+    // The part before the fan-out: the server's validation and transaction (bare: parsing).
+    for (const key of Object.keys(sentAt)) (server.toPublish ??= []).push(publishedAt[key] - sentAt[key]);
     tally(
       server,
       await clients({
@@ -501,9 +503,12 @@ async function main() {
     });
     const progressPoll = await countPoll({ method: 'GET', url: `/api/v1/progress/${jobIds[0]}` });
 
+    const pct = (values, p) =>
+      values.sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
     const line = (r) =>
       `${r.name}  ingest->receive p50 ${percentFmt(r.latency.ingest.p50)} ms, p99 ${percentFmt(r.latency.ingest.p99)} ms; ` +
       `publish->receive p50 ${percentFmt(r.latency.publish.p50)} ms, p99 ${percentFmt(r.latency.publish.p99)} ms; ` +
+      `(ingest->publish p50 ${percentFmt(pct(r.toPublish, 50))} ms, p99 ${percentFmt(pct(r.toPublish, 99))} ms); ` +
       `delivered ${Math.round(r.msgsPerSecond)} msgs/s; ` +
       `memory ${(r.memory / 1024).toFixed(1)} KiB/connection (heap+external); ` +
       `${Math.round(r.bytes / (r.received + r.latency.samples))} B/message`;

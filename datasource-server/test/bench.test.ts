@@ -71,7 +71,7 @@ runIfMysql(
       encoding: 'utf8',
       timeout: 120_000,
     });
-    const figures = String.raw`ingest->receive p50 [\d.]+ ms, p99 [\d.]+ ms; publish->receive p50 [\d.]+ ms, p99 [\d.]+ ms; delivered \d+ msgs/s; memory -?[\d.]+ KiB/connection`;
+    const figures = String.raw`ingest->receive p50 [\d.]+ ms, p99 [\d.]+ ms; publish->receive p50 [\d.]+ ms, p99 [\d.]+ ms; \(ingest->publish p50 [\d.]+ ms, p99 [\d.]+ ms\); delivered \d+ msgs/s; memory -?[\d.]+ KiB/connection`;
     expect(out).toMatch(/^8 clients on \/ws\/progress, mysql;/m);
     expect(out).toMatch(new RegExp(`^omi server +${figures}`, 'm'));
     expect(out).toMatch(new RegExp(`^bare ws +${figures}`, 'm'));

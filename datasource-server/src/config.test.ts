@@ -199,4 +199,32 @@ describe('loadConfig', () => {
       expect(() => loadConfig(env)).toThrow(message);
     });
   });
+
+  describe('Redis (several instances)', () => {
+    test('off without REDIS_URL; with it, keys start with REDIS_PREFIX (omi: by default)', () => {
+      expect(loadConfig({}).redis).toBeNull();
+      expect(loadConfig({ REDIS_URL: ' redis://redis:6379 ' }).redis).toEqual({
+        url: 'redis://redis:6379',
+        prefix: 'omi:',
+      });
+      expect(
+        loadConfig({ REDIS_URL: 'rediss://:pw@cache.example.com:6380/2', REDIS_PREFIX: 'prod:oma:' }).redis,
+      ).toEqual({ url: 'rediss://:pw@cache.example.com:6380/2', prefix: 'prod:oma:' });
+    });
+
+    test.each([
+      [{ REDIS_URL: 'redis-host:6379' }, 'REDIS_URL takes redis://'],
+      [{ REDIS_URL: 'http://redis:6379' }, 'REDIS_URL takes redis://'],
+      [{ REDIS_URL: 'redis://redis:6379/cache' }, 'REDIS_URL takes redis://'],
+      [{ REDIS_URL: 'redis://r:6379', REDIS_PREFIX: 'has space' }, 'REDIS_PREFIX takes up to 64'],
+    ])('refuses %j', (env, message) => {
+      expect(() => loadConfig(env)).toThrow(message);
+    });
+
+    test('a refused REDIS_URL is not repeated (it may hold a password)', () => {
+      expect(() => loadConfig({ REDIS_URL: 'redis://:s3cret@host:6379/x' })).toThrow(
+        expect.objectContaining({ message: expect.not.stringContaining('s3cret') }),
+      );
+    });
+  });
 });

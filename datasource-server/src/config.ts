@@ -35,6 +35,11 @@ export interface Config {
   /** Hourly analytics rollups: ROLLUP (on by default) and ROLLUP_INTERVAL_MINUTES (10). */
   rollup: RollupConfig;
   live: LiveConfig;
+  /**
+   * REDIS_URL (redis://[:password@]host:port[/db]): events go through Redis Streams so that several
+   * instances serve the same live channels; REDIS_PREFIX (default `omi:`) starts every key.
+   */
+  redis: { url: string; prefix: string } | null;
 }
 
 /** The WebSocket live channels. */
@@ -162,6 +167,23 @@ function rollupFrom(env: NodeJS.ProcessEnv): RollupConfig {
   return { enabled: boolFrom(env, 'ROLLUP', true), intervalMinutes };
 }
 
+function redisFrom(env: NodeJS.ProcessEnv): Config['redis'] {
+  const url = env.REDIS_URL?.trim();
+  if (!url) return null;
+  if (!/^rediss?:\/\/[^/\s]+(\/\d+)?$/i.test(url)) {
+    throw new ConfigError(
+      'REDIS_URL takes redis://[:password@]host:port[/db] (or rediss:// for TLS), e.g. redis://redis:6379',
+    );
+  }
+  const prefix = env.REDIS_PREFIX?.trim() || 'omi:';
+  if (!/^[\w:.-]{1,64}$/.test(prefix)) {
+    throw new ConfigError(
+      `REDIS_PREFIX takes up to 64 letters, digits and _ : . -, got "${env.REDIS_PREFIX}"`,
+    );
+  }
+  return { url, prefix };
+}
+
 function liveFrom(env: NodeJS.ProcessEnv): LiveConfig {
   const allowedOrigins = (env.LIVE_ALLOWED_ORIGINS ?? '')
     .split(',')
@@ -214,5 +236,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTerminal = fa
     retentionDays: intFrom(env, 'RETENTION_DAYS', 400, 0),
     rollup: rollupFrom(env),
     live: liveFrom(env),
+    redis: redisFrom(env),
   };
 }

@@ -8,15 +8,14 @@ import { migrate } from './db/migrate';
 import { countRows } from './db/count';
 import { seedDemoWorld } from './demo/seed';
 import { Simulator } from './demo/simulator';
-import { InMemoryEventBus } from './events/bus';
 
 async function main() {
   const config = loadConfig(process.env, process.stdout.isTTY);
   const store = openDatabase(config.dbUrl, { timeZone: config.dbTimeZone });
   const { mode, applied } = await migrate(store);
   const { tokens, file, generated } = provisionTokens(config.apiTokens, config.tokenFile);
-  const bus = new InMemoryEventBus();
-  const app = await buildApp({ config, store, mode, bus, tokens });
+  // The event bus (in memory, or Redis with REDIS_URL) is made by the app and closed with it.
+  const app = await buildApp({ config, store, mode, tokens });
   const log = app.log;
 
   log.info(
@@ -50,7 +49,6 @@ async function main() {
     else log.info({ signal }, 'shutting down');
     simulator?.stop();
     await app.close(); // stops accepting, drains in-flight requests
-    await bus.close();
     await store.close();
   });
 

@@ -1,7 +1,8 @@
 import { externalFixture, OMA_SCHEMA_SQL } from './external-fixture';
 import { mysqlReachable } from './mysql-check';
+import { redisReachable } from './redis-check';
 
-/** Decides once per run which MariaDB targets run; test files read the answers from env. */
+/** Decides once per run which MariaDB targets (and Redis suites) run; test files read the answers from env. */
 export default async function globalSetup() {
   const mysql = await mysqlReachable();
   process.env.OMI_MYSQL_AVAILABLE = mysql ? '1' : '0';
@@ -10,4 +11,5 @@ export default async function globalSetup() {
     'the mysql-oma-dump target (attach mode on the real OMA schema dump)',
   );
   process.env.OMI_OMA_DUMP_FILE = mysql && dump ? dump : '';
+  process.env.OMI_REDIS_AVAILABLE = (await redisReachable()) ? '1' : '0';
 }

@@ -170,6 +170,11 @@ export interface TestAppOptions {
   config?: (config: Config) => Config;
   /** The live channels' ticket clock. */
   now?: () => number;
+  /**
+   * Another instance on the database of this one (already migrated; left to its owner to drop).
+   * With REDIS_URL in `env`, the app makes its Redis event bus as a server does.
+   */
+  database?: Pick<TestStore, 'url' | 'mode'>;
 }
 
 export async function buildTestApp(
@@ -177,11 +182,8 @@ export async function buildTestApp(
   seed?: { vms: number; days: number },
   options: TestAppOptions = {},
 ): Promise<TestApp> {
-  const opened = await openTarget(target);
+  const opened = options.database ? sharedStore(options.database) : await openTarget(target);
   if (seed) await seedDemoWorld(opened.store, { ...seed, seed: 7, end: FIXED_END });
-  const bus = new InMemoryEventBus();
-  const events: LiveEvent[] = [];
-  bus.subscribe((e) => events.push(e));
   const config = loadConfig({
     DB_URL: opened.url,
     DB_TIMEZONE,
@@ -200,9 +202,11 @@ export async function buildTestApp(
     now: options.now,
     store: opened.store,
     mode: opened.mode,
-    bus,
+    bus: options.env?.REDIS_URL ? undefined : new InMemoryEventBus(),
     tokens: parseApiTokens(API_TOKENS),
   });
+  const events: LiveEvent[] = [];
+  app.bus.subscribe((e) => events.push(e));
   await app.ready();
   return {
     ...opened,
@@ -213,6 +217,12 @@ export async function buildTestApp(
       await opened.dispose();
     },
   };
+}
+
+/** A second connection pool on a test database another TestApp owns. */
+function sharedStore({ url, mode }: Pick<TestStore, 'url' | 'mode'>): TestStore {
+  const store = openDatabase(url, { timeZone: DB_TIMEZONE });
+  return { store, mode, url, dispose: () => store.close() };
 }
 
 /** The dump from OMA_SCHEMA_SQL when MariaDB is reachable too, as the global setup found it. */

@@ -1,6 +1,6 @@
 // The typed event bus. Publishers (ingest, simulator, mappings) only know `EventBus`; the live
-// WebSocket channel subscribes to it, and a Redis-backed implementation can replace the
-// in-memory one without touching publishers.
+// WebSocket channel subscribes to it. In memory for one instance; through Redis Streams
+// (redis-bus.ts) when REDIS_URL is set, without touching publishers.
 import { EventEmitter } from 'node:events';
 
 export interface ProgressEventData {
@@ -68,14 +68,49 @@ export type LiveEvent = {
   [K in LiveEventType]: { type: K; timestamp: string; data: LiveEventMap[K] };
 }[LiveEventType];
 
-export type Listener = (event: LiveEvent) => void;
+/** Where a channel's numbering stands: `seq` counts the channel's events within `epoch`. */
+export interface StreamPosition {
+  epoch: string;
+  seq: number;
+}
+
+/** An event as listeners get it; `position` is set by a bus that numbers events itself (Redis). */
+export type BusEvent = LiveEvent & { position?: StreamPosition };
+
+export type Listener = (event: BusEvent) => void;
+
+/** What /debug/health shows of the bus. */
+export interface BusState {
+  ok: boolean;
+  mode: 'in-memory' | 'redis';
+  connected: boolean;
+  message?: string;
+  /** Events refused because the bus was down (omi_events_dropped_total{reason="bus_down"}). */
+  dropped: number;
+  /** Redis: the last stream entry this instance delivered, per channel. */
+  last_ids?: Partial<Record<LiveChannel, string>>;
+  /** Redis: publish-to-delivery time of the last event this instance delivered. */
+  lag_ms?: number | null;
+}
+
+/** Replay of a channel's events kept by the bus itself (Redis streams), for any instance. */
+export type BusReplay =
+  | { kind: 'replay'; events: BusEvent[] }
+  | { kind: 'resync'; reason: 'epoch_changed' | 'gap_not_held' | 'seq_ahead' };
 
 export interface EventBus {
   publish<K extends LiveEventType>(type: K, data: LiveEventMap[K]): Promise<void>;
   subscribe(listener: Listener): () => void;
   /** For /debug/health. */
-  check(): Promise<{ ok: boolean; message?: string }>;
+  check(): Promise<BusState>;
   close(): Promise<void>;
+  /**
+   * Buses shared by several instances (Redis) number events themselves so that seq and epoch are
+   * the same everywhere; the live hub then asks them where a channel stands, and for the events
+   * after `since` (up to `to`, or all) that it does not hold itself. Absent in memory.
+   */
+  position?(channel: LiveChannel): Promise<StreamPosition>;
+  history?(channel: LiveChannel, epoch: string, since: number, to?: number): Promise<BusReplay>;
 }
 
 /** Single-instance bus. A failing listener is reported, never breaks the publisher. */
@@ -102,8 +137,8 @@ export class InMemoryEventBus implements EventBus {
     return () => this.emitter.off('event', listener);
   }
 
-  async check() {
-    return { ok: true };
+  async check(): Promise<BusState> {
+    return { ok: true, mode: 'in-memory', connected: true, dropped: 0 };
   }
 
   async close() {

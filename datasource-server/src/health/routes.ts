@@ -80,9 +80,9 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         reasons.push(`database unreachable: ${cause}`);
       }
 
-      const bus = await app.bus.check().catch((err: Error) => ({ ok: false, message: err.message }));
-      checks.event_bus = bus.ok ? { status: 'ok' } : { status: 'down', message: bus.message };
-      if (!bus.ok) reasons.push(`event bus down: ${bus.message ?? 'unknown'}`);
+      const { ok, message, ...bus } = await app.bus.check();
+      checks.event_bus = { status: ok ? 'ok' : 'down', message, bus };
+      if (!ok) reasons.push(`event bus down: ${message ?? 'unknown'}`);
 
       for (const [name, probe] of app.components) {
         const state = probe();

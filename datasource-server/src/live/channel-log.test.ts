@@ -39,6 +39,34 @@ describe('ChannelLog', () => {
     expect(log.since(1, 'e1')).toEqual({ kind: 'resync', reason: 'seq_ahead' });
     expect(() => new ChannelLog('e1', 0)).toThrow(RangeError);
   });
+
+  test('keeps the numbers a shared bus gave; a new epoch or a jump starts the held history afresh', () => {
+    const log = new ChannelLog('local', 4);
+    const seqs = (since: number, epoch: string) => {
+      const r = log.since(since, epoch);
+      return r.kind === 'replay' ? r.messages.map((m) => [m.epoch, m.seq]) : r.reason;
+    };
+    // An instance that joins late: its first entry is seq 501 of the shared epoch.
+    expect(log.append(event(1), { epoch: 'r1', seq: 501 })).toMatchObject({ epoch: 'r1', seq: 501 });
+    log.append(event(2), { epoch: 'r1', seq: 502 });
+    expect(seqs(500, 'r1')).toEqual([
+      ['r1', 501],
+      ['r1', 502],
+    ]);
+    expect(seqs(499, 'r1')).toBe('gap_not_held');
+    expect(seqs(0, 'local')).toBe('epoch_changed');
+    // Entries 503..509 never reached this instance: nothing before 510 is replayed from here.
+    log.append(event(3), { epoch: 'r1', seq: 510 });
+    expect(log.oldestSeq).toBe(510);
+    expect(seqs(502, 'r1')).toBe('gap_not_held');
+    expect(seqs(509, 'r1')).toEqual([['r1', 510]]);
+    // Redis lost its data and began a new epoch.
+    log.append(event(4), { epoch: 'r2', seq: 1 });
+    expect(seqs(510, 'r1')).toBe('epoch_changed');
+    expect(seqs(0, 'r2')).toEqual([['r2', 1]]);
+    // Local numbering goes on from there.
+    expect(log.append(event(5))).toMatchObject({ epoch: 'r2', seq: 2 });
+  });
 });
 
 describe('progress filters', () => {

@@ -1,7 +1,7 @@
-// One channel's numbered history: every message gets the next `seq` of this process's `epoch`,
-// and the last `capacity` messages are kept so that a client reconnecting with `since`/`epoch`
+// One channel's numbered history: every message gets the next `seq` of the `epoch` (this
+// process's, or the shared bus's numbers with Redis), and the last `capacity` messages are kept so that a client reconnecting with `since`/`epoch`
 // gets exactly what it missed, or learns that it must re-read (resync). Pure: no sockets.
-import type { LiveEvent } from '../events/bus';
+import type { LiveEvent, StreamPosition } from '../events/bus';
 
 export interface LiveMessage {
   type: string;
@@ -17,35 +17,46 @@ export type Replay =
 
 export class ChannelLog {
   private readonly ring: LiveMessage[];
-  private next = 0;
+  /** How many messages, ending at lastSeq, the ring holds without a gap. */
+  private held = 0;
   /** The seq of the newest message; 0 before any. */
   lastSeq = 0;
 
   constructor(
-    readonly epoch: string,
+    public epoch: string,
     readonly capacity: number,
   ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be >= 1');
     this.ring = new Array<LiveMessage>(capacity);
   }
 
-  append(event: LiveEvent): LiveMessage {
-    this.lastSeq += 1;
+  /**
+   * Numbers the event (next seq of this epoch), or keeps the number a shared bus gave it. A new
+   * epoch or a jump in seq (entries this process never saw) starts the held history afresh.
+   */
+  append(event: LiveEvent, position?: StreamPosition): LiveMessage {
+    const epoch = position?.epoch ?? this.epoch;
+    const seq = position?.seq ?? this.lastSeq + 1;
+    if (epoch !== this.epoch || seq !== this.lastSeq + 1) {
+      this.epoch = epoch;
+      this.held = 0;
+    }
     const message: LiveMessage = {
       type: event.type,
-      seq: this.lastSeq,
-      epoch: this.epoch,
+      seq,
+      epoch,
       timestamp: event.timestamp,
       data: event.data,
     };
-    this.ring[this.next] = message;
-    this.next = (this.next + 1) % this.capacity;
+    this.lastSeq = seq;
+    this.ring[(seq - 1) % this.capacity] = message;
+    this.held = Math.min(this.held + 1, this.capacity);
     return message;
   }
 
   /** The oldest seq still held (lastSeq + 1 when nothing is). */
   get oldestSeq(): number {
-    return Math.max(1, this.lastSeq - this.capacity + 1);
+    return this.lastSeq - this.held + 1;
   }
 
   /** Every message after `since`, in order, when all of them are still held. */

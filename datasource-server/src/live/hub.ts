@@ -2,7 +2,7 @@
 // and serialized once, whatever the number of clients. A client that cannot keep up is closed
 // (never buffered without bound), a peer that stops answering pings is ended.
 import type { WebSocket } from 'ws';
-import { CHANNEL_OF, type LiveChannel, type LiveEvent } from '../events/bus';
+import { CHANNEL_OF, type BusEvent, type LiveChannel, type StreamPosition } from '../events/bus';
 import type { LiveConfig } from '../config';
 import { ChannelLog, type LiveMessage } from './channel-log';
 import { passes, type ProgressFilter } from './filters';
@@ -40,7 +40,7 @@ export class LiveHub {
   private readonly heartbeat: NodeJS.Timeout;
 
   constructor(
-    readonly epoch: string,
+    epoch: string,
     private readonly limits: Limits,
     private readonly onEnded: (channel: LiveChannel, reason: EndReason) => void = () => {},
   ) {
@@ -73,28 +73,38 @@ export class LiveHub {
     return client;
   }
 
-  publish(event: LiveEvent) {
+  publish(event: BusEvent) {
     const channel = CHANNEL_OF[event.type];
-    const message = this.logs[channel].append(event);
+    const message = this.logs[channel].append(event, event.position);
     if (this.clients[channel].size === 0) return;
     const text = JSON.stringify(message);
     for (const client of this.clients[channel]) this.deliver(client, message, text);
   }
 
-  /** A message outside the numbered history (snapshot, resync), carrying the seq to resume from. */
-  control(channel: LiveChannel, type: 'snapshot' | 'resync', data: unknown): LiveMessage {
-    return {
-      type,
-      seq: this.logs[channel].lastSeq,
-      epoch: this.epoch,
-      timestamp: new Date().toISOString(),
-      data,
-    };
+  /** Where the channel's history stands here. */
+  position(channel: LiveChannel): StreamPosition {
+    return { epoch: this.logs[channel].epoch, seq: this.logs[channel].lastSeq };
   }
 
-  /** Sends `opening` (snapshot, replay, resync), then what arrived meanwhile; from then on live. */
-  open(client: LiveClient, opening: LiveMessage[]) {
-    const held = client.pending ?? [];
+  /** A message outside the numbered history (snapshot, resync), carrying the seq to resume from. */
+  control(
+    channel: LiveChannel,
+    type: 'snapshot' | 'resync',
+    data: unknown,
+    at: StreamPosition = this.position(channel),
+  ): LiveMessage {
+    return { type, seq: at.seq, epoch: at.epoch, timestamp: new Date().toISOString(), data };
+  }
+
+  /**
+   * Sends `opening` (snapshot, replay, resync), then what arrived meanwhile; from then on live.
+   * Held messages up to `covered` are skipped: the opening already includes them (a shared bus's
+   * replay or position can be ahead of what this instance had delivered when the client came).
+   */
+  open(client: LiveClient, opening: LiveMessage[], covered?: StreamPosition) {
+    const held = (client.pending ?? []).filter(
+      (m) => !covered || m.epoch !== covered.epoch || m.seq > covered.seq,
+    );
     client.pending = null;
     for (const message of [...opening, ...held]) {
       if (passes(message, client.filter)) this.send(client, JSON.stringify(message));

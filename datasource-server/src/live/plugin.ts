@@ -8,7 +8,7 @@ import type { FastifyRequest } from 'fastify';
 import { Counter, Gauge } from 'prom-client';
 import { ErrorBody } from '@oma-insights/contracts';
 import { scoped } from '../auth/plugin';
-import type { LiveChannel } from '../events/bus';
+import type { BusEvent, BusReplay, LiveChannel, StreamPosition } from '../events/bus';
 import { ApiError } from '../http/errors';
 import type { LiveMessage } from './channel-log';
 import { CLOSE, LIVE_CHANNELS, LiveHub } from './hub';
@@ -51,7 +51,7 @@ const security = [{ bearer: [] }];
 
 const live: FastifyPluginAsyncTypebox<LiveOptions> = async (app, { now = Date.now }) => {
   const config = app.config.live;
-  // A new epoch per process start: a seq from another process start means nothing here.
+  const bus = app.bus;
   const ended = new Counter({
     name: 'omi_live_clients_ended_total',
     help: 'Live clients the server closed: too_slow (send buffer over the limit) or no_pong (heartbeat)',
@@ -61,6 +61,8 @@ const live: FastifyPluginAsyncTypebox<LiveOptions> = async (app, { now = Date.no
   for (const channel of LIVE_CHANNELS) {
     for (const reason of ['too_slow', 'no_pong']) ended.inc({ channel, reason }, 0);
   }
+  // In memory, a new epoch per process start: a seq from another process start means nothing
+  // here. A shared bus (Redis) gives every event its epoch and seq, the same on every instance.
   const hub = new LiveHub(randomBytes(8).toString('hex'), config, (channel, reason) =>
     ended.inc({ channel, reason }),
   );
@@ -74,10 +76,10 @@ const live: FastifyPluginAsyncTypebox<LiveOptions> = async (app, { now = Date.no
     },
   });
   const tickets = new TicketStore(now);
-  const unsubscribe = app.bus.subscribe((event) => hub.publish(event));
+  const unsubscribe = bus.subscribe((event) => hub.publish(event));
   app.components.set('live', () => ({
     status: 'ok',
-    message: `clients: ${LIVE_CHANNELS.map((c) => `${c} ${hub.clientsOf(c)}`).join(', ')}; epoch ${hub.epoch}`,
+    message: `clients: ${LIVE_CHANNELS.map((c) => `${c} ${hub.clientsOf(c)}`).join(', ')}; epoch ${hub.logs.progress.epoch}`,
   }));
   app.addHook('preClose', async () => {
     unsubscribe();
@@ -158,25 +160,59 @@ const live: FastifyPluginAsyncTypebox<LiveOptions> = async (app, { now = Date.no
     }
   }
 
-  async function opening(channel: LiveChannel, query: Query): Promise<LiveMessage[]> {
-    if (query.since !== undefined && query.epoch !== undefined) {
-      const replay = hub.logs[channel].since(query.since, query.epoch);
-      if (replay.kind === 'replay') return replay.messages;
-      const resync = hub.control(channel, 'resync', {
-        reason: replay.reason,
-        oldest_seq: hub.logs[channel].oldestSeq,
-      });
-      return [resync, ...(await snapshot(channel, query))];
-    }
-    return snapshot(channel, query);
+  interface Opening {
+    messages: LiveMessage[];
+    /** What the opening includes: held messages up to here are not sent again. */
+    covered?: StreamPosition;
   }
 
-  async function snapshot(channel: LiveChannel, query: Query): Promise<LiveMessage[]> {
-    // Taken before the read: events published during it follow the snapshot (at worst repeated).
-    const position = hub.control(channel, 'snapshot', {});
-    if (channel !== 'progress') return [position];
-    return [{ ...position, data: { jobs: await activeJobs(app.store, query) } }];
+  async function opening(channel: LiveChannel, query: Query): Promise<Opening> {
+    if (query.since === undefined || query.epoch === undefined) return snapshot(channel, query);
+    const log = hub.logs[channel];
+    const local = log.since(query.since, query.epoch);
+    if (local.kind === 'replay') return { messages: local.messages };
+    let reason = local.reason;
+    if (bus.history) {
+      // The part this instance holds is read now, before awaiting; the shared bus gives the rest
+      // (older entries, or newer ones this instance has not delivered yet).
+      const tail =
+        log.epoch === query.epoch && query.since < log.lastSeq
+          ? log.since(log.oldestSeq - 1, query.epoch)
+          : undefined;
+      const held = tail?.kind === 'replay' ? tail.messages : [];
+      const to = held.length ? held[0].seq - 1 : undefined;
+      const older = await bus
+        .history(channel, query.epoch, query.since, to)
+        .catch((): BusReplay => ({ kind: 'resync', reason: 'gap_not_held' }));
+      if (older.kind === 'replay') {
+        const messages = [...older.events.map(toMessage), ...held];
+        return { messages, covered: { epoch: query.epoch, seq: messages.at(-1)?.seq ?? query.since } };
+      }
+      reason = older.reason;
+    }
+    const resync = hub.control(channel, 'resync', { reason, oldest_seq: log.oldestSeq });
+    const fresh = await snapshot(channel, query);
+    return { messages: [resync, ...fresh.messages], covered: fresh.covered };
   }
+
+  async function snapshot(channel: LiveChannel, query: Query): Promise<Opening> {
+    // Taken before the read: events published during it follow the snapshot (at worst repeated).
+    // A shared bus knows where the channel stands on every instance (while it is down: here).
+    const at = bus.position
+      ? await bus.position(channel).catch(() => hub.position(channel))
+      : hub.position(channel);
+    const position = hub.control(channel, 'snapshot', {}, at);
+    if (channel !== 'progress') return { messages: [position], covered: at };
+    return { messages: [{ ...position, data: { jobs: await activeJobs(app.store, query) } }], covered: at };
+  }
+
+  const toMessage = (event: BusEvent): LiveMessage => ({
+    type: event.type,
+    seq: event.position!.seq,
+    epoch: event.position!.epoch,
+    timestamp: event.timestamp,
+    data: event.data,
+  });
 
   for (const channel of LIVE_CHANNELS) {
     app.route({
@@ -207,7 +243,7 @@ const live: FastifyPluginAsyncTypebox<LiveOptions> = async (app, { now = Date.no
         // Attached before anything is awaited: events from now on are held until the opening is sent.
         const client = hub.attach(channel, socket, { vm: query.vm, job: query.job });
         opening(channel, query).then(
-          (messages) => hub.open(client, messages),
+          ({ messages, covered }) => hub.open(client, messages, covered),
           (err: unknown) => {
             request.log.error({ err, channel }, 'live channel opening failed');
             hub.close(client, CLOSE.snapshotFailed);

@@ -20,11 +20,29 @@ export const SyncCheck = Type.Object({
   next_run_at: NullableTimestamp,
 });
 
+/** The live event bus: in memory (one instance) or Redis Streams (REDIS_URL, several instances). */
+export const BusCheck = Type.Object({
+  mode: StringEnum(['in-memory', 'redis'] as const),
+  connected: Type.Boolean(),
+  dropped: Type.Integer({ description: 'Events refused while the bus was down (since start)' }),
+  last_ids: Type.Optional(
+    Type.Record(Type.String(), Type.String(), {
+      description: 'Redis: the last stream entry this instance delivered, per channel (`<seq>-0`)',
+    }),
+  ),
+  lag_ms: Type.Optional(
+    Nullable(
+      Type.Number({ description: 'Redis: publish-to-delivery time of the last event delivered here' }),
+    ),
+  ),
+});
+
 export const ComponentCheck = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('down'), Type.Literal('disabled')]),
   latency_ms: Type.Optional(Type.Number()),
   message: Type.Optional(Type.String()),
   sync: Type.Optional(SyncCheck),
+  bus: Type.Optional(BusCheck),
 });
 export type ComponentCheck = Static<typeof ComponentCheck>;
 

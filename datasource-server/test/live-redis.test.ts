@@ -6,7 +6,8 @@ import net, { type AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
 import { withDatabaseLock } from '../src/db/lock';
-import type { NotificationEventData } from '../src/events/bus';
+import type { BusEvent, NotificationEventData } from '../src/events/bus';
+import { RedisEventBus } from '../src/events/redis-bus';
 import type { LiveMessage } from '../src/live/channel-log';
 import { newJobRow } from '../src/vm-contexts/new-job';
 import { bearer, buildTestApp, TARGETS, type TestApp, type TestAppOptions } from './helper';
@@ -265,32 +266,38 @@ function freePort(): Promise<number> {
   });
 }
 
+/** A redis-server of the test's own, without persistence (a restart loses everything). */
+async function startRedis(port: number): Promise<ChildProcess> {
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
+  const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => 50 });
+  probe.on('error', () => undefined);
+  await until(async () => (await probe.ping().catch(() => null)) === 'PONG', 'redis-server to answer');
+  probe.disconnect();
+  return child;
+}
+
+async function stopRedis(child: ChildProcess) {
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGKILL');
+  await exited;
+}
+
 describe.each(available ? (['sqlite'] as const) : [])('losing Redis (%s)', (target) => {
   let port: number;
   let redis: ChildProcess | null = null;
   let t: TestApp;
 
-  async function startRedis() {
-    redis = spawn(
-      'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      {
-        stdio: 'ignore',
-      },
-    );
-    const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => 50 });
-    probe.on('error', () => undefined);
-    await until(async () => (await probe.ping().catch(() => null)) === 'PONG', 'redis-server to answer');
-    probe.disconnect();
-  }
-
-  async function stopRedis() {
-    const child = redis!;
+  const restart = async () => {
+    redis = await startRedis(port);
+  };
+  const stop = async () => {
+    await stopRedis(redis!);
     redis = null;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGKILL');
-    await exited;
-  }
+  };
 
   const health = async () => {
     const res = await t.app.inject({ url: '/api/v1/debug/health' });
@@ -299,14 +306,14 @@ describe.each(available ? (['sqlite'] as const) : [])('losing Redis (%s)', (targ
 
   beforeAll(async () => {
     port = await freePort();
-    await startRedis();
+    await restart();
     t = await buildTestApp(target, undefined, {
       env: { REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_PREFIX: runPrefix() },
     });
   });
   afterAll(async () => {
     await t?.dispose();
-    if (redis) await stopRedis();
+    if (redis) await stop();
   });
 
   test('health says degraded with the reason while Redis is down, events are counted as dropped, and it recovers', async () => {
@@ -318,7 +325,7 @@ describe.each(available ? (['sqlite'] as const) : [])('losing Redis (%s)', (targ
     const before = client.messages[1];
     expect((await health()).code).toBe(200);
 
-    await stopRedis();
+    await stop();
     await until(async () => (await health()).code === 503, 'health to say degraded');
     const down = (await health()).body;
     expect(down.status).toBe('degraded');
@@ -333,7 +340,7 @@ describe.each(available ? (['sqlite'] as const) : [])('losing Redis (%s)', (targ
     expect((await health()).body.checks.event_bus.bus.dropped).toBe(2);
 
     // Redis comes back empty (no persistence): a new epoch, and events flow again.
-    await startRedis();
+    await restart();
     await until(async () => (await health()).code === 200, 'health to recover');
     expect((await health()).body.checks.event_bus).toMatchObject({
       status: 'ok',
@@ -352,6 +359,64 @@ describe.each(available ? (['sqlite'] as const) : [])('losing Redis (%s)', (targ
     expect(resumed.messages[1]).toMatchObject({ type: 'snapshot', seq: 1, epoch: client.messages[2].epoch });
     client.ws.terminate();
     resumed.ws.terminate();
+  });
+});
+
+describe.each(available ? (['sqlite'] as const) : [])('Redis unreachable at start (%s)', (target) => {
+  let port: number;
+  let redis: ChildProcess | null = null;
+  beforeAll(async () => {
+    port = await freePort();
+  });
+  afterAll(async () => {
+    if (redis) await stopRedis(redis);
+  });
+
+  test('the server starts degraded, the bus logs the outage once, and both recover when Redis comes', async () => {
+    const url = `redis://127.0.0.1:${port}`;
+    const lines: string[] = [];
+    const bus = new RedisEventBus({
+      url,
+      prefix: runPrefix(),
+      maxLength: 100,
+      log: { info: (m) => lines.push(`info: ${m}`), error: (m) => lines.push(`error: ${m}`) },
+    });
+    const received: BusEvent[] = [];
+    bus.subscribe((e) => received.push(e));
+    const t = await buildTestApp(target, undefined, { env: { REDIS_URL: url, REDIS_PREFIX: runPrefix() } });
+    try {
+      await expect(bus.started).rejects.toThrow(/ECONNREFUSED/);
+      const down = await t.app.inject({ url: '/api/v1/debug/health' });
+      expect(down.statusCode).toBe(503);
+      expect(down.json().reasons).toEqual([expect.stringContaining(`Redis 127.0.0.1:${port} unreachable`)]);
+      for (let n = 1; n <= 3; n++) await bus.publish('notification', notice(n));
+      expect(await bus.check()).toMatchObject({ ok: false, connected: false, dropped: 3 });
+      // Three refused publishes and the reconnect attempts: one line.
+      expect(lines).toEqual([
+        expect.stringMatching(new RegExp(`^error: event bus: Redis 127\\.0\\.0\\.1:${port} unreachable`)),
+      ]);
+
+      redis = await startRedis(port);
+      await until(async () => (await bus.check()).ok, 'the bus to connect');
+      await until(
+        async () => (await t.app.inject({ url: '/api/v1/debug/health' })).statusCode === 200,
+        'the server to be healthy',
+      );
+      expect(lines).toEqual([
+        expect.stringContaining('unreachable'),
+        `info: event bus: Redis 127.0.0.1:${port} reachable again (3 events dropped in all)`,
+      ]);
+      await bus.publish('notification', notice(4));
+      await until(() => received.length === 1, 'the event');
+      expect(received[0]).toMatchObject({
+        type: 'notification',
+        data: { title: 'n4' },
+        position: { seq: 1 },
+      });
+    } finally {
+      await bus.close();
+      await t.dispose();
+    }
   });
 });
 

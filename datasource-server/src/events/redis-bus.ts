@@ -13,7 +13,6 @@
 // database keeps the state and clients re-read it by resync); health says degraded.
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { FastifyBaseLogger } from 'fastify';
 import {
   CHANNEL_OF,
   type BusEvent,
@@ -33,12 +32,17 @@ export interface RedisBusOptions {
   prefix: string;
   /** Entries each stream keeps at least (MAXLEN ~). */
   maxLength: number;
-  log: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>;
+  /** The outage is logged once (error) and the return once (info): one line each. */
+  log: { info(message: string): void; error(message: string): void };
 }
 
 const CHANNELS: readonly LiveChannel[] = ['progress', 'notifications', 'system-health'];
 /** How long one XREAD waits for entries before it is issued again. */
 const BLOCK_MS = 5000;
+/** A command not answered by then fails (a publish is then counted as dropped). */
+const COMMAND_TIMEOUT_MS = 5000;
+/** Pause after a failed read on a connection that is still up, so that an error cannot spin. */
+const RETRY_READ_MS = 500;
 
 // KEYS[1] the state hash (epoch, and per stream key its last seq); KEYS[2..] the channels' streams.
 const ENSURE_EPOCH = `
@@ -118,9 +122,17 @@ export class RedisEventBus implements EventBus {
       maxRetriesPerRequest: 0,
       retryStrategy: (attempt: number) => Math.min(attempt * 200, 2000),
     };
-    this.redis = new Redis(options.url, { ...connection, connectionName: 'omi-bus' }) as Redis & Scripts;
-    this.reader = new Redis(options.url, { ...connection, connectionName: 'omi-bus-reader' }) as Redis &
-      Scripts;
+    // A Redis that stops answering must not hold publishers (the ingest route waits for publish).
+    this.redis = new Redis(options.url, {
+      ...connection,
+      connectionName: 'omi-bus',
+      commandTimeout: COMMAND_TIMEOUT_MS,
+    }) as Redis & Scripts;
+    this.reader = new Redis(options.url, {
+      ...connection,
+      connectionName: 'omi-bus-reader',
+      commandTimeout: BLOCK_MS + COMMAND_TIMEOUT_MS,
+    }) as Redis & Scripts;
     for (const client of [this.redis, this.reader]) {
       client.on('error', (err: Error) => this.lost(err.message));
       client.on('close', () => this.lost('connection closed'));
@@ -163,6 +175,7 @@ export class RedisEventBus implements EventBus {
         new Date().toISOString(),
         JSON.stringify(data),
       );
+      if (this.problem !== null) this.regained();
     } catch (err) {
       this.dropped += 1;
       this.lost((err as Error).message);
@@ -273,6 +286,7 @@ export class RedisEventBus implements EventBus {
         this.lost((err as Error).message);
         // After a reconnect, the epoch may have changed (Redis restarted without its data).
         synced = false;
+        await new Promise((resolve) => setTimeout(resolve, RETRY_READ_MS));
         await this.untilReady(this.reader);
       }
     }
@@ -299,7 +313,9 @@ export class RedisEventBus implements EventBus {
     try {
       event = this.decode(entry);
     } catch (err) {
-      this.options.log.error({ err, id: entry[0], channel }, 'event bus: unreadable stream entry skipped');
+      this.options.log.error(
+        `event bus: unreadable entry ${entry[0]} of the ${channel} stream skipped (${(err as Error).message})`,
+      );
       return;
     }
     this.lagMs = Math.max(0, Date.now() - Date.parse(event.timestamp));
@@ -307,7 +323,7 @@ export class RedisEventBus implements EventBus {
       try {
         listener(event);
       } catch (err) {
-        this.options.log.error({ err }, 'event bus: a listener failed');
+        this.options.log.error(`event bus: a listener failed: ${(err as Error).stack ?? String(err)}`);
       }
     }
   }

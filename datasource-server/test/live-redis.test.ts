@@ -5,12 +5,20 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net, { type AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
-import { withDatabaseLock } from '../src/db/lock';
+import { REDIS_LOCK_TTL_MS, useRedisForLocks, withDatabaseLock } from '../src/db/lock';
 import type { BusEvent, NotificationEventData } from '../src/events/bus';
 import { RedisEventBus } from '../src/events/redis-bus';
 import type { LiveMessage } from '../src/live/channel-log';
 import { newJobRow } from '../src/vm-contexts/new-job';
-import { bearer, buildTestApp, TARGETS, type TestApp, type TestAppOptions } from './helper';
+import {
+  bearer,
+  buildTestApp,
+  openTarget,
+  TARGETS,
+  type TestApp,
+  type TestAppOptions,
+  type TestStore,
+} from './helper';
 import { REDIS_TEST_URL } from './redis-check';
 
 const REPLAY_BUFFER = 16;
@@ -193,17 +201,29 @@ describe.each(targets)('two instances with Redis on %s', (target) => {
     expect(resumed.messages.at(-1)).toMatchObject({ seq: last.seq + missed + 1, data: { title: 'n999' } });
   });
 
-  test('a client that has seen events this instance has not delivered yet resumes without repeats', async () => {
+  test('an instance started after the last event a client saw resumes it from the stream, without resync', async () => {
     const onA = await connect(baseA, 'notifications');
     await until(() => onA.messages.length === 1, 'the snapshot');
     await a.app.bus.publish('notification', notice(301));
-    await until(() => onA.messages.length === 2, 'one event');
-    const seen = onA.messages[1];
-    // The same request on B, whichever of the two happens first (B's reader, or the resume).
-    const resumed = await connect(baseB, `notifications?since=${seen.seq}&epoch=${seen.epoch}`);
     await a.app.bus.publish('notification', notice(302));
-    await until(() => titles(resumed.messages).includes('n302'), 'the next event');
-    expect(resumed.messages.map((m) => [m.seq, m.type])).toEqual([[seen.seq + 1, 'notification']]);
+    await until(() => onA.messages.length === 3, 'two events');
+    const seen = onA.messages[1];
+    // C has delivered nothing yet: its own history holds neither this epoch nor these events.
+    const c = await buildTestApp(target, undefined, { env, config: tight, database: a });
+    try {
+      const resumed = await connect(await listen(c), `notifications?since=${seen.seq}&epoch=${seen.epoch}`);
+      await until(() => resumed.messages.length === 1, 'the missed event');
+      await b.app.bus.publish('notification', notice(303));
+      await until(() => resumed.messages.length === 2, 'the next live event');
+      expect(
+        resumed.messages.map((m) => [m.type, m.seq, m.epoch, (m.data as NotificationEventData).title]),
+      ).toEqual([
+        ['notification', seen.seq + 1, seen.epoch, 'n302'],
+        ['notification', seen.seq + 2, seen.epoch, 'n303'],
+      ]);
+    } finally {
+      await c.dispose();
+    }
   });
 
   test('beyond what Redis keeps, or from another epoch, or ahead of it: resync', async () => {
@@ -416,6 +436,65 @@ describe.each(available ? (['sqlite'] as const) : [])('Redis unreachable at star
     } finally {
       await bus.close();
       await t.dispose();
+    }
+  });
+});
+
+describe.each(available ? (['sqlite'] as const) : [])('the Redis lock for scheduled work on %s', (target) => {
+  const prefix = runPrefix();
+  let redis: Redis;
+  let opened: TestStore;
+  let stopLocks: () => void;
+  beforeAll(async () => {
+    redis = new Redis(REDIS_TEST_URL);
+    opened = await openTarget(target);
+    stopLocks = useRedisForLocks({ redis, prefix });
+  });
+  afterAll(async () => {
+    stopLocks?.();
+    await opened?.dispose();
+    await deleteKeys(prefix);
+    redis?.disconnect();
+  });
+
+  test('expires unless renewed, and only its holder releases it', async () => {
+    const key = `${prefix}lock:omi_test_job`;
+    const result = await withDatabaseLock(opened.store, 'omi_test_job', async () => {
+      const ttl = await redis.pttl(key);
+      // A holder that dies stops renewing: its lock lapses after the TTL.
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(REDIS_LOCK_TTL_MS);
+      // Say the holder stalled past the TTL and another instance took the lock meanwhile.
+      await redis.set(key, 'another-holder');
+      return 'done';
+    });
+    expect(result).toBe('done');
+    expect(await redis.get(key)).toBe('another-holder');
+    expect(await withDatabaseLock(opened.store, 'omi_test_job', async () => 'ran')).toBeNull();
+    await redis.del(key);
+    expect(await withDatabaseLock(opened.store, 'omi_test_job', async () => 'ran')).toBe('ran');
+    expect(await redis.exists(key)).toBe(0);
+  });
+
+  test('without a reachable Redis, the work does not run (it cannot know it is alone)', async () => {
+    const dead = new Redis(`redis://127.0.0.1:${await freePort()}`, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    dead.on('error', () => undefined);
+    const stop = useRedisForLocks({ redis: dead, prefix });
+    let ran = false;
+    try {
+      await expect(
+        withDatabaseLock(opened.store, 'omi_test_job', async () => {
+          ran = true;
+        }),
+      ).rejects.toThrow();
+      expect(ran).toBe(false);
+    } finally {
+      stop();
+      dead.disconnect();
     }
   });
 });

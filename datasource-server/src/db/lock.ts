@@ -14,13 +14,20 @@ export const REDIS_LOCK_TTL_MS = 30_000;
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
-let redisLocks: { redis: Redis; prefix: string } | null = null;
+interface RedisLocks {
+  redis: Redis;
+  prefix: string;
+}
 
-/** Set when the server runs with REDIS_URL (services.ts); returns what turns it off again. */
-export function useRedisForLocks(target: { redis: Redis; prefix: string }): () => void {
-  redisLocks = target;
+/** The newest in use is used (a process runs one server; tests run several, closed in any order). */
+const inUse: RedisLocks[] = [];
+
+/** Set when the server runs with REDIS_URL (services.ts); returns what takes it back. */
+export function useRedisForLocks(target: RedisLocks): () => void {
+  inUse.push(target);
   return () => {
-    if (redisLocks === target) redisLocks = null;
+    const at = inUse.indexOf(target);
+    if (at >= 0) inUse.splice(at, 1);
   };
 }
 
@@ -33,7 +40,10 @@ export async function withDatabaseLock<T>(
   name: string,
   work: () => Promise<T>,
 ): Promise<T | null> {
-  if (store.dialect !== 'mysql') return redisLocks ? withRedisLock(redisLocks, name, work) : work();
+  if (store.dialect !== 'mysql') {
+    const redisLocks = inUse.at(-1);
+    return redisLocks ? withRedisLock(redisLocks, name, work) : work();
+  }
   return store.db.connection().execute(async (conn) => {
     const { rows } = await sql<{ got: number | null }>`select get_lock(${name}, 0) as got`.execute(conn);
     if (Number(rows[0]?.got) !== 1) return null;
@@ -46,7 +56,7 @@ export async function withDatabaseLock<T>(
 }
 
 async function withRedisLock<T>(
-  { redis, prefix }: { redis: Redis; prefix: string },
+  { redis, prefix }: RedisLocks,
   name: string,
   work: () => Promise<T>,
 ): Promise<T | null> {

@@ -54,6 +54,11 @@ export class LiveHub {
     this.heartbeat.unref();
   }
 
+  /** The channels' epoch (they only differ for a moment after a shared bus began a new one). */
+  get epoch(): string {
+    return this.logs.progress.epoch;
+  }
+
   get connections(): number {
     return LIVE_CHANNELS.reduce((n, channel) => n + this.clients[channel].size, 0);
   }

@@ -51,6 +51,8 @@ const security = [{ bearer: [] }];
 
 const live: FastifyPluginAsyncTypebox<LiveOptions> = async (app, { now = Date.now }) => {
   const config = app.config.live;
+  // In memory, a new epoch per process start: a seq from another process start means nothing
+  // here. A shared bus (Redis) gives every event its epoch and seq, the same on every instance.
   const bus = app.bus;
   const ended = new Counter({
     name: 'omi_live_clients_ended_total',
@@ -61,8 +63,6 @@ const live: FastifyPluginAsyncTypebox<LiveOptions> = async (app, { now = Date.no
   for (const channel of LIVE_CHANNELS) {
     for (const reason of ['too_slow', 'no_pong']) ended.inc({ channel, reason }, 0);
   }
-  // In memory, a new epoch per process start: a seq from another process start means nothing
-  // here. A shared bus (Redis) gives every event its epoch and seq, the same on every instance.
   const hub = new LiveHub(randomBytes(8).toString('hex'), config, (channel, reason) =>
     ended.inc({ channel, reason }),
   );
@@ -76,10 +76,10 @@ const live: FastifyPluginAsyncTypebox<LiveOptions> = async (app, { now = Date.no
     },
   });
   const tickets = new TicketStore(now);
-  const unsubscribe = bus.subscribe((event) => hub.publish(event));
+  const unsubscribe = app.bus.subscribe((event) => hub.publish(event));
   app.components.set('live', () => ({
     status: 'ok',
-    message: `clients: ${LIVE_CHANNELS.map((c) => `${c} ${hub.clientsOf(c)}`).join(', ')}; epoch ${hub.logs.progress.epoch}`,
+    message: `clients: ${LIVE_CHANNELS.map((c) => `${c} ${hub.clientsOf(c)}`).join(', ')}; epoch ${hub.epoch}`,
   }));
   app.addHook('preClose', async () => {
     unsubscribe();

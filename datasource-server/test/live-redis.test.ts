@@ -109,7 +109,8 @@ describe.each(targets)('two instances with Redis on %s', (target) => {
     await deleteKeys(prefix);
   });
 
-  test('health shows the Redis bus on both instances', async () => {
+  test('health shows the Redis bus on both instances, with the same epoch', async () => {
+    const epochs: string[] = [];
     for (const t of [a, b]) {
       const res = await t.app.inject({ url: '/api/v1/debug/health' });
       expect({ code: res.statusCode, reasons: res.json().reasons }).toEqual({ code: 200, reasons: [] });
@@ -118,7 +119,11 @@ describe.each(targets)('two instances with Redis on %s', (target) => {
         message: expect.stringContaining('redis'),
         bus: { mode: 'redis', connected: true, dropped: 0 },
       });
+      const epoch = /epoch (\w+)/.exec(res.json().checks.event_bus.message)![1];
+      expect(res.json().checks.live.message).toContain(`epoch ${epoch}`);
+      epochs.push(epoch);
     }
+    expect(epochs[1]).toBe(epochs[0]);
   });
 
   test('an event ingested on one instance reaches the clients of both, in order, with the same seq and epoch', async () => {

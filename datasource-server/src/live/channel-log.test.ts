@@ -67,6 +67,18 @@ describe('ChannelLog', () => {
     // Local numbering goes on from there.
     expect(log.append(event(5))).toMatchObject({ epoch: 'r2', seq: 2 });
   });
+
+  test('an empty log can start where a shared bus stands; one with history cannot be moved', () => {
+    const log = new ChannelLog('local', 4);
+    log.startAt({ epoch: 'r1', seq: 40 });
+    expect(log).toMatchObject({ epoch: 'r1', lastSeq: 40, oldestSeq: 41 });
+    expect(log.since(40, 'r1')).toEqual({ kind: 'replay', messages: [] });
+    expect(log.since(39, 'r1')).toEqual({ kind: 'resync', reason: 'gap_not_held' });
+    log.append(event(1), { epoch: 'r1', seq: 41 });
+    expect(log.since(40, 'r1')).toMatchObject({ kind: 'replay', messages: [{ seq: 41 }] });
+    log.startAt({ epoch: 'r2', seq: 7 });
+    expect(log).toMatchObject({ epoch: 'r1', lastSeq: 41 });
+  });
 });
 
 describe('progress filters', () => {

@@ -54,6 +54,13 @@ export class ChannelLog {
     return message;
   }
 
+  /** Starts an empty log where a shared bus stands (an instance joining late); later appends follow it. */
+  startAt(position: StreamPosition) {
+    if (this.lastSeq !== 0) return;
+    this.epoch = position.epoch;
+    this.lastSeq = position.seq;
+  }
+
   /** The oldest seq still held (lastSeq + 1 when nothing is). */
   get oldestSeq(): number {
     return this.lastSeq - this.held + 1;

@@ -77,6 +77,12 @@ const live: FastifyPluginAsyncTypebox<LiveOptions> = async (app, { now = Date.no
   });
   const tickets = new TicketStore(now);
   const unsubscribe = app.bus.subscribe((event) => hub.publish(event));
+  // A shared bus's numbering from the start (unless an event came first): the epoch shown in
+  // health is the one clients get.
+  for (const channel of bus.position ? LIVE_CHANNELS : []) {
+    const at = await bus.position!(channel).catch(() => null);
+    if (at) hub.logs[channel].startAt(at);
+  }
   app.components.set('live', () => ({
     status: 'ok',
     message: `clients: ${LIVE_CHANNELS.map((c) => `${c} ${hub.clientsOf(c)}`).join(', ')}; epoch ${hub.epoch}`,

@@ -292,13 +292,16 @@ function freePort(): Promise<number> {
 }
 
 /** A redis-server of the test's own, without persistence (a restart loses everything). */
-async function startRedis(port: number): Promise<ChildProcess> {
+async function startRedis(port: number, password?: string): Promise<ChildProcess> {
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    [
+      ...['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      ...(password ? ['--requirepass', password] : []),
+    ],
     { stdio: 'ignore' },
   );
-  const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => 50 });
+  const probe = new Redis(port, '127.0.0.1', { password, lazyConnect: true, retryStrategy: () => 50 });
   probe.on('error', () => undefined);
   await until(async () => (await probe.ping().catch(() => null)) === 'PONG', 'redis-server to answer');
   probe.disconnect();
@@ -398,7 +401,8 @@ describe.each(available ? (['sqlite'] as const) : [])('Redis unreachable at star
   });
 
   test('the server starts degraded, the bus logs the outage once, and both recover when Redis comes', async () => {
-    const url = `redis://127.0.0.1:${port}`;
+    const password = 'redis-secret-0123456789';
+    const url = `redis://:${password}@127.0.0.1:${port}`;
     const lines: string[] = [];
     const bus = new RedisEventBus({
       url,
@@ -421,7 +425,7 @@ describe.each(available ? (['sqlite'] as const) : [])('Redis unreachable at star
         expect.stringMatching(new RegExp(`^error: event bus: Redis 127\\.0\\.0\\.1:${port} unreachable`)),
       ]);
 
-      redis = await startRedis(port);
+      redis = await startRedis(port, password);
       await until(async () => (await bus.check()).ok, 'the bus to connect');
       await until(
         async () => (await t.app.inject({ url: '/api/v1/debug/health' })).statusCode === 200,
@@ -438,6 +442,8 @@ describe.each(available ? (['sqlite'] as const) : [])('Redis unreachable at star
         data: { title: 'n4' },
         position: { seq: 1 },
       });
+      const healthy = (await t.app.inject({ url: '/api/v1/debug/health' })).body;
+      expect([...lines, down.body, healthy].join('\n')).not.toContain(password);
     } finally {
       await bus.close();
       await t.dispose();

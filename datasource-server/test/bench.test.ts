@@ -5,6 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { MYSQL_URL } from './mysql-check';
 import { TARGETS } from './helper';
+import { REDIS_TEST_URL } from './redis-check';
 
 const bench = (file: string) => path.resolve(__dirname, '..', '..', 'bench', file);
 const BENCH = bench('seed-rate.bench.js');
@@ -88,3 +89,16 @@ runIfMysql(
     );
   },
 );
+
+const runIfRedis = process.env.OMI_REDIS_AVAILABLE === '1' ? test : test.skip;
+
+runIfRedis('bench/live-redis runs on a few events and prints both paths and their ratios', () => {
+  const out = execFileSync(process.execPath, [bench('live-redis.bench.js'), REDIS_TEST_URL, '20'], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  const figures = String.raw`p50 [\d.]+ ms  p99 [\d.]+ ms  burst \d+ events/s`;
+  expect(out).toMatch(new RegExp(`^in memory, one server: +${figures}$`, 'm'));
+  expect(out).toMatch(new RegExp(`^Redis Streams, other server: +${figures}$`, 'm'));
+  expect(out).toMatch(/^ratio \(Redis \/ in memory\): +p50 [\d.]+x {2}p99 [\d.]+x {2}events\/s [\d.]+x$/m);
+});

@@ -16,6 +16,8 @@
 import { css } from '@emotion/css';
 import {
   applyFieldOverrides,
+  CoreApp,
+  DashboardCursorSync,
   EventBusSrv,
   getPanelOptionsWithDefaults,
   LoadingState,
@@ -47,7 +49,14 @@ import {
   type PanelDataErrorViewProps,
   type PanelRendererProps,
 } from '@grafana/runtime';
-import { ErrorBoundaryAlert, PanelChrome, useStyles2, useTheme2 } from '@grafana/ui';
+import {
+  ErrorBoundaryAlert,
+  PanelChrome,
+  PanelContextProvider,
+  useStyles2,
+  useTheme2,
+  type PanelContext,
+} from '@grafana/ui';
 import { useEffect, useMemo, useState, type ComponentType } from 'react';
 import { from, ReplaySubject, switchMap, type Observable, type Subscription } from 'rxjs';
 
@@ -160,8 +169,8 @@ export class HostQueryRunner implements QueryRunner {
       dashboardUID: options.dashboardUID,
       range: timeRange,
       rangeRaw: timeRange.raw,
-      interval: '1m',
-      intervalMs: 60_000,
+      // As Grafana's QueryRunner: the range over the panel's width, no finer than its min interval.
+      ...rangeUtil.calculateInterval(timeRange, options.maxDataPoints ?? 1000, options.minInterval ?? undefined),
       maxDataPoints: options.maxDataPoints,
       scopedVars: options.scopedVars ?? {},
       // Queries without a data source of their own use the panel's, as Grafana fills it in.
@@ -341,6 +350,12 @@ export interface MountPanelOptions {
   /** Raw time range, e.g. { from: 'now-24h', to: 'now' } (the default). */
   timeRange?: { from: string; to: string };
   timeZone?: string;
+  /** The panel's "Min interval" query option, e.g. '6h'. */
+  interval?: string;
+  /** The dashboard's graph tooltip setting (shared crosshair / tooltip); off by default. */
+  cursorSync?: DashboardCursorSync;
+  /** Copies of the panel one below the other, as a dashboard of several panels (the first is recorded). */
+  copies?: number;
 }
 
 export interface RenderPanelOptions {
@@ -387,6 +402,17 @@ export function HostDashboardPanel({ spec, record }: { spec: MountPanelOptions; 
   // Grafana gives each panel a bus scoped to it on the dashboard's.
   const eventBus = useMemo(() => new EventBusSrv(), []);
   const runner = useMemo(() => new HostQueryRunner(), []);
+  // What a dashboard gives each panel through context (PanelStateWrapper / VizPanelRenderer):
+  // the events scope all its panels share, the panel's bus and the dashboard's cursor sync.
+  const panelContext = useMemo<PanelContext>(
+    () => ({
+      eventsScope: '__global_',
+      eventBus,
+      app: CoreApp.Dashboard,
+      sync: () => spec.cursorSync ?? DashboardCursorSync.Off,
+    }),
+    [eventBus, spec.cursorSync],
+  );
   const { prepared, processed } = usePreparedPanel(plugin, options, fieldConfig, data, timeZone);
 
   useEffect(() => {
@@ -399,7 +425,7 @@ export function HostDashboardPanel({ spec, record }: { spec: MountPanelOptions; 
         timezone: timeZone,
         timeRange: timeRangeOf(spec.timeRange, timeZone),
         maxDataPoints: spec.width,
-        minInterval: null,
+        minInterval: spec.interval ?? null,
         app: 'dashboard',
       });
     };
@@ -449,30 +475,32 @@ export function HostDashboardPanel({ spec, record }: { spec: MountPanelOptions; 
         prepared &&
         processed && (
           <PluginContextProvider meta={plugin.meta}>
-            <ErrorBoundaryAlert>
-              <Panel
-                id={spec.id ?? 1}
-                data={processed}
-                title={spec.title ?? ''}
-                timeRange={processed.timeRange}
-                timeZone={timeZone}
-                options={prepared.options}
-                fieldConfig={prepared.fieldConfig}
-                transparent={false}
-                width={innerWidth}
-                height={innerHeight}
-                renderCounter={renderCounter}
-                replaceVariables={(value, scopedVars, format) =>
-                  getTemplateSrv().replace(value, scopedVars, format)
-                }
-                onOptionsChange={(next) => setOptions(next as Record<string, unknown>)}
-                onFieldConfigChange={(next) => setFieldConfig(next as FieldConfigSource)}
-                onChangeTimeRange={(range) => {
-                  record.changedTimeRange = range;
-                }}
-                eventBus={eventBus}
-              />
-            </ErrorBoundaryAlert>
+            <PanelContextProvider value={panelContext}>
+              <ErrorBoundaryAlert>
+                <Panel
+                  id={spec.id ?? 1}
+                  data={processed}
+                  title={spec.title ?? ''}
+                  timeRange={processed.timeRange}
+                  timeZone={timeZone}
+                  options={prepared.options}
+                  fieldConfig={prepared.fieldConfig}
+                  transparent={false}
+                  width={innerWidth}
+                  height={innerHeight}
+                  renderCounter={renderCounter}
+                  replaceVariables={(value, scopedVars, format) =>
+                    getTemplateSrv().replace(value, scopedVars, format)
+                  }
+                  onOptionsChange={(next) => setOptions(next as Record<string, unknown>)}
+                  onFieldConfigChange={(next) => setFieldConfig(next as FieldConfigSource)}
+                  onChangeTimeRange={(range) => {
+                    record.changedTimeRange = range;
+                  }}
+                  eventBus={eventBus}
+                />
+              </ErrorBoundaryAlert>
+            </PanelContextProvider>
           </PluginContextProvider>
         )
       }

@@ -43,7 +43,14 @@ describe('finishTimes', () => {
 });
 
 describe('forecastBand', () => {
-  const base = { nowMs: T0, startMs: T0, stepMs: HOUR, endMs: T0 + 24 * HOUR, concurrency: 1 } as const;
+  const base = {
+    nowMs: T0,
+    startMs: T0,
+    maxStepMs: HOUR,
+    endMs: T0 + 24 * HOUR,
+    concurrency: 1,
+    points: 2,
+  } as const;
 
   test('VMs remaining each hour: expected, and the p10–p90 band around it, until all are done', () => {
     // One slot: expected finishes at 1h, 2h, 3h; p10 schedule at 0.5h, 1h, 1.5h; p90 at 2h, 4h, 6h.
@@ -79,21 +86,40 @@ describe('forecastBand', () => {
     expect(band.times[band.times.length - 1]).toBe(T0 + 5 * HOUR);
   });
 
-  test('at most MAX_FORECAST_POINTS points, however long the window', () => {
-    const band = forecastBand([sync('a', 1e9)], {
+  test('a band ending within a bucket is drawn with about `points` points, not one step', () => {
+    // Both done by 2h at p90; buckets a day wide.
+    const syncs = [sync('a', 3600, 1800, 7200)];
+    const band = forecastBand(syncs, {
       ...base,
-      stepMs: 1000,
-      endMs: T0 + 1e10,
+      maxStepMs: 24 * HOUR,
+      endMs: T0 + 48 * HOUR,
+      points: 4,
       measure: 'remaining',
     })!;
-    expect(band.times).toHaveLength(MAX_FORECAST_POINTS);
+    expect(band.times).toEqual([0, 0.5, 1, 1.5, 2].map((h) => T0 + h * HOUR));
+    expect(band.expected).toEqual([1, 1, 0, 0, 0]);
+    expect(band.low).toEqual([1, 0, 0, 0, 0]);
+    expect(band.high).toEqual([1, 1, 1, 1, 0]);
+  });
+
+  test('narrow buckets and a long finish: at most MAX_FORECAST_POINTS points', () => {
+    const band = forecastBand([sync('a', 1e9)], {
+      ...base,
+      maxStepMs: 1000,
+      endMs: T0 + 1e10,
+      points: 100,
+      measure: 'remaining',
+    })!;
+    expect(band.times.length).toBeGreaterThan(100);
+    expect(band.times.length).toBeLessThanOrEqual(MAX_FORECAST_POINTS + 1);
+    expect(band.times[band.times.length - 1]).toBeLessThanOrEqual(T0 + 1e10);
   });
 
   test('nothing open, no spacing or an empty window: no band', () => {
     expect(
       forecastBand([sync('a', 1, 1, 1, 'completed')], { ...base, measure: 'remaining' }),
     ).toBeUndefined();
-    expect(forecastBand([sync('a', 1)], { ...base, stepMs: 0, measure: 'remaining' })).toBeUndefined();
+    expect(forecastBand([sync('a', 1)], { ...base, maxStepMs: 0, measure: 'remaining' })).toBeUndefined();
     expect(forecastBand([sync('a', 1)], { ...base, endMs: T0, measure: 'remaining' })).toBeUndefined();
   });
 });

@@ -16,7 +16,9 @@ export const MIGRATED_STATUSES: readonly string[] = ['failed_over_live', 'comple
 
 export const isOpen = (sync: PredictedSync) => !MIGRATED_STATUSES.includes(sync.status);
 
-/** Most forecast points drawn, whatever the window and bucket width. */
+/** Points a forecast is drawn with, when the trends' buckets are too wide for the steps to show. */
+export const DEFAULT_FORECAST_POINTS = 120;
+/** Most points, however narrow the buckets and long the window. */
 export const MAX_FORECAST_POINTS = 1000;
 
 /**
@@ -59,13 +61,15 @@ export interface ForecastOptions {
   nowMs: number;
   /** First point: the last trend bucket at or before now (so the band joins the bars), epoch ms. */
   startMs: number;
-  /** Point spacing: the trends' bucket width, ms. */
-  stepMs: number;
+  /** Widest spacing: the trends' bucket width, ms. Narrower when the band ends within a few buckets. */
+  maxStepMs: number;
   /** No points after this, epoch ms. */
   endMs: number;
   /** Syncs the OMA runs at once (the predictions' time to finish says how many it assumed). */
   concurrency: number;
   measure: 'remaining' | 'completed';
+  /** About how many points between the start and the end of the band (DEFAULT_FORECAST_POINTS). */
+  points?: number;
 }
 
 /** Expected VMs remaining (or completed) at each point; low/high bound the p10–p90 band. */
@@ -81,28 +85,37 @@ export interface ForecastBand {
 }
 
 /**
- * The band from `startMs` in steps of `stepMs` up to `endMs`, ending at the first point where
- * every scenario is done. Undefined when no VM is open or the spacing is unusable.
+ * The band from `startMs` up to `endMs`, ending at the first point where every scenario is done;
+ * points a bucket apart, or closer when the band would otherwise be a few steps. Undefined when
+ * no VM is open or the window is empty.
  */
 export function forecastBand(syncs: PredictedSync[], options: ForecastOptions): ForecastBand | undefined {
   const open = syncs.filter(isOpen);
-  const { nowMs, startMs, stepMs, endMs, concurrency, measure } = options;
-  if (open.length === 0 || !(stepMs > 0) || endMs <= startMs) {
+  const {
+    nowMs,
+    startMs,
+    maxStepMs,
+    endMs,
+    concurrency,
+    measure,
+    points = DEFAULT_FORECAST_POINTS,
+  } = options;
+  if (open.length === 0 || !(maxStepMs > 0) || endMs <= startMs) {
     return undefined;
   }
-  const expected = finishTimes(
-    open.map((s) => s.seconds),
-    concurrency,
-  );
-  const fast = finishTimes(
-    open.map((s) => s.p10),
-    concurrency,
-  );
-  const slow = finishTimes(
-    open.map((s) => s.p90),
-    concurrency,
-  );
+  const schedule = (seconds: (s: PredictedSync) => number) => finishTimes(open.map(seconds), concurrency);
+  const expected = schedule((s) => s.seconds);
+  const fast = schedule((s) => s.p10);
+  const slow = schedule((s) => s.p90);
   const n = open.length;
+  const lastFinish = Math.max(expected[n - 1], fast[n - 1], slow[n - 1]);
+  const stopMs = Math.min(endMs, Math.max(nowMs, startMs) + lastFinish * 1000);
+  const span = stopMs - startMs;
+  const stepMs = Math.max(
+    Math.min(maxStepMs, Math.ceil(span / Math.max(1, points))),
+    Math.ceil(span / MAX_FORECAST_POINTS),
+    1000,
+  );
   const count = (finish: number[], t: number) =>
     measure === 'remaining' ? n - doneBy(finish, t) : doneBy(finish, t);
   const band: ForecastBand = {
@@ -113,11 +126,7 @@ export function forecastBand(syncs: PredictedSync[], options: ForecastOptions): 
     open: n,
     finishSeconds: { expected: expected[n - 1], p10: fast[n - 1], p90: slow[n - 1] },
   };
-  for (let k = 0; k < MAX_FORECAST_POINTS; k++) {
-    const time = startMs + k * stepMs;
-    if (time > endMs) {
-      break;
-    }
+  for (let time = startMs; time <= endMs; time += stepMs) {
     const t = Math.max(0, (time - nowMs) / 1000);
     const values = [count(expected, t), count(fast, t), count(slow, t)];
     band.times.push(time);
@@ -125,7 +134,7 @@ export function forecastBand(syncs: PredictedSync[], options: ForecastOptions): 
     // LPT schedules need not be ordered point by point; the band holds all three.
     band.low.push(Math.min(...values));
     band.high.push(Math.max(...values));
-    if (t >= Math.max(expected[n - 1], fast[n - 1], slow[n - 1])) {
+    if (t >= lastFinish) {
       break;
     }
   }

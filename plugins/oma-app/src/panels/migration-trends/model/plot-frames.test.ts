@@ -95,7 +95,7 @@ describe('forecastPlotFrame', () => {
       { vm: 'a', status: 'replicating', seconds: 3600, p10: 1800, p90: 7200 },
       { vm: 'b', status: 'replicating', seconds: 3600, p10: 1800, p90: 7200 },
     ],
-    { nowMs: T0, startMs: T0, stepMs: HOUR, endMs: T0 + 10 * HOUR, concurrency: 1, measure: 'remaining' },
+    { nowMs: T0, startMs: T0, maxStepMs: HOUR, endMs: T0 + 10 * HOUR, concurrency: 1, measure: 'remaining' },
   )!;
 
   test('the expected line and the band: p90 filled down to p10, bounds kept out of the legend', () => {

@@ -75,11 +75,20 @@ test('with predictions: a forecast frame, and the x axis extended to where the b
   expect(view.kind).toBe('chart');
   if (view.kind !== 'chart') return;
   expect(view.frames.map((f) => f.name)).toEqual(['migration_trends', 'forecast']);
-  const forecast = view.frames[1];
-  // Starts at the last bucket (T0+3h, before now = T0+4h) with both open VMs; both slots done by 1.5h at p90.
-  expect(forecast.fields[0].values).toEqual([T0 + 3 * HOUR, T0 + 4 * HOUR, T0 + 5 * HOUR, T0 + 6 * HOUR]);
-  expect(forecast.fields[1].values).toEqual([2, 2, 0, 0]);
-  expect(view.to).toBe(T0 + 6 * HOUR);
+  const [time, expected, high, low] = view.frames[1].fields.map((f) => f.values as number[]);
+  // From the last bucket (T0+3h, before now = T0+4h) with both open VMs, until both slots are
+  // done at p90 (1.5 h after now), in steps no wider than a bucket.
+  expect(time[0]).toBe(T0 + 3 * HOUR);
+  expect(expected[0]).toBe(2);
+  const last = time.length - 1;
+  expect(time[last]).toBeGreaterThanOrEqual(T0 + 5.5 * HOUR);
+  expect(time[last - 1]).toBeLessThan(T0 + 5.5 * HOUR);
+  expect([expected[last], high[last], low[last]]).toEqual([0, 0, 0]);
+  // Two VMs on two slots finish together: at 1 h expected, at 0.5 h at p10, at 1.5 h at p90.
+  const at = (h: number) => time.findIndex((t) => t >= T0 + 4 * HOUR + h * HOUR);
+  expect([expected[at(0.9)], low[at(0.9)], high[at(0.9)]]).toEqual([2, 0, 2]);
+  expect([expected[at(1.1)], low[at(1.1)], high[at(1.1)]]).toEqual([0, 0, 2]);
+  expect(view.to).toBe(time[last]);
   expect(view.notices).toEqual([]);
 });
 

@@ -76,11 +76,11 @@ export function trendsView(input: ViewInput, options: TrendsOptions): TrendsView
     } else if (!predictions.syncs.some(isOpen)) {
       notices.push('Forecast: every VM is migrated, nothing remains.');
     } else {
-      const stepMs = trends.intervalMs ?? input.intervalMs ?? Math.max(60_000, (to - from) / 100);
+      const maxStepMs = trends.intervalMs ?? input.intervalMs ?? Math.max(60_000, (to - from) / 100);
       const band = forecastBand(predictions.syncs, {
         nowMs: to,
         startMs: forecastStart(trends, to),
-        stepMs,
+        maxStepMs,
         endMs: to + options.forecastWindow * (to - from),
         concurrency: predictions.timeToFinish?.concurrency ?? DEFAULT_PREDICTION_CONCURRENCY,
         measure: options.forecastMeasure,

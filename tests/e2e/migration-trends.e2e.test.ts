@@ -22,7 +22,13 @@ const SHARED_CROSSHAIR = 1;
 
 async function openPanel(
   targets: object[],
-  options: { theme?: 'light' | 'dark'; width?: number; height?: number; copies?: number; cursorSync?: number } = {},
+  options: {
+    theme?: 'light' | 'dark';
+    width?: number;
+    height?: number;
+    copies?: number;
+    cursorSync?: number;
+  } = {},
 ) {
   const { theme = 'dark', width = 1200, height = 560, copies, cursorSync } = options;
   const hp = await suite.openHostPage('viewer');
@@ -73,7 +79,8 @@ function countPixels(page: Page, rgb: [number, number, number], nth = 0): Promis
       const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
       let n = 0;
       for (let i = 0; i < data.length; i += 4) {
-        const d = Math.abs(data[i] - rgb[0]) + Math.abs(data[i + 1] - rgb[1]) + Math.abs(data[i + 2] - rgb[2]);
+        const d =
+          Math.abs(data[i] - rgb[0]) + Math.abs(data[i + 1] - rgb[1]) + Math.abs(data[i + 2] - rgb[2]);
         if (d < 40 && data[i + 3] > 100) n++;
       }
       return n;
@@ -90,6 +97,18 @@ async function legendColour(page: Page, name: string): Promise<[number, number, 
     .evaluate((el) => getComputedStyle(el).backgroundColor);
   const [r, g, b] = css.match(/\d+/g)!.map(Number);
   return [r, g, b];
+}
+
+/** The tooltip's header time (UTC, as the panel's time zone) and its rows as label → value. */
+async function readTooltip(page: Page): Promise<{ time: number; values: Record<string, string> }> {
+  const text = await page.getByTestId('data-testid viz-tooltip-wrapper').innerText();
+  const [header, ...rows] = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const values: Record<string, string> = {};
+  for (let i = 0; i + 1 < rows.length; i += 2) values[rows[i]] = rows[i + 1];
+  return { time: Date.parse(`${header.replace(' ', 'T')}Z`), values };
 }
 
 describe('the migration trends panel', () => {
@@ -144,42 +163,127 @@ describe('the migration trends panel', () => {
     const { page, errors } = await openPanel([TRENDS, PREDICTIONS]);
     const over = page.locator('[data-testid="oma-trends-panel"] .u-over');
     await over.waitFor();
+    const box = (await over.boundingBox())!;
+    const y = box.y + box.height / 2;
+    const hover = async (x: number) => {
+      await page.mouse.move(x, y, { steps: 2 });
+      await page.getByTestId('data-testid viz-tooltip-wrapper').waitFor();
+      return readTooltip(page);
+    };
     const trends = (await serverAnswer()).A[0];
     const times = column(trends, 'time') as number[];
-    const completed = column(trends, 'completed');
-    const failed = column(trends, 'failed');
-    // The busiest bucket: hover at its x position as uPlot places it.
-    let busiest = 0;
-    completed.forEach((c, i) => {
-      if (c! + failed[i]! > completed[busiest]! + failed[busiest]!) busiest = i;
-    });
-    const box = (await over.boundingBox())!;
-    const x = await page.evaluate(
-      (t) => {
-        const el = document.querySelector('[data-testid="oma-trends-panel"] .uplot') as unknown as {
-          _uplot?: unknown;
-        };
-        void el;
-        return t;
-      },
-      times[busiest],
+    const completed = column(trends, 'completed') as number[];
+    const failed = column(trends, 'failed') as number[];
+    const p50 = column(trends, 'duration_p50_s');
+    // The busiest bucket, found on the plot from two hovered buckets' positions.
+    const busiest = completed.reduce(
+      (best, c, i) => (c + failed[i] > completed[best] + failed[best] ? i : best),
+      0,
     );
-    void x;
-    const left = await page.evaluate(
-      ({ t, width }) => {
-        // The x axis spans the plot range; the tooltip tells the bucket, so approximate then check.
-        const axis = document.querySelector('[data-testid="oma-trends-panel"] .u-over') as HTMLElement;
-        void axis;
-        return { t, width };
-      },
-      { t: times[busiest], width: box.width },
-    );
-    void left;
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    const tooltip = page.locator('[data-testid="oma-trends-tooltip"], .uplot ~ * [class*="VizTooltip"]');
-    void tooltip;
-    await page.getByText('Completed', { exact: true }).nth(1).waitFor();
+    const [x1, x2] = [box.x + box.width * 0.2, box.x + box.width * 0.6];
+    const [t1, t2] = [(await hover(x1)).time, (await hover(x2)).time];
+    const pxPerMs = (x2 - x1) / (t2 - t1);
+    let x = x1 + (times[busiest] - t1) * pxPerMs;
+    let shown = await hover(x);
+    for (let i = 0; i < 6 && shown.time !== times[busiest]; i++) {
+      x += Math.sign(times[busiest] - shown.time) * Math.max(1, pxPerMs * (times[1] - times[0]) * 0.5);
+      shown = await hover(x);
+    }
+    expect(new Date(shown.time).toISOString()).toBe(new Date(times[busiest]).toISOString());
+    expect(shown.values.Completed).toBe(String(completed[busiest]));
+    expect(shown.values.Failed).toBe(String(failed[busiest]));
+    const rate =
+      completed[busiest] / (completed[busiest] + failed[busiest] + column(trends, 'cancelled')[busiest]!);
+    expect(parseFloat(shown.values['Success rate'])).toBeCloseTo(rate * 100, 0);
+    expect(shown.values['Duration p50']).toBeDefined();
+    expect(p50[busiest]).not.toBeNull();
     await page.screenshot({ path: screenshotPath('migration-trends-tooltip.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test('with a shared crosshair, hovering one panel moves the cursor of the other', async () => {
+    const { page, errors } = await openPanel([TRENDS], {
+      copies: 2,
+      cursorSync: SHARED_CROSSHAIR,
+      height: 360,
+    });
+    const overs = page.locator('[data-testid="oma-trends-panel"] .u-over');
+    await overs.nth(1).waitFor();
+    const cursorX = (nth: number) =>
+      overs.nth(nth).evaluate((el) => (el.querySelector('.u-cursor-x') as HTMLElement).style.transform);
+    expect(await cursorX(1)).toMatch(/translate\(-10px/);
+    const box = (await overs.nth(0).boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.4, box.y + box.height / 2, { steps: 3 });
+    await page.waitForFunction(() => {
+      const cursor = document.querySelectorAll('[data-testid="oma-trends-panel"] .u-over .u-cursor-x')[1];
+      return !(cursor as HTMLElement).style.transform.startsWith('translate(-10px');
+    });
+    // The same x in both.
+    expect(await cursorX(1)).toBe(await cursorX(0));
+    await page.screenshot({ path: screenshotPath('migration-trends-shared-crosshair.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+
+    // Without it (the dashboard default), the other panel's cursor stays put: uPlot moves synced
+    // cursors within the hover's own update, which has shown the tooltip by now.
+    const alone = await openPanel([TRENDS], { copies: 2, height: 360 });
+    const aloneOvers = alone.page.locator('[data-testid="oma-trends-panel"] .u-over');
+    await aloneOvers.nth(1).waitFor();
+    const aloneBox = (await aloneOvers.nth(0).boundingBox())!;
+    await alone.page.mouse.move(aloneBox.x + aloneBox.width * 0.4, aloneBox.y + aloneBox.height / 2, {
+      steps: 3,
+    });
+    await alone.page.getByTestId('data-testid viz-tooltip-wrapper').waitFor();
+    expect(
+      await aloneOvers
+        .nth(1)
+        .evaluate((el) => (el.querySelector('.u-cursor-x') as HTMLElement).style.transform),
+    ).toMatch(/translate\(-10px/);
+    expect(alone.errors).toEqual([]);
+    await alone.page.close();
+  });
+});
+
+describe('the migration trends panel without its data', () => {
+  test.each(['dark', 'light'] as const)('says which query to add (%s theme)', async (theme) => {
+    const { page, errors } = await openPanel([], { theme, width: 900, height: 400 });
+    await page.getByText('add a "Migration trends" query', { exact: false }).waitFor();
+    await expect(page.getByTestId('oma-trends-message').textContent()).resolves.toContain(
+      '"Sync predictions"',
+    );
+    expect(await page.locator('.uplot').count()).toBe(0);
+    await page.screenshot({ path: screenshotPath(`migration-trends-no-data-${theme}.png`) });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test('trends without predictions: the chart, and a line saying which query gives the forecast', async () => {
+    const { page, errors } = await openPanel([TRENDS], { height: 400 });
+    await page.locator('[data-testid="oma-trends-panel"] .uplot').waitFor();
+    await expect(page.getByTestId('oma-trends-notice').textContent()).resolves.toContain(
+      'add a "Sync predictions" query',
+    );
+    expect(await legendLabels(page)).not.toContain('Forecast: VMs remaining');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test.each(['dark', 'light'] as const)('a refused query: says which and why (%s theme)', async (theme) => {
+    // The server refuses filters longer than 1000 characters (400, validation error).
+    const { page, errors } = await openPanel([{ ...TRENDS, vcenter: 'x'.repeat(1001) }], {
+      theme,
+      width: 900,
+      height: 400,
+    });
+    const message = page.getByTestId('oma-trends-message');
+    await message.getByText('could not be loaded', { exact: false }).waitFor();
+    const record = await panelRecord(page);
+    expect(record.state).toBe('Error');
+    expect(record.errors.length).toBeGreaterThan(0);
+    // The panel shows the data source's own message for the query.
+    expect(await message.textContent()).toContain(record.errors[0]);
+    await page.screenshot({ path: screenshotPath(`migration-trends-error-${theme}.png`) });
     expect(errors).toEqual([]);
     await page.close();
   });

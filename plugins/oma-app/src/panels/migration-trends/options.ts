@@ -129,5 +129,6 @@ export function trendsOptions(builder: PanelOptionsEditorBuilder<TrendsOptions>)
     builder.addColorPicker({ path, name, category: COLOURS, defaultValue: DEFAULT_OPTIONS[path] }),
   );
   commonOptionsBuilder.addLegendOptions(builder);
-  commonOptionsBuilder.addTooltipOptions(builder);
+  // Every series of the hovered bucket by default: the bars and lines are read together.
+  commonOptionsBuilder.addTooltipOptions(builder, false, false, { tooltip: DEFAULT_OPTIONS.tooltip });
 }

@@ -4,6 +4,7 @@
  * the data source and the route proxy to the real server with its demo world (14 days of jobs).
  * What the plot and its tooltip show is compared with what the server answers to the same request.
  */
+import type { DataQuery } from '@grafana/schema';
 import type { WireFrame, WireQueryResponse } from '@oma-insights/contracts/frames';
 import type { Page } from 'playwright-core';
 
@@ -21,7 +22,7 @@ const RANGE = { from: 'now-7d', to: 'now' };
 const SHARED_CROSSHAIR = 1;
 
 async function openPanel(
-  targets: object[],
+  targets: DataQuery[],
   options: {
     theme?: 'light' | 'dark';
     width?: number;
@@ -271,7 +272,7 @@ describe('the migration trends panel without its data', () => {
 
   test.each(['dark', 'light'] as const)('a refused query: says which and why (%s theme)', async (theme) => {
     // The server refuses filters longer than 1000 characters (400, validation error).
-    const { page, errors } = await openPanel([{ ...TRENDS, vcenter: 'x'.repeat(1001) }], {
+    const { page, errors } = await openPanel([{ ...TRENDS, vcenter: 'x'.repeat(1001) } as DataQuery], {
       theme,
       width: 900,
       height: 400,

@@ -90,6 +90,16 @@ function countPixels(page: Page, rgb: [number, number, number], nth = 0): Promis
   );
 }
 
+/** The count of a colour's pixels once the plot redrew as expected (or the last count after 50 tries). */
+async function settledCount(page: Page, rgb: [number, number, number], done: (n: number) => boolean) {
+  let n = await countPixels(page, rgb);
+  for (let i = 0; i < 50 && !done(n); i++) {
+    await page.waitForTimeout(100);
+    n = await countPixels(page, rgb);
+  }
+  return n;
+}
+
 /** The colour the theme gave a series, from its legend icon (`rgb(r, g, b)`). */
 async function legendColour(page: Page, name: string): Promise<[number, number, number]> {
   const css = await page
@@ -199,6 +209,36 @@ describe('the migration trends panel', () => {
     expect(shown.values['Duration p50']).toBeDefined();
     expect(p50[busiest]).not.toBeNull();
     await page.screenshot({ path: screenshotPath('migration-trends-tooltip.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test('a click on a legend entry shows only that series, as in Grafana; a second click all again', async () => {
+    const { page, errors } = await openPanel([TRENDS, PREDICTIONS]);
+    await page.locator('[data-testid="oma-trends-panel"] .uplot').waitFor();
+    const [green, red] = await Promise.all(['Completed', 'Failed'].map((name) => legendColour(page, name)));
+    const before = await countPixels(page, green);
+    expect(before).toBeGreaterThan(50);
+
+    await page.getByTestId('data-testid VizLegend series Failed').getByRole('button').click();
+    await page.waitForFunction(() => window.omaHost.panel!.fieldConfig.overrides.length === 1);
+    const record = await panelRecord(page);
+    expect(record.fieldConfig.overrides[0].properties).toEqual([
+      { id: 'custom.hideFrom', value: { viz: true, legend: false, tooltip: true } },
+    ]);
+    // The completed bars are gone from the plot (the green left is the success-rate target line),
+    // the failed ones stay; the legend still lists both.
+    await expect(settledCount(page, green, (n) => n < before / 4)).resolves.toBeLessThan(before / 4);
+    await page.screenshot({ path: screenshotPath('migration-trends-failed-only.png') });
+    expect(await countPixels(page, red)).toBeGreaterThan(20);
+    expect(await legendLabels(page)).toContain('Completed');
+
+    await page.getByTestId('data-testid VizLegend series Failed').getByRole('button').click();
+    await page.waitForFunction(() => window.omaHost.panel!.fieldConfig.overrides.length === 0);
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="oma-trends-panel"] .uplot') !== null,
+    );
+    await expect(settledCount(page, green, (n) => n === before)).resolves.toBe(before);
     expect(errors).toEqual([]);
     await page.close();
   });

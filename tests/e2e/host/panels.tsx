@@ -170,7 +170,11 @@ export class HostQueryRunner implements QueryRunner {
       range: timeRange,
       rangeRaw: timeRange.raw,
       // As Grafana's QueryRunner: the range over the panel's width, no finer than its min interval.
-      ...rangeUtil.calculateInterval(timeRange, options.maxDataPoints ?? 1000, options.minInterval ?? undefined),
+      ...rangeUtil.calculateInterval(
+        timeRange,
+        options.maxDataPoints ?? 1000,
+        options.minInterval ?? undefined,
+      ),
       maxDataPoints: options.maxDataPoints,
       scopedVars: options.scopedVars ?? {},
       // Queries without a data source of their own use the panel's, as Grafana fills it in.
@@ -387,6 +391,50 @@ export interface PanelRecord {
   changedTimeRange?: AbsoluteTimeRange;
 }
 
+/** The override a legend click saves in Grafana (its __systemRef is 'hideSeriesFrom'). */
+const HIDE_SERIES_FROM = 'hideSeriesFrom';
+
+/**
+ * What a legend click does to the panel's field config in Grafana (seriesVisibilityConfigFactory,
+ * reduced): a click shows only that series, or everything again when it was the only one shown;
+ * a ctrl/cmd click adds it to or takes it from what is shown.
+ */
+function toggleSeries(
+  fieldConfig: FieldConfigSource,
+  label: string | string[] | null,
+  mode: string,
+): FieldConfigSource {
+  const others = fieldConfig.overrides.filter((o) => o.__systemRef !== HIDE_SERIES_FROM);
+  const current = fieldConfig.overrides.find((o) => o.__systemRef === HIDE_SERIES_FROM);
+  const shown: string[] = (current?.matcher.options as { names?: string[] } | undefined)?.names ?? [];
+  const labels = label === null ? [] : Array.isArray(label) ? label : [label];
+  let names: string[];
+  if (labels.length === 0) {
+    names = [];
+  } else if (mode === 'append' && current) {
+    names = shown.includes(labels[0]) ? shown.filter((n) => n !== labels[0]) : [...shown, ...labels];
+  } else {
+    names = shown.length === labels.length && labels.every((l) => shown.includes(l)) ? [] : labels;
+  }
+  if (names.length === 0) {
+    return { ...fieldConfig, overrides: others };
+  }
+  return {
+    ...fieldConfig,
+    overrides: [
+      ...others,
+      {
+        __systemRef: HIDE_SERIES_FROM,
+        matcher: {
+          id: 'byNames',
+          options: { mode: 'exclude', names, prefix: 'All except:', readOnly: true },
+        },
+        properties: [{ id: 'custom.hideFrom', value: { viz: true, legend: false, tooltip: true } }],
+      },
+    ],
+  };
+}
+
 function timeRangeOf(raw: { from: string; to: string } | undefined, timeZone: string): TimeRange {
   return rangeUtil.convertRawToRange(raw ?? { from: 'now-24h', to: 'now' }, timeZone);
 }
@@ -410,6 +458,8 @@ export function HostDashboardPanel({ spec, record }: { spec: MountPanelOptions; 
       eventBus,
       app: CoreApp.Dashboard,
       sync: () => spec.cursorSync ?? DashboardCursorSync.Off,
+      onToggleSeriesVisibility: (label, mode) =>
+        setFieldConfig((current) => toggleSeries(current, label, mode)),
     }),
     [eventBus, spec.cursorSync],
   );

@@ -15,6 +15,7 @@ import type { ComponentProps } from 'react';
 import { useMemo } from 'react';
 
 import { trendsView } from '../model/view';
+import { applySeriesVisibility } from '../model/visibility';
 import type { TrendsOptions } from '../types';
 import { TrendsTooltip } from './TrendsTooltip';
 
@@ -64,8 +65,11 @@ export function TrendsPanel(props: PanelProps<TrendsOptions>) {
     [data.series, data.state, data.errors, data.error, data.request?.intervalMs, from, to, options],
   );
   const frames = useMemo(
-    () => (view.kind === 'chart' ? withDisplay(view.frames, theme, timeZone) : []),
-    [view, theme, timeZone],
+    () =>
+      view.kind === 'chart'
+        ? withDisplay(applySeriesVisibility(view.frames, fieldConfig.overrides), theme, timeZone)
+        : [],
+    [view, fieldConfig.overrides, theme, timeZone],
   );
   const plotRange = useMemo<TimeRange | undefined>(
     () =>

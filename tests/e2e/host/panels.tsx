@@ -393,6 +393,7 @@ export interface PanelRecord {
 
 /** The override a legend click saves in Grafana (its __systemRef is 'hideSeriesFrom'). */
 const HIDE_SERIES_FROM = 'hideSeriesFrom';
+type SystemOverride = FieldConfigSource['overrides'][number] & { __systemRef?: string };
 
 /**
  * What a legend click does to the panel's field config in Grafana (seriesVisibilityConfigFactory,
@@ -404,8 +405,9 @@ function toggleSeries(
   label: string | string[] | null,
   mode: string,
 ): FieldConfigSource {
-  const others = fieldConfig.overrides.filter((o) => o.__systemRef !== HIDE_SERIES_FROM);
-  const current = fieldConfig.overrides.find((o) => o.__systemRef === HIDE_SERIES_FROM);
+  const overrides: SystemOverride[] = fieldConfig.overrides;
+  const others = overrides.filter((o) => o.__systemRef !== HIDE_SERIES_FROM);
+  const current = overrides.find((o) => o.__systemRef === HIDE_SERIES_FROM);
   const shown: string[] = (current?.matcher.options as { names?: string[] } | undefined)?.names ?? [];
   const labels = label === null ? [] : Array.isArray(label) ? label : [label];
   let names: string[];
@@ -419,20 +421,12 @@ function toggleSeries(
   if (names.length === 0) {
     return { ...fieldConfig, overrides: others };
   }
-  return {
-    ...fieldConfig,
-    overrides: [
-      ...others,
-      {
-        __systemRef: HIDE_SERIES_FROM,
-        matcher: {
-          id: 'byNames',
-          options: { mode: 'exclude', names, prefix: 'All except:', readOnly: true },
-        },
-        properties: [{ id: 'custom.hideFrom', value: { viz: true, legend: false, tooltip: true } }],
-      },
-    ],
+  const hide: SystemOverride = {
+    __systemRef: HIDE_SERIES_FROM,
+    matcher: { id: 'byNames', options: { mode: 'exclude', names, prefix: 'All except:', readOnly: true } },
+    properties: [{ id: 'custom.hideFrom', value: { viz: true, legend: false, tooltip: true } }],
   };
+  return { ...fieldConfig, overrides: [...others, hide] };
 }
 
 function timeRangeOf(raw: { from: string; to: string } | undefined, timeZone: string): TimeRange {

@@ -29,9 +29,10 @@ async function openPanel(
     height?: number;
     copies?: number;
     cursorSync?: number;
+    panelOptions?: Record<string, unknown>;
   } = {},
 ) {
-  const { theme = 'dark', width = 1200, height = 560, copies, cursorSync } = options;
+  const { theme = 'dark', width = 1200, height = 560, copies, cursorSync, panelOptions } = options;
   const hp = await suite.openHostPage('viewer');
   const mounted = await mountPanel(hp.page, {
     pluginId: PANEL_ID,
@@ -46,6 +47,7 @@ async function openPanel(
     theme,
     copies,
     cursorSync,
+    options: panelOptions,
   });
   expect(mounted).toEqual({ pluginId: PANEL_ID, type: 'panel' });
   return hp;
@@ -213,6 +215,37 @@ describe('the migration trends panel', () => {
     await page.close();
   });
 
+  test('its options: cancelled bars, 100% stacking, throughput, the forecast as VMs completed', async () => {
+    const panelOptions = {
+      showCancelled: true,
+      stacking: 'percent',
+      lineMetric: 'throughput',
+      forecastMeasure: 'completed',
+      targetStyle: 'area',
+    };
+    const { page, errors } = await openPanel([TRENDS, PREDICTIONS], { panelOptions });
+    await page.locator('[data-testid="oma-trends-panel"] .uplot').waitFor();
+    expect((await panelRecord(page)).options).toEqual(expect.objectContaining(panelOptions));
+    expect(await legendLabels(page)).toEqual([
+      'Completed',
+      'Failed',
+      'Cancelled',
+      'Success rate',
+      'Avg throughput',
+      'Forecast: VMs completed',
+    ]);
+    // The bars show shares of 100%; the tooltip gives the counts behind them, as Grafana's does.
+    const box = (await page.locator('[data-testid="oma-trends-panel"] .u-over').boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2, { steps: 2 });
+    await page.getByTestId('data-testid viz-tooltip-wrapper').waitFor();
+    const shown = await readTooltip(page);
+    expect(Object.keys(shown.values)).toEqual(expect.arrayContaining(['Completed', 'Failed', 'Cancelled']));
+    expect(shown.values['Avg throughput'] ?? 'B/s').toMatch(/B\/s$/);
+    await page.screenshot({ path: screenshotPath('migration-trends-options.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   test('a click on a legend entry shows only that series, as in Grafana; a second click all again', async () => {
     const { page, errors } = await openPanel([TRENDS, PREDICTIONS]);
     await page.locator('[data-testid="oma-trends-panel"] .uplot').waitFor();
@@ -322,8 +355,8 @@ describe('the migration trends panel without its data', () => {
     const record = await panelRecord(page);
     expect(record.state).toBe('Error');
     expect(record.errors.length).toBeGreaterThan(0);
-    // The panel shows the data source's own message for the query.
-    expect(await message.textContent()).toContain(record.errors[0]);
+    // The panel names the query by its type and shows the data source's own message for it.
+    expect(await message.textContent()).toContain(`"Migration trends" query A: ${record.errors[0]}`);
     await page.screenshot({ path: screenshotPath(`migration-trends-error-${theme}.png`) });
     expect(errors).toEqual([]);
     await page.close();

@@ -14,6 +14,7 @@ import { TimeSeries, TooltipPlugin2, usePanelContext, useStyles2, useTheme2 } fr
 import type { ComponentProps } from 'react';
 import { useMemo } from 'react';
 
+import { QUERY_TYPE_LABELS, isQueryType } from '../../../datasource/types';
 import { trendsView } from '../model/view';
 import { applySeriesVisibility } from '../model/visibility';
 import type { TrendsOptions } from '../types';
@@ -48,6 +49,16 @@ export function TrendsPanel(props: PanelProps<TrendsOptions>) {
   const { sync, eventsScope } = usePanelContext();
   const from = (data.request?.range ?? timeRange).from.valueOf();
   const to = (data.request?.range ?? timeRange).to.valueOf();
+  const targets = data.request?.targets;
+  const queryLabels = useMemo(
+    () =>
+      Object.fromEntries(
+        (targets ?? []).flatMap((t) =>
+          isQueryType(t.queryType) ? [[t.refId, QUERY_TYPE_LABELS[t.queryType]]] : [],
+        ),
+      ),
+    [targets],
+  );
 
   const view = useMemo(
     () =>
@@ -59,10 +70,21 @@ export function TrendsPanel(props: PanelProps<TrendsOptions>) {
           from,
           to,
           intervalMs: data.request?.intervalMs,
+          queryLabels,
         },
         options,
       ),
-    [data.series, data.state, data.errors, data.error, data.request?.intervalMs, from, to, options],
+    [
+      data.series,
+      data.state,
+      data.errors,
+      data.error,
+      data.request?.intervalMs,
+      queryLabels,
+      from,
+      to,
+      options,
+    ],
   );
   const frames = useMemo(
     () =>

@@ -37,6 +37,19 @@ test('a failed query: an error naming the query and the server’s message', () 
   );
   expect(view).toMatchObject({ kind: 'message', error: true });
   expect(view.kind === 'message' && view.message).toContain('query A: interval too small');
+  // With the panel's queries known, the failed one is named by its type.
+  const named = trendsView(
+    {
+      series: [],
+      errors: [{ refId: 'A', message: 'refused' }],
+      queryLabels: { A: 'Migration trends' },
+      ...range,
+    },
+    DEFAULT_OPTIONS,
+  );
+  expect(named.kind === 'message' && named.message).toBe(
+    'The migration trends could not be loaded ("Migration trends" query A: refused).',
+  );
 });
 
 test('no job finished in the range: a no-data message, not an empty chart', () => {

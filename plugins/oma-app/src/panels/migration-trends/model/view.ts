@@ -23,6 +23,8 @@ export interface ViewInput {
   to: number;
   /** The request's interval, for the forecast's spacing when the trends do not state theirs. */
   intervalMs?: number;
+  /** The panel's queries, to name a failed one by its type (refId → editor label). */
+  queryLabels?: Record<string, string>;
 }
 
 export type TrendsView =
@@ -38,7 +40,10 @@ export type TrendsView =
       notices: string[];
     };
 
-const errorText = (e: DataQueryError) => (e.refId ? `query ${e.refId}: ` : '') + (e.message ?? 'failed');
+function errorText(e: DataQueryError, labels: Record<string, string> = {}) {
+  const query = e.refId ? `${labels[e.refId] ? `"${labels[e.refId]}" ` : ''}query ${e.refId}: ` : '';
+  return query + (e.message ?? 'failed');
+}
 
 function describeDuration(ms: number): string {
   const hours = ms / 3_600_000;
@@ -46,7 +51,7 @@ function describeDuration(ms: number): string {
 }
 
 export function trendsView(input: ViewInput, options: TrendsOptions): TrendsView {
-  const { series, errors = [], from, to } = input;
+  const { series, errors = [], from, to, queryLabels } = input;
   const trends = readTrends(series);
   if (!trends) {
     if (input.state === LoadingState.Loading) {
@@ -56,7 +61,7 @@ export function trendsView(input: ViewInput, options: TrendsOptions): TrendsView
       return {
         kind: 'message',
         error: true,
-        message: `The migration trends could not be loaded (${errors.map(errorText).join('; ')}).`,
+        message: `The migration trends could not be loaded (${errors.map((e) => errorText(e, queryLabels)).join('; ')}).`,
       };
     }
     return {
@@ -66,7 +71,7 @@ export function trendsView(input: ViewInput, options: TrendsOptions): TrendsView
     };
   }
 
-  const notices = errors.map((e) => `Failed: ${errorText(e)}`);
+  const notices = errors.map((e) => `Failed: ${errorText(e, queryLabels)}`);
   const frames = [trendsPlotFrame(trends, options)];
   let end = to;
   if (options.showForecast) {

@@ -246,6 +246,25 @@ describe('the migration trends panel', () => {
     await page.close();
   });
 
+  test.each([
+    [420, 260],
+    [1600, 300],
+  ])('fits its container at %i×%i: the plot and legend within the panel', async (width, height) => {
+    const { page, errors } = await openPanel([TRENDS, PREDICTIONS], { width, height });
+    const panel = page.getByTestId('oma-trends-panel');
+    await panel.locator('.uplot').waitFor();
+    const outer = (await panel.boundingBox())!;
+    const plot = (await panel.locator('.uplot').boundingBox())!;
+    const legend = (await panel.getByTestId('data-testid viz-layout-legend').boundingBox())!;
+    expect(plot.width).toBeLessThanOrEqual(outer.width);
+    expect(plot.width).toBeGreaterThan(outer.width * 0.9);
+    expect(plot.y + plot.height).toBeLessThanOrEqual(legend.y + 1);
+    expect(legend.y + legend.height).toBeLessThanOrEqual(outer.y + outer.height + 1);
+    await page.screenshot({ path: screenshotPath(`migration-trends-${width}x${height}.png`) });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   test('a click on a legend entry shows only that series, as in Grafana; a second click all again', async () => {
     const { page, errors } = await openPanel([TRENDS, PREDICTIONS]);
     await page.locator('[data-testid="oma-trends-panel"] .uplot').waitFor();

@@ -71,6 +71,7 @@ export function TrendsPanel(props: PanelProps<TrendsOptions>) {
           to,
           intervalMs: data.request?.intervalMs,
           queryLabels,
+          width,
         },
         options,
       ),

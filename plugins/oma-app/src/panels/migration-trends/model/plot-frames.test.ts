@@ -1,5 +1,6 @@
 import { FieldType, type DataFrame } from '@grafana/data';
 import {
+  AxisPlacement,
   GraphDrawStyle,
   GraphThresholdsStyleMode,
   StackingMode,
@@ -9,7 +10,13 @@ import {
 import { HOUR, T0, trendsFrame } from '../test-utils/frames';
 import { DEFAULT_OPTIONS, type TrendsOptions } from '../types';
 import { forecastBand } from './forecast';
-import { PLOT_FIELDS, forecastPlotFrame, forecastStart, trendsPlotFrame } from './plot-frames';
+import {
+  PLOT_FIELDS,
+  forecastPlotFrame,
+  forecastStart,
+  hideSecondaryAxes,
+  trendsPlotFrame,
+} from './plot-frames';
 import { readTrends } from './trends';
 
 const trends = readTrends([
@@ -129,4 +136,13 @@ test('forecastStart: the last bucket at or before now, else now', () => {
   expect(forecastStart(trends, T0 + HOUR + 5)).toBe(T0 + HOUR);
   expect(forecastStart(trends, T0 + 30 * 60_000)).toBe(T0);
   expect(forecastStart(trends, T0 - 1)).toBe(T0 - 1);
+});
+
+test('hideSecondaryAxes: only the bars’ and the success rate’s axes stay', () => {
+  const frame = hideSecondaryAxes(trendsPlotFrame(trends, opts()));
+  const placement = (name: string) => custom(frame, name).axisPlacement;
+  expect(placement('completed')).toBe(AxisPlacement.Left);
+  expect(placement('success_rate')).toBe(AxisPlacement.Right);
+  expect(placement('duration_p50_s')).toBe(AxisPlacement.Hidden);
+  expect(placement('duration_p95_s')).toBe(AxisPlacement.Hidden);
 });

@@ -211,3 +211,26 @@ export function forecastStart(trends: Trends, nowMs: number): number {
   const before = trends.times.filter((t) => t <= nowMs);
   return before.length > 0 ? before[before.length - 1] : nowMs;
 }
+
+/** Narrower than this, only the bars' and the success rate's axes are drawn. */
+export const COMPACT_WIDTH = 640;
+
+/**
+ * A narrow panel keeps its plot: the duration/throughput and forecast axes are not drawn (their
+ * values stay in the tooltip), so four axes do not squeeze the bars to a sliver.
+ */
+export function hideSecondaryAxes(frame: DataFrame): DataFrame {
+  return {
+    ...frame,
+    fields: frame.fields.map((field) => {
+      const custom = field.config.custom as GraphFieldConfig | undefined;
+      if (custom?.axisPlacement !== AxisPlacement.Right || field.config.unit === 'percentunit') {
+        return field;
+      }
+      return {
+        ...field,
+        config: { ...field.config, custom: { ...custom, axisPlacement: AxisPlacement.Hidden } },
+      };
+    }),
+  };
+}

@@ -127,3 +127,16 @@ test('every VM migrated, or a failed predictions query beside good trends: said 
     'Forecast: every VM is migrated, nothing remains.',
   ]);
 });
+
+test('a narrow panel draws only the bars’ and the success rate’s axes', () => {
+  const axes = (width: number) => {
+    const view = trendsView({ series: [buckets], ...range, width }, DEFAULT_OPTIONS);
+    return view.kind === 'chart'
+      ? view.frames[0].fields.map(
+          (f) => (f.config.custom as { axisPlacement?: string } | undefined)?.axisPlacement,
+        )
+      : [];
+  };
+  expect(axes(1200)).toEqual([undefined, 'left', 'left', 'right', 'right', 'right']);
+  expect(axes(400)).toEqual([undefined, 'left', 'left', 'right', 'hidden', 'hidden']);
+});

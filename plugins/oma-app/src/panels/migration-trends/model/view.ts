@@ -7,7 +7,13 @@ import { DEFAULT_PREDICTION_CONCURRENCY } from '@oma-insights/contracts/query-pr
 
 import type { TrendsOptions } from '../types';
 import { forecastBand, isOpen } from './forecast';
-import { forecastPlotFrame, forecastStart, trendsPlotFrame } from './plot-frames';
+import {
+  COMPACT_WIDTH,
+  forecastPlotFrame,
+  forecastStart,
+  hideSecondaryAxes,
+  trendsPlotFrame,
+} from './plot-frames';
 import { readPredictions, readTrends } from './trends';
 
 /** The editor labels of the query types the panel reads (datasource/types.ts QUERY_TYPE_LABELS). */
@@ -23,6 +29,8 @@ export interface ViewInput {
   to: number;
   /** The request's interval, for the forecast's spacing when the trends do not state theirs. */
   intervalMs?: number;
+  /** The panel's width: a narrow one draws fewer axes. */
+  width?: number;
   /** The panel's queries, to name a failed one by its type (refId → editor label). */
   queryLabels?: Record<string, string>;
 }
@@ -111,5 +119,6 @@ export function trendsView(input: ViewInput, options: TrendsOptions): TrendsView
       message: 'No replication job finished in this time range.',
     };
   }
-  return { kind: 'chart', frames, from, to: end, notices };
+  const compact = input.width !== undefined && input.width < COMPACT_WIDTH;
+  return { kind: 'chart', frames: compact ? frames.map(hideSecondaryAxes) : frames, from, to: end, notices };
 }

@@ -202,6 +202,8 @@ export function normalizeQuery(query: DataQuery): OmaQuery {
         replication_type: optionalString(saved.replication_type),
         vm_group: optionalString(saved.vm_group),
       };
+    case 'notifications':
+      return { ...base, queryType };
     default:
       return assertNever(queryType, 'query type');
   }
@@ -266,6 +268,7 @@ export function interpolateQuery(query: OmaQuery, interpolate: Interpolate): Oma
       };
     case 'networkPerformance':
     case 'networkAdoption':
+    case 'notifications':
       return query;
     case 'predictions':
       return {

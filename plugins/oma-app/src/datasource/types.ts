@@ -55,6 +55,7 @@ export const QUERY_TYPE_LABELS: Record<QueryType, string> = {
   networkAdoption: 'Recommendation adoption',
   predictions: 'Sync predictions',
   migrationTrends: 'Migration trends',
+  notifications: 'Notifications',
 };
 
 /** What a network query is about: the network a VM gets on live failover, or on test failover. */
@@ -214,6 +215,11 @@ export interface MigrationTrendsQuery extends DataQuery {
   vm_group?: string;
 }
 
+/** Notifications raised over the time range, newest first (the streaming view is the live issue's). */
+export interface NotificationsQuery extends DataQuery {
+  queryType: 'notifications';
+}
+
 /** Every query this data source sends, discriminated on `queryType`. */
 export type OmaQuery =
   | VmContextsQuery
@@ -222,7 +228,8 @@ export type OmaQuery =
   | FailedJobAnnotationsQuery
   | NetworkQuery
   | PredictionsQuery
-  | MigrationTrendsQuery;
+  | MigrationTrendsQuery
+  | NotificationsQuery;
 
 export const DEFAULT_QUERY: Partial<OmaQuery> = {
   queryType: 'vmContexts',

@@ -74,6 +74,7 @@ export function switchQueryType(query: OmaQuery, queryType: QueryType): OmaQuery
     case 'networkAdoption':
     case 'predictions':
     case 'migrationTrends':
+    case 'notifications':
       return { ...keep, queryType };
     case 'networkTopology':
     case 'networkValidation':
@@ -178,6 +179,13 @@ function TypeFields({ query, change }: TypeFieldsProps) {
       );
     case 'predictions':
       return <PredictionsFields query={query} change={change} />;
+    case 'notifications':
+      return (
+        <Text color="secondary" element="p">
+          Notifications raised over the dashboard&apos;s time range, newest first: failed and stalled
+          replications, failure bursts and Grafana alerts.
+        </Text>
+      );
     default:
       return assertNever(query, 'query');
   }

@@ -89,6 +89,7 @@ describe.each(TARGETS)('change feed on %s', (target) => {
         newJobRow(vms[0], 'feed-sql', anHourAgo, { status: 'replicating', total_bytes: 1000 }),
         newJobRow(vms[1], 'feed-ingest', anHourAgo, { status: 'replicating', total_bytes: 1000 }),
         newJobRow(vms[1], 'feed-fail', anHourAgo, { status: 'replicating', total_bytes: 1000 }),
+        newJobRow(vms[0], 'ingest-fail', anHourAgo, { status: 'replicating', total_bytes: 1000 }),
       ])
       .execute();
     open = await listen(t);
@@ -135,6 +136,43 @@ describe.each(TARGETS)('change feed on %s', (target) => {
     expect(client.messages.slice(1).map((m) => (m.data as ProgressEventData).percentage)).toEqual([55, 60]);
     expect(feedEvents(t, 'feed-sql').map((e) => e.data.percentage)).toEqual([55, 60]);
     client.ws.close();
+  });
+
+  test('a failure reported through ingest is one critical notification from ingest, not repeated by the feed', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/progress/ingest-fail',
+      headers: bearer('ingest'),
+      payload: {
+        stage: 'Transfer',
+        status: 'Failed',
+        bytes_transferred: 300,
+        total_bytes: 1000,
+        error_message: 'Permission denied on datastore',
+        error_classification: 'permission',
+      },
+    });
+    expect(res.json()).toMatchObject({ applied: true, status: 'failed' });
+    await t.app.notifications.settled();
+    // The feed reads the row ingest wrote and leaves it to ingest.
+    expect(await t.app.changeFeed.poll(Date.now() + 10_000)).toMatchObject({ read: 1, published: 0 });
+    expect(feedEvents(t, 'ingest-fail').map((e) => [e.type, e.data.source ?? 'ingest'])).toEqual([
+      ['progress_update', 'ingest'],
+      ['job_failed', 'ingest'],
+    ]);
+    const stored = await t.store.db
+      .selectFrom('omi_notifications')
+      .selectAll()
+      .where('job_id', '=', 'ingest-fail')
+      .execute();
+    expect(stored).toEqual([
+      expect.objectContaining({
+        severity: 'critical',
+        source: 'ingest',
+        title: `Replication failed: ${vms[0].vm_name}`,
+        message: 'Permission denied on datastore (permission; job ingest-fail at 30%)',
+      }),
+    ]);
   });
 
   test('a change ingest published is not published again by the feed', async () => {

@@ -75,6 +75,8 @@ export async function detect(store: Db, config: DetectorConfig, now: number): Pr
       .selectFrom('omi_notifications')
       .select((e) => e.fn.max('created_at').as('at'))
       .where('source', '=', 'failure_burst')
+      // Only a notice within the window matters (on the created_at index).
+      .where('created_at', '>', time.toDb(now - config.burstMinutes * 60_000))
       .executeTakeFirst();
     const burst = failureBurst(
       failures.map((f) => ({

@@ -78,6 +78,19 @@ describe('grafanaNotices', () => {
     );
     expect(plain.vm_name).toBeNull();
     expect(plain.links.map((l) => l.kind)).toEqual(['panel', 'alert', 'silence']);
+    // Links that are not http(s) or a path on the same Grafana are dropped.
+    const [unsafe] = grafanaNotices(
+      webhook(
+        alert({
+          labels: { alertname: 'x' },
+          generatorURL: 'javascript:alert(1)',
+          panelURL: '//evil.example.com/d/x',
+          dashboardURL: '/d/oma-live',
+          silenceURL: 'data:text/html,hi',
+        }),
+      ),
+    );
+    expect(unsafe.links).toEqual([{ kind: 'dashboard', title: 'Alert dashboard', url: '/d/oma-live' }]);
     expect(grafanaNotices(webhook(alert({ labels: { vm_name: 'a&b c' } })))[0].links[0].url).toBe(
       '/d/oma-vm-detail?var-vm=a%26b%20c',
     );

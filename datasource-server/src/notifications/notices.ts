@@ -93,8 +93,8 @@ export function alertSeverity(alert: Pick<GrafanaWebhookAlert, 'status' | 'label
   return (label && SEVERITY_WORDS[label]) || 'critical';
 }
 
-/** Grafana sends "0001-01-01T00:00:00Z" for "not set". */
-const urlOrNull = (url: string | undefined) => (url && /^https?:\/\/|^\//.test(url) ? url : null);
+/** Only http(s) URLs and paths on the same Grafana: no `javascript:`, no protocol-relative `//host`. */
+const urlOrNull = (url: string | undefined) => (url && /^(https?:\/\/|\/(?!\/))/i.test(url) ? url : null);
 
 /** Grafana's own fingerprint, or one of the sorted labels (what Alertmanager hashes too). */
 function fingerprintOf(alert: GrafanaWebhookAlert): string {

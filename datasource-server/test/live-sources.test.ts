@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { createConnection } from 'mysql2/promise';
 import WebSocket from 'ws';
+import { ChangeFeed } from '../src/change-feed/feed';
 import type { LiveEvent, NotificationEventData, ProgressEventData } from '../src/events/bus';
 import type { LiveMessage } from '../src/live/channel-log';
 import { newJobRow } from '../src/vm-contexts/new-job';
@@ -77,6 +78,7 @@ describe.each(TARGETS)('change feed on %s', (target) => {
   let t: TestApp;
   let open: Awaited<ReturnType<typeof listen>>;
   let vms: VmContextRow[];
+  let secondInstance: ChangeFeed;
   const dbNow = (ms = Date.now()) => t.store.time.toDb(ms);
 
   beforeAll(async () => {
@@ -93,6 +95,7 @@ describe.each(TARGETS)('change feed on %s', (target) => {
       ])
       .execute();
     open = await listen(t);
+    secondInstance = new ChangeFeed(t.store, t.app.bus, t.app.config.changeFeed, t.app.log);
     // The first read starts the watermark at "now": rows changed before are not replayed.
     expect(await t.app.changeFeed.poll()).toMatchObject({ read: 0, published: 0 });
   });
@@ -286,6 +289,22 @@ describe.each(TARGETS)('change feed on %s', (target) => {
     expect(stored[0]).toMatchObject({ severity: 'critical', source: 'change_feed' });
     expect(notifications.messages).toHaveLength(2);
     notifications.ws.close();
+  });
+
+  test('another instance takes over from the stored watermark and the shared bus: nothing twice', async () => {
+    // Built at the start, like an instance that has been running (and listening to the bus) all along.
+    const other = secondInstance;
+    const before = t.events.length;
+    const late = Date.now() + 600_000;
+    expect(await other.poll(late)).toMatchObject({ published: 0 });
+    await sql`update replication_jobs set progress_percent = 70, updated_at = ${dbNow(late - 5_000)}
+      where id = ${'feed-sql'}`.execute(t.store.db);
+    // Read before it settled: the other instance publishes it and leaves the watermark before it...
+    expect(await other.poll(late - 4_000)).toMatchObject({ read: 1, published: 1 });
+    // ... so this one reads it again, and knows from the bus that it was said.
+    expect(await t.app.changeFeed.poll(late)).toMatchObject({ read: 1, published: 0 });
+    expect(t.events.slice(before).map((e) => e.type)).toEqual(['progress_update']);
+    await other.stop();
   });
 
   test('health shows the feed; on MariaDB another holder of the lock keeps this instance out', async () => {

@@ -246,6 +246,8 @@ export function normalizeQuery(query: DataQuery): OmaQuery {
         view: oneOf(VOLUME_VIEWS, saved.view, DEFAULT_VOLUME_VIEW),
         ...savedFilters(saved),
       };
+    case 'notifications':
+      return { ...base, queryType };
     default:
       return assertNever(queryType, 'query type');
   }
@@ -316,6 +318,7 @@ export function interpolateQuery(query: OmaQuery, interpolate: Interpolate): Oma
       };
     case 'networkPerformance':
     case 'networkAdoption':
+    case 'notifications':
       return query;
     case 'predictions':
       return {

@@ -85,6 +85,7 @@ export const QUERY_TYPE_LABELS: Record<QueryType, string> = {
   cbtPerformance: 'CBT performance',
   volumePerformance: 'Volume performance',
   analyticsSummary: 'Analytics summary (KPIs)',
+  notifications: 'Notifications',
 };
 
 /** What a network query is about: the network a VM gets on live failover, or on test failover. */
@@ -297,6 +298,11 @@ export type AnalyticsQuery =
   | VolumePerformanceQuery
   | AnalyticsSummaryQuery;
 
+/** Notifications raised over the time range, newest first (the streaming view is the live issue's). */
+export interface NotificationsQuery extends DataQuery {
+  queryType: 'notifications';
+}
+
 /** Every query this data source sends, discriminated on `queryType`. */
 export type OmaQuery =
   | VmContextsQuery
@@ -305,7 +311,8 @@ export type OmaQuery =
   | FailedJobAnnotationsQuery
   | NetworkQuery
   | PredictionsQuery
-  | AnalyticsQuery;
+  | AnalyticsQuery
+  | NotificationsQuery;
 
 export const DEFAULT_QUERY: Partial<OmaQuery> = {
   queryType: 'vmContexts',

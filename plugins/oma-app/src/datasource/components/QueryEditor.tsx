@@ -94,6 +94,7 @@ export function switchQueryType(query: OmaQuery, queryType: QueryType): OmaQuery
     case 'predictions':
     case 'migrationTrends':
     case 'analyticsSummary':
+    case 'notifications':
       return { ...keep, queryType };
     case 'successRates':
       return { ...keep, queryType, group_by: DEFAULT_SUCCESS_RATE_GROUP };
@@ -223,6 +224,13 @@ function TypeFields({ query, change }: TypeFieldsProps) {
       );
     case 'predictions':
       return <PredictionsFields query={query} change={change} />;
+    case 'notifications':
+      return (
+        <Text color="secondary" element="p">
+          Notifications raised over the dashboard&apos;s time range, newest first: failed and stalled
+          replications, failure bursts and Grafana alerts.
+        </Text>
+      );
     default:
       return assertNever(query, 'query');
   }

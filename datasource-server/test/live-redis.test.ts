@@ -363,9 +363,14 @@ describe.each(available ? (['sqlite'] as const) : [])('losing Redis (%s)', (targ
     expect(down.checks.event_bus).toMatchObject({ status: 'down', bus: { mode: 'redis', connected: false } });
 
     // Refused, and counted: never silently lost.
+    expect((await t.app.inject({ url: '/metrics' })).body).toMatch(
+      /^omi_events_dropped_total\{reason="bus_down"\} 0$/m,
+    );
     await t.app.bus.publish('notification', notice(2));
     await t.app.bus.publish('notification', notice(3));
     expect((await health()).body.checks.event_bus.bus.dropped).toBe(2);
+    const metrics = (await t.app.inject({ url: '/metrics' })).body;
+    expect(metrics).toMatch(/^omi_events_dropped_total\{reason="bus_down"\} 2$/m);
 
     // Redis comes back empty (no persistence): a new epoch, and events flow again.
     await restart();

@@ -1,12 +1,22 @@
-// The progress channel's opening message: every job the OMA has not finished, in the same shape
-// as the progress_update events that follow it.
+// The progress channel's opening message (and the `liveProgress` query): every job the OMA has not
+// finished, in the same shape as the progress_update events that follow it, with when it last changed.
 import { TERMINAL_JOB_STATUSES } from '@oma-insights/contracts';
 import type { Db } from '../db/connect';
 import type { ProgressEventData } from '../events/bus';
 import { etaSeconds, round2, toMBps } from '../progress/rules';
 import { matchesJob, type ProgressFilter } from './filters';
 
-export async function activeJobs(store: Db, filter: ProgressFilter): Promise<ProgressEventData[]> {
+const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export interface ActiveJob extends ProgressEventData {
+  /** When the job row last changed (ISO-8601), null when the OMA never set it. */
+  updated_at: string | null;
+}
+
+export async function activeJobs(
+  store: Pick<Db, 'db' | 'time'>,
+  filter: ProgressFilter,
+): Promise<ActiveJob[]> {
   let query = store.db
     .selectFrom('replication_jobs')
     .select([
@@ -19,6 +29,7 @@ export async function activeJobs(store: Db, filter: ProgressFilter): Promise<Pro
       'bytes_transferred',
       'total_bytes',
       'transfer_speed_bps',
+      'updated_at',
     ])
     .where('status', 'not in', TERMINAL_JOB_STATUSES)
     .orderBy('id');
@@ -40,6 +51,7 @@ export async function activeJobs(store: Db, filter: ProgressFilter): Promise<Pro
         total_bytes: total,
         throughput_mbps: toMBps(bps),
         eta_seconds: etaSeconds(bytes, total, bps),
+        updated_at: isoOrNull(store.time.toMs(row.updated_at)),
       };
     })
     .filter((job) => matchesJob(job, filter));

@@ -6,6 +6,13 @@ import type { DataQuery } from '@grafana/schema';
 import {
   ALL_VALUE,
   DEFAULT_CANDIDATES,
+  DEFAULT_LIVE_MODE,
+  DEFAULT_LIVE_ROWS,
+  DEFAULT_POLL_SECONDS,
+  LIVE_MODES,
+  MAX_LIVE_ROWS,
+  MAX_POLL_SECONDS,
+  MIN_POLL_SECONDS,
   DEFAULT_FAILOVER_TYPE,
   DEFAULT_LIMIT,
   DEFAULT_NETWORK_VM_LIMIT,
@@ -21,7 +28,9 @@ import {
   isQueryType,
   type FailoverType,
   type JobStatusFilter,
+  type LiveMode,
   type OmaQuery,
+  type StreamingQuery,
   type VariableKind,
   type VariableQuery,
   type WireQuery,
@@ -99,6 +108,20 @@ function isJobStatus(value: unknown): value is JobStatusFilter {
 
 function isVariableKind(value: unknown): value is VariableKind {
   return typeof value === 'string' && (VARIABLE_KINDS as readonly string[]).includes(value);
+}
+
+function savedLiveMode(value: unknown): LiveMode | undefined {
+  return typeof value === 'string' && (LIVE_MODES as readonly string[]).includes(value)
+    ? (value as LiveMode)
+    : undefined;
+}
+
+/** The fields every streaming query has: a per-query live mode and how many rows it keeps. */
+function streamingFields(saved: SavedQuery) {
+  return {
+    liveMode: savedLiveMode(saved.liveMode),
+    limit: saved.limit === undefined ? undefined : clampCount(saved.limit, DEFAULT_LIVE_ROWS, MAX_LIVE_ROWS),
+  };
 }
 
 /**
@@ -202,6 +225,18 @@ export function normalizeQuery(query: DataQuery): OmaQuery {
         replication_type: optionalString(saved.replication_type),
         vm_group: optionalString(saved.vm_group),
       };
+    case 'liveProgress':
+      return {
+        ...base,
+        queryType,
+        ...streamingFields(saved),
+        view: saved.view === 'throughput' ? 'throughput' : 'jobs',
+        vm: optionalString(saved.vm),
+        job: optionalString(saved.job),
+      };
+    case 'notifications':
+    case 'systemHealth':
+      return { ...base, queryType, ...streamingFields(saved) };
     default:
       return assertNever(queryType, 'query type');
   }
@@ -283,6 +318,15 @@ export function interpolateQuery(query: OmaQuery, interpolate: Interpolate): Oma
         replication_type: interpolateOptional(query.replication_type, interpolate),
         vm_group: interpolateOptional(query.vm_group, interpolate),
       };
+    case 'liveProgress':
+      return {
+        ...query,
+        vm: interpolateOptional(query.vm, interpolate),
+        job: interpolateOptional(query.job, interpolate),
+      };
+    case 'notifications':
+    case 'systemHealth':
+      return query;
     default:
       return assertNever(query, 'query');
   }
@@ -300,6 +344,31 @@ export function toWireQuery(query: OmaQuery): WireQuery {
     }
   }
   return out as WireQuery;
+}
+
+/**
+ * A streaming query as `POST /query` takes it for its history, current state or polling: only
+ * what the server filters on (the live mode, view and kept rows are the browser's business).
+ */
+export function toServerQuery(query: StreamingQuery): WireQuery {
+  const base = { refId: query.refId, queryType: query.queryType };
+  return toWireQuery(
+    (query.queryType === 'liveProgress' ? { ...base, vm: query.vm, job: query.job } : base) as OmaQuery,
+  );
+}
+
+/** The live mode a query uses: its own, else the data source's, else auto. */
+export function liveModeOf(query: StreamingQuery, settings: { liveMode?: unknown }): LiveMode {
+  return query.liveMode ?? savedLiveMode(settings.liveMode) ?? DEFAULT_LIVE_MODE;
+}
+
+/** Seconds between polls from the data source settings, within the allowed range. */
+export function pollIntervalMs(settings: { pollIntervalSeconds?: unknown }): number {
+  const seconds = Number(settings.pollIntervalSeconds);
+  if (settings.pollIntervalSeconds === undefined || !Number.isFinite(seconds) || seconds <= 0) {
+    return DEFAULT_POLL_SECONDS * 1000;
+  }
+  return Math.round(Math.min(MAX_POLL_SECONDS, Math.max(MIN_POLL_SECONDS, seconds)) * 1000);
 }
 
 export interface RequestOptions {

@@ -5,6 +5,7 @@ import {
   type DataQueryRequest,
   type DataQueryResponse,
 } from '@grafana/data';
+import type { DataQuery } from '@grafana/schema';
 import { act, render, screen } from '@testing-library/react';
 import { of, Subject } from 'rxjs';
 
@@ -87,7 +88,7 @@ test('shows the VM counts, what is migrating and what failed, from the data sour
   expect(screen.getByTestId('status-failed')).toHaveTextContent('1');
   expect(getDs).toHaveBeenCalledWith({ uid: 'other-uid' });
   const targets = ds.query.mock.calls.map((c) =>
-    c[0].targets.map((t: { refId: string; queryType: string }) => `${t.refId}:${t.queryType}`),
+    c[0].targets.map((t: DataQuery) => `${t.refId}:${t.queryType}`),
   );
   expect(targets).toEqual(
     expect.arrayContaining([['running:liveProgress'], ['failed:jobs', 'vms:vmContexts']]),

@@ -55,6 +55,8 @@ function harness(
       pollIntervalMs: 5000,
       pageUrl: 'http://grafana.test/d/x',
       random: () => 0.5,
+      // Every change answered at once, unless a test is about coalescing.
+      minEmitIntervalMs: 0,
       ...options,
     },
     transport,
@@ -232,6 +234,29 @@ test('unsubscribing closes the socket and stops every timer', async () => {
   await jest.advanceTimersByTimeAsync(60_000);
   expect(h.responses).toHaveLength(count);
   expect(h.transport.ticket).toHaveBeenCalledTimes(1);
+});
+
+test('a burst of messages is one answer; the last state is never held back', async () => {
+  const h = harness(progress(), { minEmitIntervalMs: 100 });
+  await flush();
+  h.sockets[0].open();
+  h.sockets[0].push('snapshot', 0, { jobs: [job('a', 0)] });
+  expect(h.responses).toHaveLength(1);
+  for (let i = 1; i <= 50; i++) {
+    h.sockets[0].push('progress_update', i, job('a', i));
+  }
+  // The first answer went at once; the burst waits for the interval to end.
+  expect(h.responses).toHaveLength(1);
+  expect(h.column('percentage')).toEqual([0]);
+  await jest.advanceTimersByTimeAsync(100);
+  expect(h.responses).toHaveLength(2);
+  expect(h.column('percentage')).toEqual([50]);
+  // Quiet since: the next change is answered at once.
+  await jest.advanceTimersByTimeAsync(500);
+  h.sockets[0].push('progress_update', 51, job('a', 51));
+  expect(h.responses).toHaveLength(3);
+  h.subscription.unsubscribe();
+  expect(jest.getTimerCount()).toBe(0);
 });
 
 test('a late ticket after unsubscribing opens no socket', async () => {

@@ -44,6 +44,11 @@ export interface LiveStreamOptions {
   /** The page's address, for a live URL given as a path. */
   pageUrl: string;
   policy?: Partial<Omit<ConnectionPolicy, 'mode' | 'hasLiveUrl'>>;
+  /**
+   * Answers at most this often: a burst of messages (hundreds of jobs pushing each second) is
+   * one panel update, not one per message. The first change is answered at once.
+   */
+  minEmitIntervalMs?: number;
   now?: () => number;
   random?: () => number;
 }
@@ -56,11 +61,13 @@ export interface LiveMeta {
 
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
+export const MIN_EMIT_INTERVAL_MS = 100;
+
 export function liveStream(
   options: LiveStreamOptions,
   transport: LiveTransport,
 ): Observable<DataQueryResponse> {
-  const { query, pollIntervalMs } = options;
+  const { query, pollIntervalMs, minEmitIntervalMs = MIN_EMIT_INTERVAL_MS } = options;
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
   const policy: ConnectionPolicy = {
@@ -84,17 +91,36 @@ export function liveStream(
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
     let pollTimer: ReturnType<typeof setInterval> | undefined;
     let sampleTimer: ReturnType<typeof setInterval> | undefined;
+    let emitTimer: ReturnType<typeof setTimeout> | undefined;
+    let lastEmitAt = -Infinity;
 
     const meta = (): LiveMeta => ({
       transport: state.polling ? 'polling' : state.socket === 'open' ? 'websocket' : 'connecting',
       reason: state.reason,
     });
 
+    /** Answers now, or once the interval since the last answer is over (one answer for a burst). */
     const emit = () => {
+      if (emitTimer !== undefined) {
+        return;
+      }
+      const wait = lastEmitAt + minEmitIntervalMs - now();
+      if (wait <= 0) {
+        emitNow();
+      } else {
+        emitTimer = setTimeout(() => {
+          emitTimer = undefined;
+          emitNow();
+        }, wait);
+      }
+    };
+
+    const emitNow = () => {
       // Nothing before the first data or error: a panel shows "loading", not an empty table.
       if (stopped || (!ready && error === null)) {
         return;
       }
+      lastEmitAt = now();
       const live = meta();
       const notices: QueryResultMetaNotice[] =
         live.transport === 'polling' && options.mode !== 'polling'
@@ -260,6 +286,7 @@ export function liveStream(
       stopped = true;
       generation++;
       clearTimeout(retryTimer);
+      clearTimeout(emitTimer);
       clearInterval(pollTimer);
       clearInterval(sampleTimer);
       socket?.close(1000, 'unsubscribed');

@@ -202,6 +202,23 @@ describe('notifications', () => {
     expect(values(frame, 'message')?.[0]).toBe('VM Network → net-1 by admin');
     expect(values(frame, 'link')).toEqual([null, pushed.link, null]);
     expect(view.apply(message('notification', { severity: 'info' }))).toBe(false);
+    // The live channel names links as a list: the first one is the row's link.
+    view.apply(
+      message(
+        'notification',
+        {
+          severity: 'warning',
+          title: 'Replication stalled: db-02',
+          message: 'no progress for 15 minutes',
+          links: [
+            { kind: 'vm', title: 'VM detail', url: '/d/oma-vm-detail?var-vm=db-02' },
+            { kind: 'job', title: 'Job', url: '/jobs/j3' },
+          ],
+        },
+        FIXED_NOW + 2000,
+      ),
+    );
+    expect(values(view.frames()[0], 'link')?.[0]).toBe('/d/oma-vm-detail?var-vm=db-02');
   });
 });
 
@@ -232,17 +249,32 @@ describe('system health', () => {
         }),
       ),
     ).toBe(true);
+    expect(
+      view.apply(
+        message(
+          'system_health',
+          { status: 'ok', sampled_at: new Date(FIXED_NOW + 5000).toISOString(), cpu_percent: 7 },
+          FIXED_NOW + 9000,
+        ),
+      ),
+    ).toBe(true);
     // A replayed or older sample is not added twice.
     expect(view.apply(message('system_health', { status: 'ok', cpu_percent: 99 }, FIXED_NOW - 5000))).toBe(
       false,
     );
     const [frame] = view.frames();
-    expect(frame.length).toBe(3);
-    expect(values(frame, 'time')).toEqual([FIXED_NOW - 10_000, FIXED_NOW - 5000, FIXED_NOW]);
-    expect(values(frame, 'cpu_percent')).toEqual([10, 12, 50]);
-    expect(values(frame, 'cpu_percent_max')).toEqual([10, 12, 50]);
-    expect(values(frame, 'degraded')).toEqual([0, 0, 1]);
-    expect(values(frame, 'samples')).toEqual([1, 1, 1]);
+    expect(frame.length).toBe(4);
+    // Placed at the time it was taken (sampled_at), not when it was published.
+    expect(values(frame, 'time')).toEqual([
+      FIXED_NOW - 10_000,
+      FIXED_NOW - 5000,
+      FIXED_NOW,
+      FIXED_NOW + 5000,
+    ]);
+    expect(values(frame, 'cpu_percent')).toEqual([10, 12, 50, 7]);
+    expect(values(frame, 'cpu_percent_max')).toEqual([10, 12, 50, 7]);
+    expect(values(frame, 'degraded')).toEqual([0, 0, 1, 0]);
+    expect(values(frame, 'samples')).toEqual([1, 1, 1, 1]);
     expect(frame.fields.find((f) => f.name === 'cpu_percent')?.config.unit).toBe('percent');
   });
 

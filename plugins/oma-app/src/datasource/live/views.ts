@@ -270,6 +270,12 @@ const SAME_NOTIFICATION_WITHIN_MS = 60_000;
 const notificationKey = (r: NotificationRow) =>
   [r.severity, r.title, r.message, r.job_id ?? ''].join('\u0000');
 
+/** A pushed notification names its links as `links: [{kind, title, url}]`; the table shows the first. */
+function firstLink(links: unknown): string | null {
+  const first = Array.isArray(links) ? (links[0] as { url?: unknown } | undefined) : undefined;
+  return str(first?.url);
+}
+
 function notificationRow(data: Record<string, unknown>, fallbackTime: number | null): NotificationRow | null {
   const time = timeOf(data.time) ?? fallbackTime;
   const title = str(data.title);
@@ -284,7 +290,7 @@ function notificationRow(data: Record<string, unknown>, fallbackTime: number | n
     source: str(data.source),
     vm_name: str(data.vm_name),
     job_id: str(data.job_id),
-    link: str(data.link),
+    link: str(data.link) ?? firstLink(data.links),
   };
 }
 
@@ -499,7 +505,8 @@ class SystemHealthView implements LiveView {
       return false;
     }
     const data = (message.data ?? {}) as Record<string, unknown>;
-    const at = timeOf(data.time) ?? timeOf(message.timestamp);
+    // When the sample was taken; the message's time is when it was published.
+    const at = timeOf(data.sampled_at) ?? timeOf(data.time) ?? timeOf(message.timestamp);
     return at !== null && this.series.add(at, data);
   }
   sample() {}

@@ -14,6 +14,7 @@ import Database from 'better-sqlite3';
 import type { Browser, Page, WebSocketRoute } from 'playwright-core';
 
 import { launchChromium, screenshotPath } from './lib/browser';
+import { mountPanel, panelRecord } from './lib/panel';
 import { startHost, type RunningHost } from './lib/host-server';
 import { freePort, startOmaServer, type OmaServer } from './lib/oma-server';
 
@@ -33,7 +34,10 @@ interface LiveMessage {
 let server: OmaServer;
 let browser: Browser;
 let host: RunningHost;
-/** Our jobs, one per VM the simulator is not migrating: driven only by this test's pushes. */
+/**
+ * Our jobs, one per VM the simulator is not migrating: driven only by this test's pushes. The
+ * first two are on the Overview; the third is a dashboard panel's, filtered to it.
+ */
 const jobs: Array<{ id: string; vm: string }> = [];
 
 beforeAll(async () => {
@@ -66,7 +70,7 @@ beforeAll(async () => {
       `SELECT context_id, vmware_vm_id, vm_name, vm_path, vcenter_host, datacenter FROM vm_replication_contexts
        WHERE context_id NOT IN (SELECT vm_context_id FROM replication_jobs
                                 WHERE status NOT IN ('completed','failed','cancelled') AND vm_context_id IS NOT NULL)
-       ORDER BY vm_name DESC LIMIT 2`,
+       ORDER BY vm_name DESC LIMIT 3`,
     )
     .all() as Array<Record<string, string>>;
   const insert = db.prepare(
@@ -97,7 +101,7 @@ beforeAll(async () => {
     jobs.push({ id, vm: vm.vm_name });
   }
   db.close();
-  expect(jobs).toHaveLength(2);
+  expect(jobs).toHaveLength(3);
   for (const job of jobs) await push(job.id, 1);
 }, 180_000);
 
@@ -148,19 +152,19 @@ async function openOverview(): Promise<OverviewPage> {
   return { page, errors };
 }
 
+/** The Overview's jobs (the third is a dashboard panel's). */
+const overviewVms = () => jobs.slice(0, 2).map((j) => j.vm);
+
 /** The progress each of our VMs shows in "Migrating now" ("12.0 %"), a VM listed twice listed twice. */
 async function shownProgress(page: Page): Promise<Record<string, string[]>> {
-  return page.evaluate(
-    (vms) => {
-      const out: Record<string, string[]> = Object.fromEntries(vms.map((vm) => [vm, []]));
-      for (const tr of document.querySelectorAll('section[aria-label="Migrating now"] tbody tr')) {
-        const cells = [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '');
-        if (cells[0] in out) out[cells[0]].push(cells[3]);
-      }
-      return out;
-    },
-    jobs.map((j) => j.vm),
-  );
+  return page.evaluate((vms) => {
+    const out: Record<string, string[]> = Object.fromEntries(vms.map((vm) => [vm, []]));
+    for (const tr of document.querySelectorAll('section[aria-label="Migrating now"] tbody tr')) {
+      const cells = [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '');
+      if (cells[0] in out) out[cells[0]].push(cells[3]);
+    }
+    return out;
+  }, overviewVms());
 }
 
 async function waitForProgress(page: Page, expected: Record<string, string[]>) {
@@ -173,7 +177,7 @@ async function waitForProgress(page: Page, expected: Record<string, string[]>) {
       }
       return JSON.stringify(got) === JSON.stringify(want);
     },
-    { vms: jobs.map((j) => j.vm), want: expected },
+    { vms: overviewVms(), want: expected },
     { timeout: 30_000 },
   );
   expect(await shownProgress(page)).toEqual(expected);
@@ -203,18 +207,20 @@ test('pushes reach the Overview over the WebSocket without a reload', async () =
 });
 
 test('a killed socket resumes with since/epoch: the missed messages exactly once, in order', async () => {
-  const connections: Array<{ url: URL; received: LiveMessage[]; route: WebSocketRoute }> = [];
+  const connections: Array<{ url: URL; received: LiveMessage[]; route: WebSocketRoute; cut: boolean }> = [];
   let releaseSecond: () => void = () => undefined;
   const secondMayConnect = new Promise<void>((resolve) => (releaseSecond = resolve));
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   // Between the page and the server: records what the server sends, lets the test cut the line,
   // and holds the second connection until the test has pushed while the page was away.
   await page.routeWebSocket(WS_PATH, async (route) => {
-    const connection = { url: new URL(route.url()), received: [] as LiveMessage[], route };
+    const connection = { url: new URL(route.url()), received: [] as LiveMessage[], route, cut: false };
     connections.push(connection);
     if (connections.length === 2) await secondMayConnect;
     const upstream = route.connectToServer();
     upstream.onMessage((message) => {
+      // Once cut, nothing more reaches the page (the server may still be sending).
+      if (connection.cut) return;
       connection.received.push(JSON.parse(String(message)) as LiveMessage);
       route.send(message);
     });
@@ -236,6 +242,7 @@ test('a killed socket resumes with since/epoch: the missed messages exactly once
   expect(first.url.searchParams.has('since')).toBe(false);
 
   // Cut the line; while the page is away, move one job on and finish the other.
+  first.cut = true;
   await first.route.close({ code: 4000, reason: 'killed by the test' });
   await push(a.id, 61);
   await push(a.id, 73.25);
@@ -320,6 +327,50 @@ test('with WebSockets refused, auto polls and keeps updating, then returns to th
   await push(a.id, 95);
   await waitForProgress(page, { [a.vm]: ['95.0 %'], [jobs[1].vm]: [] });
   expect(queries.length).toBe(polled);
+  expect(errors).toEqual([]);
+  await page.close();
+});
+
+test('a dashboard panel with a streaming query updates as pushes arrive, without running its query again', async () => {
+  const job = jobs[2];
+  const page = await browser.newPage({ viewport: { width: 900, height: 500 } });
+  const sockets: string[] = [];
+  page.on('websocket', (ws) => sockets.push(ws.url()));
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.stack ?? err.message));
+  await page.goto(`${host.url}/?user=viewer`);
+  await page.waitForFunction(() => document.body.dataset.hostReady === 'true', undefined, {
+    timeout: 30_000,
+  });
+  // Any panel plugin shows the panel data path; ours says which query it expects.
+  await mountPanel(page, {
+    pluginId: 'oma-bulkmapping-panel',
+    datasource: { type: DS_TYPE, uid: DS_UID },
+    targets: [{ refId: 'A', queryType: 'liveProgress', view: 'jobs', job: job.id } as never],
+    width: 880,
+    height: 480,
+  });
+  const waitForRows = (rows: number) =>
+    page.waitForFunction(
+      (n) => window.omaHost.panel?.state === 'Streaming' && window.omaHost.panel?.frames[0]?.length === n,
+      rows,
+      { timeout: 30_000 },
+    );
+  await waitForRows(1);
+  const before = await panelRecord(page);
+  // The channel is asked for this job only.
+  expect(new URL(sockets[0]).searchParams.get('job')).toBe(job.id);
+
+  await push(job.id, 40);
+  await page.waitForFunction((n) => (window.omaHost.panel?.renderCounter ?? 0) > n, before.renderCounter, {
+    timeout: 30_000,
+  });
+  await push(job.id, 100, 'Succeeded');
+  await waitForRows(0);
+  const after = await panelRecord(page);
+  expect(after.runs).toBe(1);
+  expect(after.frames.map((f) => f.name)).toEqual(['live_progress']);
+  expect(sockets).toHaveLength(1);
   expect(errors).toEqual([]);
   await page.close();
 });

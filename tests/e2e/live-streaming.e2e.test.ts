@@ -57,6 +57,14 @@ beforeAll(async () => {
         jsonData: { serverUrl: server.url, liveUrl: server.url, pollIntervalSeconds: 1 },
         secureJsonData: { readToken: server.tokens.read, writeToken: server.tokens.write },
       },
+      {
+        // A live URL where nothing listens: what an admin's typo looks like from the browser.
+        uid: 'oma-wrong-live-url',
+        name: 'OMA (wrong live URL)',
+        type: DS_TYPE,
+        jsonData: { serverUrl: server.url, liveUrl: `http://127.0.0.1:${await freePort()}` },
+        secureJsonData: { readToken: server.tokens.read },
+      },
     ],
     pluginSettings: { [APP_ID]: { enabled: true, pinned: true, jsonData: { datasourceUid: DS_UID } } },
   });
@@ -372,5 +380,27 @@ test('a dashboard panel with a streaming query updates as pushes arrive, without
   expect(after.frames.map((f) => f.name)).toEqual(['live_progress']);
   expect(sockets).toHaveLength(1);
   expect(errors).toEqual([]);
+  await page.close();
+});
+
+test('Save & test opens a live channel from the browser, and says what to check when it cannot', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${host.url}/?user=viewer`);
+  await page.waitForFunction(() => document.body.dataset.hostReady === 'true', undefined, {
+    timeout: 30_000,
+  });
+  const test = (uid: string) =>
+    page.evaluate(async (dsUid) => {
+      await window.omaHost.mountDataSource(dsUid, { refId: 'A' });
+      return window.omaHost.ds!.testDatasource();
+    }, uid);
+  const good = await test(DS_UID);
+  expect(good.status).toBe('success');
+  expect(good.message).toContain(`Live updates over WebSocket at ${server.url} work.`);
+  const wrong = await test('oma-wrong-live-url');
+  expect(wrong.status).toBe('warning');
+  expect(wrong.message).toContain('accepts the read token');
+  expect(wrong.message).toMatch(/could not be opened from this browser \(the socket closed with code 1006\)/);
+  expect(wrong.message).toContain(`LIVE_ALLOWED_ORIGINS includes ${host.url}`);
   await page.close();
 });

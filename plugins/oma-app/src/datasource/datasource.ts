@@ -19,6 +19,8 @@ import { catchError, lastValueFrom, map, merge, of, type Observable } from 'rxjs
 
 import { describeFailure, majorVersion } from './errors';
 import { framesToMetricFindValues, toDataQueryResponse } from './frames';
+import { channelUrl } from './live/messages';
+import { probeSocket } from './live/probe';
 import { liveStream, type LiveTransport } from './live/stream';
 import {
   buildQueryRequest,
@@ -123,14 +125,7 @@ export class DataSource extends DataSourceApi<OmaQuery, OmaDataSourceOptions> {
   stream(query: StreamingQuery, request: DataQueryRequest<OmaQuery>): Observable<DataQueryResponse> {
     const spanMs = request.range.to.valueOf() - request.range.from.valueOf();
     const transport: LiveTransport = {
-      ticket: async () => {
-        try {
-          const res = await lastValueFrom(this.request<{ ticket: string }>('read', 'POST', '/ws/tickets'));
-          return res.data.ticket;
-        } catch (err) {
-          throw new Error(describeFailure(err, { route: 'read', serverUrl: this.serverUrl }).message);
-        }
-      },
+      ticket: () => this.liveTicket(),
       open: (url) => new WebSocket(url),
       query: async (q) => {
         // A relative range ("last 6 hours") moves on with each poll.
@@ -162,6 +157,41 @@ export class DataSource extends DataSourceApi<OmaQuery, OmaDataSourceOptions> {
       },
       transport,
     );
+  }
+
+  /** A single-use ticket for one live channel, bought with the read token through the data proxy. */
+  private async liveTicket(): Promise<string> {
+    try {
+      const res = await lastValueFrom(this.request<{ ticket: string }>('read', 'POST', '/ws/tickets'));
+      return res.data.ticket;
+    } catch (err) {
+      throw new Error(describeFailure(err, { route: 'read', serverUrl: this.serverUrl }).message);
+    }
+  }
+
+  /** Whether this browser can open a live channel at the live URL; null when none is set or polling is chosen. */
+  private async checkLive(): Promise<{ ok: boolean; message: string } | null> {
+    const liveUrl = this.settings.liveUrl?.trim();
+    if (!liveUrl || this.settings.liveMode === 'polling') {
+      return null;
+    }
+    let ticket: string;
+    try {
+      ticket = await this.liveTicket();
+    } catch (err) {
+      return { ok: false, message: `no live ticket: ${(err as Error).message}` };
+    }
+    const probe = await probeSocket(
+      () =>
+        new WebSocket(channelUrl(liveUrl, 'system-health', { ticket, cursor: null }, window.location.href)),
+    );
+    if (probe.ok) {
+      return { ok: true, message: `Live updates over WebSocket at ${liveUrl} work.` };
+    }
+    return {
+      ok: false,
+      message: `The live URL ${liveUrl} could not be opened from this browser (${probe.reason}): check that it is the server as browsers reach it and that the server's LIVE_ALLOWED_ORIGINS includes ${window.location.origin}. ${this.settings.liveMode === 'websocket' ? 'Live panels will not update until it works.' : 'Live panels poll instead.'}`,
+    };
   }
 
   /** Queries answered once by `POST /query`. */
@@ -289,7 +319,13 @@ export class DataSource extends DataSourceApi<OmaQuery, OmaDataSourceOptions> {
     }
 
     const where = [health.mode, health.dialect].filter(Boolean).join(', ');
-    const summary = `OMA Migration Insights server ${health.version}${where ? ` (${where})` : ''} is reachable and accepts the read token.`;
+    const reachable = `OMA Migration Insights server ${health.version}${where ? ` (${where})` : ''} is reachable and accepts the read token.`;
+    // 3. Live updates, when a live URL is set: the browser opens a channel itself.
+    const live = await this.checkLive();
+    const summary = live ? `${reachable} ${live.message}` : reachable;
+    if (live && !live.ok) {
+      return { status: 'warning', message: summary };
+    }
     if (health.status !== 'ok') {
       const reasons = health.reasons?.length ? `: ${health.reasons.join('; ')}` : '';
       return {

@@ -87,13 +87,20 @@ describe('streaming queries in the query model', () => {
 
 describe('streaming queries in the data source', () => {
   const opened: string[] = [];
+  /** What the next socket does once opened: answer with a snapshot, or be refused. */
+  let behaviour: 'silent' | 'answers' | 'refused' = 'silent';
   class RecordingWebSocket {
     onopen = null;
-    onmessage = null;
-    onclose = null;
+    onmessage: ((e: { data: string }) => void) | null = null;
+    onclose: ((e: { code: number; reason: string }) => void) | null = null;
     onerror = null;
     constructor(url: string) {
       opened.push(url);
+      const act = behaviour;
+      setTimeout(() => {
+        if (act === 'answers') this.onmessage?.({ data: '{"type":"snapshot"}' });
+        if (act === 'refused') this.onclose?.({ code: 1006, reason: '' });
+      }, 0);
     }
     close() {}
   }
@@ -101,6 +108,7 @@ describe('streaming queries in the data source', () => {
   beforeEach(() => {
     fetchMock.mockReset();
     opened.length = 0;
+    behaviour = 'silent';
     (globalThis as { WebSocket: unknown }).WebSocket = RecordingWebSocket;
   });
 
@@ -170,5 +178,54 @@ describe('streaming queries in the data source', () => {
     expect(responses.map((r) => r.state ?? 'done').sort()).toEqual([LoadingState.Streaming, 'done']);
     const bodies = fetchMock.mock.calls.map((c) => c[0].data.queries.map((q: OmaQuery) => q.queryType));
     expect(bodies).toEqual(expect.arrayContaining([['vmContexts'], ['systemHealth']]));
+  });
+
+  describe('Save & test with a live URL', () => {
+    const health = { status: 'ok', version: '0.1.0', mode: 'standalone', dialect: 'sqlite', checks: {} };
+    beforeEach(() =>
+      fetchMock.mockImplementation(({ url }: { url: string }) =>
+        of({
+          data: url.endsWith('/debug/health')
+            ? health
+            : url.endsWith('/ws/tickets')
+              ? { ticket: 'probe-ticket' }
+              : { results: { health: { frames: [] } } },
+          status: 200,
+          ok: true,
+        }),
+      ),
+    );
+    const ds = (liveMode?: 'auto' | 'websocket' | 'polling') =>
+      new DataSource(
+        makeInstanceSettings({
+          jsonData: { serverUrl: 'http://oma:8080', liveUrl: 'https://oma.example.com', liveMode },
+        }),
+      );
+
+    test('a channel that answers: success, saying live updates work', async () => {
+      behaviour = 'answers';
+      const result = await ds().testDatasource();
+      expect(result.status).toBe('success');
+      expect(result.message).toMatch(/Live updates over WebSocket at https:\/\/oma.example.com work/);
+      expect(opened).toEqual(['wss://oma.example.com/api/v1/ws/system-health?ticket=probe-ticket']);
+    });
+
+    test('a refused socket: a warning that says what to check, and what panels do meanwhile', async () => {
+      behaviour = 'refused';
+      const auto = await ds().testDatasource();
+      expect(auto.status).toBe('warning');
+      expect(auto.message).toContain('accepts the read token');
+      expect(auto.message).toContain('closed with code 1006');
+      expect(auto.message).toContain(`LIVE_ALLOWED_ORIGINS includes ${window.location.origin}`);
+      expect(auto.message).toContain('Live panels poll instead.');
+      behaviour = 'refused';
+      expect((await ds('websocket').testDatasource()).message).toContain('will not update until it works');
+    });
+
+    test('polling mode does not try the socket', async () => {
+      const result = await ds('polling').testDatasource();
+      expect(result.status).toBe('success');
+      expect(opened).toEqual([]);
+    });
   });
 });

@@ -121,6 +121,9 @@ test('a dropped socket resumes with since/epoch; a replayed message is not appli
   h.sockets[0].push('notification', 2, { severity: 'info', title: 'two', message: '2' });
   h.sockets[0].drop(1006);
   expect(h.live().transport).toBe('connecting');
+  expect(h.last().data[0].meta.notices).toEqual([
+    { severity: 'warning', text: 'Live updates paused, reconnecting: closed with code 1006.' },
+  ]);
 
   // Backoff: the first retry after 750 ms with random 0.5 (base 1000 ms).
   await jest.advanceTimersByTimeAsync(749);

@@ -122,15 +122,16 @@ export function liveStream(
       }
       lastEmitAt = now();
       const live = meta();
-      const notices: QueryResultMetaNotice[] =
-        live.transport === 'polling' && options.mode !== 'polling'
-          ? [
-              {
-                severity: 'info',
-                text: `Live updates by polling every ${pollIntervalMs / 1000} s: the WebSocket is unavailable (${live.reason}).`,
-              },
-            ]
-          : [];
+      const notices: QueryResultMetaNotice[] = [];
+      if (live.transport === 'polling' && options.mode !== 'polling') {
+        notices.push({
+          severity: 'info',
+          text: `Live updates by polling every ${pollIntervalMs / 1000} s: the WebSocket is unavailable (${live.reason}).`,
+        });
+      } else if (live.transport === 'connecting' && live.reason !== null) {
+        // What the panel shows may be stale until the socket is back.
+        notices.push({ severity: 'warning', text: `Live updates paused, reconnecting: ${live.reason}.` });
+      }
       const data = view.frames().map((frame) => {
         frame.meta = { ...frame.meta, custom: { ...frame.meta?.custom, live }, notices };
         return frame;

@@ -70,6 +70,12 @@ interface Panel {
   targets?: Target[];
   gridPos: { x: number; y: number; w: number; h: number };
   panels?: Panel[];
+  fieldConfig?: {
+    overrides?: Array<{
+      matcher: { id: string; options?: unknown };
+      properties: Array<{ id: string; value: unknown }>;
+    }>;
+  };
 }
 interface Dashboard {
   uid: string;
@@ -344,6 +350,56 @@ test('Migration Operations shows running jobs with progress, recent failures and
   expect(byQuery('vmContexts').map((p) => p.type)).toEqual(expect.arrayContaining(['bargauge', 'table']));
   const running = byQuery('jobs', 'running').find((p) => p.type === 'table')!;
   expect(JSON.stringify(running)).toMatch(/"\/progress\/i"[\s\S]*"type":"gauge"/);
+});
+
+describe('Live Operations', () => {
+  const file = dashboardFiles.find((f) => readJson<Dashboard>(f).uid === 'oma-live-operations')!;
+  const dashboard = readJson<Dashboard>(file);
+  const panels = flatPanels(dashboard.panels);
+  const byQuery = (queryType: string, view?: string) =>
+    panels.filter((p) =>
+      (p.targets ?? []).some(
+        (t) => t.queryType === queryType && (view === undefined || (t as { view?: string }).view === view),
+      ),
+    );
+  const overrideOf = (p: Panel, field: string) =>
+    (p.fieldConfig?.overrides ?? []).find((o) => o.matcher.id === 'byName' && o.matcher.options === field);
+
+  test('is included by the app, in the navigation', () => {
+    expect(appIncludes).toContainEqual(
+      expect.objectContaining({ type: 'dashboard', uid: 'oma-live-operations', addToNav: true }),
+    );
+    expect(dashboard.title).toBe('Live Operations');
+  });
+
+  test('active migrations: a table with progress gauges, phase, throughput and ETA, linking each VM to its detail', () => {
+    const table = byQuery('liveProgress', 'jobs').find((p) => p.type === 'table')!;
+    const progress = overrideOf(table, 'percentage')!;
+    expect(progress.properties).toContainEqual({
+      id: 'custom.cellOptions',
+      value: expect.objectContaining({ type: 'gauge' }),
+    });
+    expect(overrideOf(table, 'eta_seconds')!.properties).toContainEqual({ id: 'unit', value: 's' });
+    expect(overrideOf(table, 'throughput_mbps')!.properties).toContainEqual({ id: 'unit', value: 'MBs' });
+    for (const p of panels.filter((x) => x.type === 'table')) {
+      expect(overrideOf(p, 'vm_name')!.properties).toContainEqual({
+        id: 'links',
+        value: [expect.objectContaining({ url: '/d/oma-vm-detail?var-vm=${__data.fields.vm_name}' })],
+      });
+    }
+  });
+
+  test('a streaming throughput series, a notifications feed and system health', () => {
+    expect(byQuery('liveProgress', 'throughput').map((p) => p.type)).toEqual(
+      expect.arrayContaining(['timeseries', 'stat']),
+    );
+    expect(byQuery('notifications').map((p) => p.type)).toEqual(['table']);
+    expect(byQuery('systemHealth').every((p) => p.type === 'timeseries')).toBe(true);
+    expect(byQuery('systemHealth').length).toBeGreaterThan(0);
+    // Streams need no refresh; the time axis follows now.
+    expect((dashboard as { refresh?: string; liveNow?: boolean }).refresh).toBe('');
+    expect((dashboard as { liveNow?: boolean }).liveNow).toBe(true);
+  });
 });
 
 describe('Network Mapping', () => {

@@ -20,6 +20,7 @@ import { networkPerformance as performanceOf } from '../networks/validation/perf
 import { evaluate, loadValidationInput } from '../networks/validation/validate';
 import { toFrame, type Column } from './frames';
 import { notifications } from '../notifications/query';
+import { liveProgress } from './live-handlers';
 import { networkAdoption, networkRecommendations, networkTopology, networkVms } from './network-handlers';
 import { listOf, type QueryOf } from './query-types';
 
@@ -358,4 +359,5 @@ export const HANDLERS: { [K in QueryType]: Handler<K> } = {
   predictions,
   migrationTrends,
   notifications,
+  liveProgress,
 };

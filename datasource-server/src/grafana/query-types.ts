@@ -143,6 +143,18 @@ export const QUERY_SCHEMAS = {
     },
     strict,
   ),
+  liveProgress: Type.Object(
+    {
+      refId: QueryRefId,
+      queryType: Type.Literal('liveProgress'),
+      vm: Type.Optional(
+        Type.String({ minLength: 1, maxLength: 191, description: 'A VM name or context id' }),
+      ),
+      job: Type.Optional(Type.String({ minLength: 1, maxLength: 191 })),
+      limit: Type.Optional(limit),
+    },
+    strict,
+  ),
 } satisfies Record<QueryType, TSchema>;
 
 export type QueryOf<K extends QueryType> = Static<(typeof QUERY_SCHEMAS)[K]>;

@@ -1,5 +1,5 @@
-// The progress channel's opening message: every job the OMA has not finished, in the same shape
-// as the progress_update events that follow it.
+// The progress channel's opening message (and the `liveProgress` query): every job the OMA has not
+// finished, in the same shape as the progress_update events that follow it, with when it last changed.
 import { TERMINAL_JOB_STATUSES } from '@oma-insights/contracts';
 import type { Db } from '../db/connect';
 import type { ReplicationJobRow } from '../db/schema';
@@ -7,7 +7,17 @@ import type { ProgressEventData } from '../events/bus';
 import { etaSeconds, round2, toMBps } from '../progress/rules';
 import { matchesJob, type ProgressFilter } from './filters';
 
-export async function activeJobs(store: Db, filter: ProgressFilter): Promise<ProgressEventData[]> {
+const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export interface ActiveJob extends ProgressEventData {
+  /** When the job row last changed (ISO-8601), null when the OMA never set it. */
+  updated_at: string | null;
+}
+
+export async function activeJobs(
+  store: Pick<Db, 'db' | 'time'>,
+  filter: ProgressFilter,
+): Promise<ActiveJob[]> {
   let query = store.db
     .selectFrom('replication_jobs')
     .select([
@@ -20,12 +30,15 @@ export async function activeJobs(store: Db, filter: ProgressFilter): Promise<Pro
       'bytes_transferred',
       'total_bytes',
       'transfer_speed_bps',
+      'updated_at',
     ])
     .where('status', 'not in', TERMINAL_JOB_STATUSES)
     .orderBy('id');
   if (filter.job !== undefined) query = query.where('id', '=', filter.job);
   const rows = await query.execute();
-  return rows.map(jobProgress).filter((job) => matchesJob(job, filter));
+  return rows
+    .map((row) => ({ ...jobProgress(row), updated_at: isoOrNull(store.time.toMs(row.updated_at)) }))
+    .filter((job) => matchesJob(job, filter));
 }
 
 /** The columns of a replication_jobs row that a progress event is made of. */

@@ -84,6 +84,16 @@ export const NOTIFICATION_QUERY_TYPES = ['notifications'] as const;
 export const NOTIFICATION_SEVERITIES = ['info', 'warning', 'critical'] as const;
 export type NotificationSeverity = (typeof NOTIFICATION_SEVERITIES)[number];
 
+/**
+ * Live query types (issue 10):
+ * - `liveProgress` {vm?, job?, limit?}: a table of every replication job not finished yet
+ *   (whatever the time range): job_id, vm_name, status, phase, percentage, bytes_transferred,
+ *   total_bytes, throughput_mbps, eta_seconds, updated_at; the same fields as the progress
+ *   channel's messages. `vm` is a VM name or context id. The data source streams it over the
+ *   progress channel and polls it when the WebSocket is unavailable.
+ */
+export const LIVE_QUERY_TYPES = ['liveProgress'] as const;
+
 /** Query types the server answers. Later capabilities append theirs. */
 export const QUERY_TYPES = [
   'vmContexts',
@@ -94,6 +104,7 @@ export const QUERY_TYPES = [
   ...ANALYTICS_PREDICTION_QUERY_TYPES,
   ...ANALYTICS_QUERY_TYPES,
   ...NOTIFICATION_QUERY_TYPES,
+  ...LIVE_QUERY_TYPES,
 ] as const;
 export type QueryType = (typeof QUERY_TYPES)[number];
 

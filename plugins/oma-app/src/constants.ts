@@ -13,6 +13,8 @@ export const DATASOURCE_NAME = 'OMA Migration Insights';
 
 /** Uid of the bundled Migration Operations dashboard (src/dashboards). */
 export const OPERATIONS_DASHBOARD_UID = 'oma-migration-operations';
+/** Uid of the bundled Live Operations dashboard (streaming queries). */
+export const LIVE_DASHBOARD_UID = 'oma-live-operations';
 
 /** Routes of the app's pages, below /a/<plugin id>/. */
 export const ROUTES = { Overview: 'overview', NetworkMapping: 'network-mapping' } as const;

@@ -85,7 +85,7 @@ import * as reactRouterDomV5Compat from 'react-router-dom-v5-compat';
 import { CompatRouter, Route, Routes, useLocation } from 'react-router-dom-v5-compat';
 import * as jsxRuntime from 'react/jsx-runtime';
 import * as rxjs from 'rxjs';
-import { lastValueFrom, Observable } from 'rxjs';
+import { lastValueFrom, Observable, takeWhile } from 'rxjs';
 import * as rxjsOperators from 'rxjs/operators';
 
 import {
@@ -386,12 +386,17 @@ function matchingFields(matcherId: string, options: unknown, frames: DataFrame[]
   );
 }
 
+/** A query's answer: its last response, or a streaming query's first (a stream never completes). */
+function settled(responses: Observable<DataQueryResponse>): Promise<DataQueryResponse> {
+  return lastValueFrom(responses.pipe(takeWhile((r) => r.state !== LoadingState.Streaming, true)));
+}
+
 async function runPanel(panel: PanelModel): Promise<PanelRun> {
   const ds = window.omaHost.ds;
   if (!ds) {
     throw new Error('mount a data source first');
   }
-  const res = await lastValueFrom(
+  const res = await settled(
     ds.query({
       requestId: `panel-${Date.now()}`,
       interval: '1m',
@@ -441,7 +446,7 @@ function HostApp(props: {
   const runQuery = useCallback(
     async (q: DataQuery) => {
       setRunning(true);
-      const res = await lastValueFrom(
+      const res = await settled(
         ds.query({
           requestId: `host-${Date.now()}`,
           interval: '1m',

@@ -60,6 +60,8 @@ export interface HostOptions {
   users: HostUser[];
   /** Plugin settings stored when the host starts, by plugin id (an app already enabled, say). */
   pluginSettings?: Record<string, Partial<PluginSettingRow>>;
+  /** Listen on this port (an origin known in advance, e.g. for the server's allowed origins); default any. */
+  port?: number;
 }
 
 /**
@@ -415,7 +417,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     });
   });
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

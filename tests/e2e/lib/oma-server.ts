@@ -19,6 +19,8 @@ import { REPO_ROOT } from './host-server';
 
 export interface OmaServer {
   url: string;
+  /** The server's SQLite file (empty for an external server). */
+  dbFile: string;
   tokens: { read: string; write: string; ingest: string };
   logs(): string;
   stop(): Promise<void>;
@@ -62,12 +64,17 @@ async function waitForHealth(
   throw new Error(`the OMA server at ${url} was not healthy after ${timeoutMs} ms (${last}):\n${logs()}`);
 }
 
-export async function startOmaServer(timeoutMs = 90_000): Promise<OmaServer> {
+/** `env`: more environment for the server (e.g. LIVE_ALLOWED_ORIGINS). */
+export async function startOmaServer(
+  timeoutMs = 90_000,
+  env: Record<string, string> = {},
+): Promise<OmaServer> {
   if (process.env.OMA_E2E_SERVER_URL) {
     const url = process.env.OMA_E2E_SERVER_URL.replace(/\/+$/, '');
     await waitForHealth(url, undefined, () => '', timeoutMs);
     return {
       url,
+      dbFile: '',
       tokens: {
         read: process.env.OMA_E2E_READ_TOKEN ?? '',
         write: process.env.OMA_E2E_WRITE_TOKEN ?? '',
@@ -103,6 +110,7 @@ export async function startOmaServer(timeoutMs = 90_000): Promise<OmaServer> {
       // A small demo world keeps start-up quick; the tests compare against what the server answers.
       DEMO_VMS: process.env.DEMO_VMS ?? '40',
       DEMO_DAYS: process.env.DEMO_DAYS ?? '14',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -128,5 +136,5 @@ export async function startOmaServer(timeoutMs = 90_000): Promise<OmaServer> {
     await stop();
     throw err;
   }
-  return { url, tokens, logs: () => output, stop };
+  return { url, dbFile: path.join(dataDir, 'oma.sqlite'), tokens, logs: () => output, stop };
 }

@@ -15,20 +15,33 @@ import type { WireQueryResponse } from '@oma-insights/contracts/frames';
 // Type-only: erased by the build, so TypeBox (which the health schema uses) is never bundled.
 import type { Health } from '@oma-insights/contracts/health';
 import type { BulkMappingResult } from '@oma-insights/contracts/network-mapping';
-import { catchError, lastValueFrom, map, of, type Observable } from 'rxjs';
+import { catchError, lastValueFrom, map, merge, of, type Observable } from 'rxjs';
 
 import { describeFailure, majorVersion } from './errors';
 import { framesToMetricFindValues, toDataQueryResponse } from './frames';
-import { buildQueryRequest, interpolateQuery, normalizeQuery, parseVariableQuery } from './query';
+import { channelUrl } from './live/messages';
+import { probeSocket } from './live/probe';
+import { liveStream, type LiveTransport } from './live/stream';
+import {
+  buildQueryRequest,
+  interpolateQuery,
+  liveModeOf,
+  normalizeQuery,
+  parseVariableQuery,
+  pollIntervalMs,
+  toServerQuery,
+} from './query';
 import {
   DEFAULT_QUERY,
   EXPECTED_SERVER_MAJOR,
   QUERY_TYPE_LABELS,
   READ_ROUTE,
   WRITE_ROUTE,
+  isStreamingQuery,
   type BulkMappingRequest,
   type OmaDataSourceOptions,
   type OmaQuery,
+  type StreamingQuery,
 } from './types';
 
 type Route = 'read' | 'write';
@@ -59,6 +72,7 @@ export class DataSource extends DataSourceApi<OmaQuery, OmaDataSourceOptions> {
   /** `/api/datasources/proxy/uid/<uid>` in Grafana. */
   readonly proxyUrl: string;
   readonly serverUrl?: string;
+  readonly settings: OmaDataSourceOptions;
 
   override annotations: AnnotationSupport<OmaQuery> = {
     getDefaultQuery: () => ({ queryType: 'failedJobAnnotations' }),
@@ -68,6 +82,7 @@ export class DataSource extends DataSourceApi<OmaQuery, OmaDataSourceOptions> {
     super(instanceSettings);
     this.proxyUrl = (instanceSettings.url ?? '').replace(/\/+$/, '');
     this.serverUrl = instanceSettings.jsonData?.serverUrl;
+    this.settings = instanceSettings.jsonData ?? {};
   }
 
   override getDefaultQuery(_app: CoreApp): Partial<OmaQuery> {
@@ -96,6 +111,94 @@ export class DataSource extends DataSourceApi<OmaQuery, OmaDataSourceOptions> {
     if (queries.length === 0) {
       return of({ data: [] });
     }
+    const streams = queries.filter(isStreamingQuery).map((q) => this.stream(q, request));
+    const rest = queries.filter((q) => !isStreamingQuery(q));
+    if (rest.length === 0) {
+      return streams.length === 1 ? streams[0] : merge(...streams);
+    }
+    return streams.length === 0
+      ? this.queryServer(rest, request)
+      : merge(this.queryServer(rest, request), ...streams);
+  }
+
+  /** One streaming query: the live channel, or polling (see live/stream.ts). */
+  stream(query: StreamingQuery, request: DataQueryRequest<OmaQuery>): Observable<DataQueryResponse> {
+    const spanMs = request.range.to.valueOf() - request.range.from.valueOf();
+    const transport: LiveTransport = {
+      ticket: () => this.liveTicket(),
+      open: (url) => new WebSocket(url),
+      query: async (q) => {
+        // A relative range ("last 6 hours") moves on with each poll.
+        const to = new Date();
+        const body = buildQueryRequest([toServerQuery(q) as OmaQuery], {
+          from: new Date(to.getTime() - spanMs),
+          to,
+        });
+        let res: FetchResponse<WireQueryResponse>;
+        try {
+          res = await lastValueFrom(this.request<WireQueryResponse>('read', 'POST', '/query', body));
+        } catch (err) {
+          throw new Error(describeFailure(err, { route: 'read', serverUrl: this.serverUrl }).message);
+        }
+        const response = toDataQueryResponse(res.data, [q.refId]);
+        if (response.errors?.length) {
+          throw new Error(response.errors[0].message);
+        }
+        return response.data;
+      },
+    };
+    return liveStream(
+      {
+        query,
+        mode: liveModeOf(query, this.settings),
+        liveUrl: this.settings.liveUrl,
+        pollIntervalMs: pollIntervalMs(this.settings),
+        pageUrl: window.location.href,
+      },
+      transport,
+    );
+  }
+
+  /** A single-use ticket for one live channel, bought with the read token through the data proxy. */
+  private async liveTicket(): Promise<string> {
+    try {
+      const res = await lastValueFrom(this.request<{ ticket: string }>('read', 'POST', '/ws/tickets'));
+      return res.data.ticket;
+    } catch (err) {
+      throw new Error(describeFailure(err, { route: 'read', serverUrl: this.serverUrl }).message);
+    }
+  }
+
+  /** Whether this browser can open a live channel at the live URL; null when none is set or polling is chosen. */
+  private async checkLive(): Promise<{ ok: boolean; message: string } | null> {
+    const liveUrl = this.settings.liveUrl?.trim();
+    if (!liveUrl || this.settings.liveMode === 'polling') {
+      return null;
+    }
+    let ticket: string;
+    try {
+      ticket = await this.liveTicket();
+    } catch (err) {
+      return { ok: false, message: `no live ticket: ${(err as Error).message}` };
+    }
+    const probe = await probeSocket(
+      () =>
+        new WebSocket(channelUrl(liveUrl, 'system-health', { ticket, cursor: null }, window.location.href)),
+    );
+    if (probe.ok) {
+      return { ok: true, message: `Live updates over WebSocket at ${liveUrl} work.` };
+    }
+    return {
+      ok: false,
+      message: `The live URL ${liveUrl} could not be opened from this browser (${probe.reason}): check that it is the server as browsers reach it and that the server's LIVE_ALLOWED_ORIGINS includes ${window.location.origin}. ${this.settings.liveMode === 'websocket' ? 'Live panels will not update until it works.' : 'Live panels poll instead.'}`,
+    };
+  }
+
+  /** Queries answered once by `POST /query`. */
+  private queryServer(
+    queries: OmaQuery[],
+    request: DataQueryRequest<OmaQuery>,
+  ): Observable<DataQueryResponse> {
     const refIds = queries.map((q) => q.refId);
     const body = buildQueryRequest(queries, {
       from: request.range.from.toDate(),
@@ -216,7 +319,13 @@ export class DataSource extends DataSourceApi<OmaQuery, OmaDataSourceOptions> {
     }
 
     const where = [health.mode, health.dialect].filter(Boolean).join(', ');
-    const summary = `OMA Migration Insights server ${health.version}${where ? ` (${where})` : ''} is reachable and accepts the read token.`;
+    const reachable = `OMA Migration Insights server ${health.version}${where ? ` (${where})` : ''} is reachable and accepts the read token.`;
+    // 3. Live updates, when a live URL is set: the browser opens a channel itself.
+    const live = await this.checkLive();
+    const summary = live ? `${reachable} ${live.message}` : reachable;
+    if (live && !live.ok) {
+      return { status: 'warning', message: summary };
+    }
     if (health.status !== 'ok') {
       const reasons = health.reasons?.length ? `: ${health.reasons.join('; ')}` : '';
       return {

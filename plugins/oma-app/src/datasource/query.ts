@@ -12,6 +12,13 @@ import {
   DEFAULT_PERFORMANCE_VIEW,
   DEFAULT_SUCCESS_RATE_GROUP,
   DEFAULT_VOLUME_VIEW,
+  DEFAULT_LIVE_MODE,
+  DEFAULT_LIVE_ROWS,
+  DEFAULT_POLL_SECONDS,
+  LIVE_MODES,
+  MAX_LIVE_ROWS,
+  MAX_POLL_SECONDS,
+  MIN_POLL_SECONDS,
   DEFAULT_FAILOVER_TYPE,
   DEFAULT_LIMIT,
   DEFAULT_NETWORK_VM_LIMIT,
@@ -32,7 +39,9 @@ import {
   type FailoverType,
   type JobStatusFilter,
   type SuccessRateGroup,
+  type LiveMode,
   type OmaQuery,
+  type StreamingQuery,
   type VariableKind,
   type VariableQuery,
   type WireQuery,
@@ -125,6 +134,20 @@ function isJobStatus(value: unknown): value is JobStatusFilter {
 
 function isVariableKind(value: unknown): value is VariableKind {
   return typeof value === 'string' && (VARIABLE_KINDS as readonly string[]).includes(value);
+}
+
+function savedLiveMode(value: unknown): LiveMode | undefined {
+  return typeof value === 'string' && (LIVE_MODES as readonly string[]).includes(value)
+    ? (value as LiveMode)
+    : undefined;
+}
+
+/** The fields every streaming query has: a per-query live mode and how many rows it keeps. */
+function streamingFields(saved: SavedQuery) {
+  return {
+    liveMode: savedLiveMode(saved.liveMode),
+    limit: saved.limit === undefined ? undefined : clampCount(saved.limit, DEFAULT_LIVE_ROWS, MAX_LIVE_ROWS),
+  };
 }
 
 /**
@@ -246,8 +269,18 @@ export function normalizeQuery(query: DataQuery): OmaQuery {
         view: oneOf(VOLUME_VIEWS, saved.view, DEFAULT_VOLUME_VIEW),
         ...savedFilters(saved),
       };
+    case 'liveProgress':
+      return {
+        ...base,
+        queryType,
+        ...streamingFields(saved),
+        view: saved.view === 'throughput' ? 'throughput' : 'jobs',
+        vm: optionalString(saved.vm),
+        job: optionalString(saved.job),
+      };
     case 'notifications':
-      return { ...base, queryType };
+    case 'systemHealth':
+      return { ...base, queryType, ...streamingFields(saved) };
     default:
       return assertNever(queryType, 'query type');
   }
@@ -340,6 +373,15 @@ export function interpolateQuery(query: OmaQuery, interpolate: Interpolate): Oma
         group_by: oneOf(SUCCESS_RATE_GROUPS, interpolate(query.group_by).trim(), DEFAULT_SUCCESS_RATE_GROUP),
         ...interpolateFilters(query, interpolate),
       };
+    case 'liveProgress':
+      return {
+        ...query,
+        vm: interpolateOptional(query.vm, interpolate),
+        job: interpolateOptional(query.job, interpolate),
+      };
+    case 'notifications':
+    case 'systemHealth':
+      return query;
     default:
       return assertNever(query, 'query');
   }
@@ -357,6 +399,31 @@ export function toWireQuery(query: OmaQuery): WireQuery {
     }
   }
   return out as WireQuery;
+}
+
+/**
+ * A streaming query as `POST /query` takes it for its history, current state or polling: only
+ * what the server filters on (the live mode, view and kept rows are the browser's business).
+ */
+export function toServerQuery(query: StreamingQuery): WireQuery {
+  const base = { refId: query.refId, queryType: query.queryType };
+  return toWireQuery(
+    (query.queryType === 'liveProgress' ? { ...base, vm: query.vm, job: query.job } : base) as OmaQuery,
+  );
+}
+
+/** The live mode a query uses: its own, else the data source's, else auto. */
+export function liveModeOf(query: StreamingQuery, settings: { liveMode?: unknown }): LiveMode {
+  return query.liveMode ?? savedLiveMode(settings.liveMode) ?? DEFAULT_LIVE_MODE;
+}
+
+/** Seconds between polls from the data source settings, within the allowed range. */
+export function pollIntervalMs(settings: { pollIntervalSeconds?: unknown }): number {
+  const seconds = Number(settings.pollIntervalSeconds);
+  if (settings.pollIntervalSeconds === undefined || !Number.isFinite(seconds) || seconds <= 0) {
+    return DEFAULT_POLL_SECONDS * 1000;
+  }
+  return Math.round(Math.min(MAX_POLL_SECONDS, Math.max(MIN_POLL_SECONDS, seconds)) * 1000);
 }
 
 export interface RequestOptions {

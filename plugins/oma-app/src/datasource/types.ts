@@ -41,10 +41,50 @@ export const PENDING_ANALYTICS_QUERY_TYPES = [
 export type QueryType =
   | (typeof QUERY_TYPES)[number]
   | (typeof NETWORK_QUERY_TYPES)[number]
-  | (typeof PENDING_ANALYTICS_QUERY_TYPES)[number];
+  | (typeof PENDING_ANALYTICS_QUERY_TYPES)[number]
+  | StreamingQueryType;
+
+/**
+ * Query types this data source streams (LoadingState.Streaming) over the server's live channels,
+ * polling `POST /query` for the same type when the WebSocket is unavailable. The server answers
+ * `liveProgress`; `notifications` and `systemHealth` join QUERY_TYPES with their server handlers.
+ */
+export const STREAMING_QUERY_TYPES = ['liveProgress', 'notifications', 'systemHealth'] as const;
+export type StreamingQueryType = (typeof STREAMING_QUERY_TYPES)[number];
+
 export const KNOWN_QUERY_TYPES: readonly QueryType[] = [
-  ...new Set<QueryType>([...QUERY_TYPES, ...NETWORK_QUERY_TYPES, ...PENDING_ANALYTICS_QUERY_TYPES]),
+  ...new Set<QueryType>([
+    ...QUERY_TYPES,
+    ...NETWORK_QUERY_TYPES,
+    ...PENDING_ANALYTICS_QUERY_TYPES,
+    ...STREAMING_QUERY_TYPES,
+  ]),
 ];
+
+/**
+ * How streaming queries get their updates: `websocket` only over the live channel, `polling` only
+ * through `POST /query`, `auto` over the WebSocket and by polling while it cannot be opened.
+ */
+export const LIVE_MODES = ['auto', 'websocket', 'polling'] as const;
+export type LiveMode = (typeof LIVE_MODES)[number];
+export const LIVE_MODE_LABELS: Record<LiveMode, string> = {
+  auto: 'Auto',
+  websocket: 'WebSocket',
+  polling: 'Polling',
+};
+export const DEFAULT_LIVE_MODE: LiveMode = 'auto';
+/** How often polling asks the server, in seconds (data source setting). */
+export const DEFAULT_POLL_SECONDS = 5;
+export const MIN_POLL_SECONDS = 1;
+export const MAX_POLL_SECONDS = 300;
+
+/** What a liveProgress query shows: the active jobs, or their total throughput over time. */
+export const LIVE_PROGRESS_VIEWS = ['jobs', 'throughput'] as const;
+export type LiveProgressView = (typeof LIVE_PROGRESS_VIEWS)[number];
+
+/** Rows a notifications feed keeps, and points a live time series keeps. */
+export const DEFAULT_LIVE_ROWS = 200;
+export const MAX_LIVE_ROWS = 5000;
 export type NetworkQueryType = (typeof NETWORK_QUERY_TYPES)[number];
 
 /** The query types a user picks in the panel query editor (the others are used internally). */
@@ -64,6 +104,9 @@ export const EDITOR_QUERY_TYPES = [
   'cbtPerformance',
   'volumePerformance',
   'analyticsSummary',
+  'liveProgress',
+  'notifications',
+  'systemHealth',
 ] as const satisfies readonly QueryType[];
 export type EditorQueryType = (typeof EDITOR_QUERY_TYPES)[number];
 
@@ -85,7 +128,9 @@ export const QUERY_TYPE_LABELS: Record<QueryType, string> = {
   cbtPerformance: 'CBT performance',
   volumePerformance: 'Volume performance',
   analyticsSummary: 'Analytics summary (KPIs)',
+  liveProgress: 'Live progress',
   notifications: 'Notifications',
+  systemHealth: 'System health',
 };
 
 /** What a network query is about: the network a VM gets on live failover, or on test failover. */
@@ -298,9 +343,37 @@ export type AnalyticsQuery =
   | VolumePerformanceQuery
   | AnalyticsSummaryQuery;
 
-/** Notifications raised over the time range, newest first (the streaming view is the live issue's). */
-export interface NotificationsQuery extends DataQuery {
+/** Fields every streaming query has. */
+interface StreamingFields {
+  /** Overrides the data source's live mode for this query. */
+  liveMode?: LiveMode;
+  /** Rows (notifications) or points (time series) kept while streaming. */
+  limit?: number;
+}
+
+/** Active replication jobs, live: a table (`jobs`) or their total throughput over time (`throughput`). */
+export interface LiveProgressQuery extends DataQuery, StreamingFields {
+  queryType: 'liveProgress';
+  view?: LiveProgressView;
+  /** A VM name or context id, or a template variable. */
+  vm?: string;
+  job?: string;
+}
+
+/** Notifications (history over the time range, then live): time, severity, title, message, ... */
+export interface NotificationsQuery extends DataQuery, StreamingFields {
   queryType: 'notifications';
+}
+
+/** Server health samples (history over the time range, then live) as a wide time series. */
+export interface SystemHealthQuery extends DataQuery, StreamingFields {
+  queryType: 'systemHealth';
+}
+
+export type StreamingQuery = LiveProgressQuery | NotificationsQuery | SystemHealthQuery;
+
+export function isStreamingQuery(query: OmaQuery): query is StreamingQuery {
+  return (STREAMING_QUERY_TYPES as readonly string[]).includes(query.queryType);
 }
 
 /** Every query this data source sends, discriminated on `queryType`. */
@@ -312,7 +385,7 @@ export type OmaQuery =
   | NetworkQuery
   | PredictionsQuery
   | AnalyticsQuery
-  | NotificationsQuery;
+  | StreamingQuery;
 
 export const DEFAULT_QUERY: Partial<OmaQuery> = {
   queryType: 'vmContexts',
@@ -323,8 +396,16 @@ export const DEFAULT_QUERY: Partial<OmaQuery> = {
 export interface OmaDataSourceOptions extends DataSourceJsonData {
   /** Server base URL as Grafana (not the browser) reaches it, e.g. http://oma-insights:8080. */
   serverUrl?: string;
-  /** Server base URL as the browser reaches it, for live WebSocket channels (used by the live issue). */
+  /**
+   * Server base URL as the browser reaches it, for the live WebSocket channels (ws/wss is derived
+   * from http/https). A path such as /oma-live is taken relative to Grafana's own address, for a
+   * server published behind the same reverse proxy as Grafana.
+   */
   liveUrl?: string;
+  /** How streaming queries get updates (a query may override it); default auto. */
+  liveMode?: LiveMode;
+  /** Seconds between two polls when polling; default 5. */
+  pollIntervalSeconds?: number;
 }
 
 /** Secret settings: Grafana encrypts them and only its data proxy ever reads them. */

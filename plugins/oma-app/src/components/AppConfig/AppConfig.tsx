@@ -160,7 +160,7 @@ export function AppConfig({ plugin }: Props) {
           </Field>
           <Field
             label="Live URL"
-            description="The same server as browsers reach it, for live updates (optional)"
+            description="The same server as browsers reach it, for live updates (optional): its address, or a path such as /oma-live on Grafana's address behind the same proxy. The server must list Grafana's address in LIVE_ALLOWED_ORIGINS."
           >
             <Input
               id="oma-live-url"

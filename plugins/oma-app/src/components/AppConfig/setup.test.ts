@@ -102,6 +102,13 @@ describe('dataSourceWrite', () => {
     ['no read token for a new data source', form({ readToken: '' }), null, 'A read token is required'],
     ['a bad server URL', form({ serverUrl: 'oma:8080' }), null, 'must start with http'],
     ['a bad live URL', form({ liveUrl: 'localhost' }), null, 'The live URL'],
+    [
+      'a live URL on another scheme',
+      form({ liveUrl: 'ftp://oma' }),
+      null,
+      'The live URL must start with http',
+    ],
+    ['a live path ending in /api/v1', form({ liveUrl: '/oma-live/api/v1/' }), null, 'Leave out /api/v1'],
     ['a provisioned data source', form(), existing({ readOnly: true }), 'provisioned from files'],
     [
       'the uid taken by another type',
@@ -122,4 +129,13 @@ test('the form starts from the stored URLs and never holds a stored token', () =
     writeToken: '',
   });
   expect(formFrom(null)).toEqual({ serverUrl: '', liveUrl: '', readToken: '', writeToken: '' });
+});
+
+test('a live URL may be a path on Grafana’s own address (one reverse proxy for both)', () => {
+  const write = dataSourceWrite(form({ liveUrl: ' /oma-live/ ' }), null);
+  expect((write as { data: { jsonData: { liveUrl?: string } } }).data.jsonData.liveUrl).toBe('/oma-live');
+  // Two slashes would be another host (a protocol-relative URL): not taken as a path.
+  expect(dataSourceWrite(form({ liveUrl: '//evil.example' }), null)).toEqual({
+    error: expect.stringContaining('The live URL'),
+  });
 });

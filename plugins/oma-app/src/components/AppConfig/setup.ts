@@ -58,6 +58,20 @@ export function checkServerUrl(text: string, what = 'The server URL'): { url: st
 }
 
 /**
+ * The server as browsers reach it: a URL, or a path on Grafana's own address (/oma-live) when
+ * one reverse proxy serves both.
+ */
+export function checkLiveUrl(text: string): { url: string } | { error: string } {
+  const path = text.trim();
+  if (/^\/(?!\/)/.test(path)) {
+    return /\/api\/v1\/*$/.test(path)
+      ? { error: "Leave out /api/v1: the live URL is the server's base, e.g. /oma-live" }
+      : { url: path.replace(/\/+$/, '') || '/' };
+  }
+  return checkServerUrl(text, 'The live URL');
+}
+
+/**
  * The request that creates or updates the suite's data source. Tokens go only into
  * secureJsonData, and only the ones typed in: an empty field keeps the stored token.
  */
@@ -67,7 +81,7 @@ export function dataSourceWrite(
 ): DataSourceWrite | { error: string } {
   const server = checkServerUrl(form.serverUrl);
   if ('error' in server) return server;
-  const live = form.liveUrl.trim() ? checkServerUrl(form.liveUrl, 'The live URL') : { url: '' };
+  const live = form.liveUrl.trim() ? checkLiveUrl(form.liveUrl) : { url: '' };
   if ('error' in live) return live;
   if (existing && existing.type !== DATASOURCE_TYPE) {
     return {

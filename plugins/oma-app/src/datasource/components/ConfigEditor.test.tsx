@@ -68,4 +68,36 @@ describe('ConfigEditor', () => {
       }),
     );
   });
+
+  it('sets the live mode, auto by default', async () => {
+    const onOptionsChange = jest.fn();
+    render(<ConfigEditor options={makeSettings()} onOptionsChange={onOptionsChange} />);
+    expect(screen.getByRole('radio', { name: 'Auto' })).toBeChecked();
+    await userEvent.setup().click(screen.getByRole('radio', { name: 'Polling' }));
+    expect(onOptionsChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ jsonData: { serverUrl: 'http://oma:8080', liveMode: 'polling' } }),
+    );
+  });
+
+  it('keeps the poll interval as a number, and unset when cleared or not a number', async () => {
+    const onOptionsChange = jest.fn();
+    const { rerender } = render(<ConfigEditor options={makeSettings()} onOptionsChange={onOptionsChange} />);
+    const user = userEvent.setup();
+    await user.type(screen.getByPlaceholderText('5'), '9');
+    expect(onOptionsChange.mock.lastCall[0].jsonData).toEqual({
+      serverUrl: 'http://oma:8080',
+      pollIntervalSeconds: 9,
+    });
+    rerender(
+      <ConfigEditor
+        options={makeSettings({ jsonData: { serverUrl: 'http://oma:8080', pollIntervalSeconds: 9 } })}
+        onOptionsChange={onOptionsChange}
+      />,
+    );
+    await user.clear(screen.getByDisplayValue('9'));
+    expect(onOptionsChange.mock.lastCall[0].jsonData).toEqual({
+      serverUrl: 'http://oma:8080',
+      pollIntervalSeconds: undefined,
+    });
+  });
 });

@@ -1,12 +1,22 @@
 import type { ChangeEvent } from 'react';
 import type { DataSourcePluginOptionsEditorProps } from '@grafana/data';
-import { Field, FieldSet, Input, SecretInput } from '@grafana/ui';
+import { Field, FieldSet, Input, RadioButtonGroup, SecretInput } from '@grafana/ui';
 
-import type { OmaDataSourceOptions, OmaSecureJsonData } from '../types';
+import {
+  DEFAULT_LIVE_MODE,
+  DEFAULT_POLL_SECONDS,
+  LIVE_MODE_LABELS,
+  LIVE_MODES,
+  MAX_POLL_SECONDS,
+  MIN_POLL_SECONDS,
+  type LiveMode,
+  type OmaDataSourceOptions,
+  type OmaSecureJsonData,
+} from '../types';
 
 type Props = DataSourcePluginOptionsEditorProps<OmaDataSourceOptions, OmaSecureJsonData>;
 type SecretKey = keyof OmaSecureJsonData;
-type JsonKey = keyof OmaDataSourceOptions;
+type JsonKey = 'serverUrl' | 'liveUrl';
 
 const INPUT_WIDTH = 60;
 
@@ -49,7 +59,7 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
         </Field>
         <Field
           label="Live URL"
-          description="Base URL of the same server as the browser reaches it, for live updates over WebSocket. Leave empty to poll through Grafana instead."
+          description="The same server as your users' browsers reach it (often its public https address, or a path such as /oma-live on Grafana's own address behind the same reverse proxy), for live updates over WebSocket. The server must allow Grafana's address in LIVE_ALLOWED_ORIGINS. Leave empty to poll through Grafana instead."
         >
           <Input
             id="oma-live-url"
@@ -57,6 +67,44 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
             placeholder="https://oma-insights.example.com"
             value={jsonData.liveUrl ?? ''}
             onChange={setJson('liveUrl')}
+          />
+        </Field>
+      </FieldSet>
+      <FieldSet label="Live updates">
+        <Field
+          label="Live mode"
+          description="How streaming queries (live progress, notifications, system health) get updates. Auto uses the WebSocket and polls while it cannot be opened; a query may override it."
+        >
+          <RadioButtonGroup<LiveMode>
+            aria-label="Live mode"
+            options={LIVE_MODES.map((m) => ({ value: m, label: LIVE_MODE_LABELS[m] }))}
+            value={jsonData.liveMode ?? DEFAULT_LIVE_MODE}
+            onChange={(liveMode) => onOptionsChange({ ...options, jsonData: { ...jsonData, liveMode } })}
+          />
+        </Field>
+        <Field
+          label="Poll interval"
+          description={`Seconds between two polls when polling (${MIN_POLL_SECONDS} to ${MAX_POLL_SECONDS}). Each open panel polls: a longer interval costs the server less.`}
+        >
+          <Input
+            id="oma-poll-interval"
+            type="number"
+            width={12}
+            min={MIN_POLL_SECONDS}
+            max={MAX_POLL_SECONDS}
+            placeholder={String(DEFAULT_POLL_SECONDS)}
+            value={jsonData.pollIntervalSeconds ?? ''}
+            onChange={(event: ChangeEvent<HTMLInputElement>) => {
+              const text = event.target.value.trim();
+              const seconds = Number(text);
+              onOptionsChange({
+                ...options,
+                jsonData: {
+                  ...jsonData,
+                  pollIntervalSeconds: text === '' || !Number.isFinite(seconds) ? undefined : seconds,
+                },
+              });
+            }}
           />
         </Field>
       </FieldSet>

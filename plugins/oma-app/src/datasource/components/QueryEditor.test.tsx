@@ -146,6 +146,9 @@ describe('QueryEditor: network queries', () => {
       'CBT performance',
       'Volume performance',
       'Analytics summary (KPIs)',
+      'Live progress',
+      'Notifications',
+      'System health',
     ]);
   });
 
@@ -364,5 +367,61 @@ describe('QueryEditor: analytics queries', () => {
     expect(screen.getAllByRole('radio').map((r) => r.closest('div')?.textContent)).toEqual(labels);
     await user.click(screen.getByRole('radio', { name: labels[labels.length - 1] }));
     expect(onChange.mock.lastCall[0].view).not.toBe(view);
+  });
+});
+
+describe('QueryEditor: streaming queries', () => {
+  it('switches to live progress: active jobs, filters, the data source live mode', async () => {
+    const { user, onChange, onRunQuery } = setup({
+      refId: 'L',
+      queryType: 'jobs',
+      status: 'running',
+      vm: 'x',
+    });
+    await pickQueryType(user, 'Live progress');
+    expect(onChange.mock.lastCall[0]).toEqual({ refId: 'L', queryType: 'liveProgress', view: 'jobs' });
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+    expect(screen.getByRole('radio', { name: 'Active jobs' })).toBeChecked();
+    // The active-jobs table keeps every active job: no row count to set.
+    expect(screen.queryByLabelText('Points')).not.toBeInTheDocument();
+    expect(screen.getByText('Data source default')).toBeInTheDocument();
+
+    await user.type(screen.getByLabelText('VM'), '$vm');
+    await user.tab();
+    expect(onChange.mock.lastCall[0]).toMatchObject({ queryType: 'liveProgress', vm: '$vm' });
+    expect(onRunQuery).toHaveBeenCalledTimes(2);
+
+    await user.click(screen.getByRole('radio', { name: 'Throughput' }));
+    expect(onChange.mock.lastCall[0]).toMatchObject({ view: 'throughput', vm: '$vm' });
+    expect(screen.getByLabelText('Points')).toBeInTheDocument();
+  });
+
+  it('overrides the live mode per query, and back to the data source default', async () => {
+    const { user, onChange } = setup({ refId: 'N', queryType: 'notifications' });
+    await user.click(screen.getByLabelText('Live mode'));
+    await user.click(await screen.findByRole('option', { name: 'Polling' }));
+    expect(onChange.mock.lastCall[0]).toEqual({
+      refId: 'N',
+      queryType: 'notifications',
+      liveMode: 'polling',
+    });
+    await user.click(screen.getByLabelText('Live mode'));
+    await user.click(await screen.findByRole('option', { name: 'Data source default' }));
+    expect(onChange.mock.lastCall[0].liveMode).toBeUndefined();
+  });
+
+  it('keeps the rows of a notifications feed it is given, within the maximum', async () => {
+    const { user, onChange } = setup({ refId: 'N', queryType: 'notifications' });
+    const rows = screen.getByLabelText('Rows');
+    await user.type(rows, '50');
+    await user.tab();
+    expect(onChange.mock.lastCall[0]).toMatchObject({ limit: 50 });
+    expect(rows).toHaveAttribute('max', '5000');
+  });
+
+  it('a saved query with an unknown live mode or view reads as the defaults', () => {
+    setup({ refId: 'S', queryType: 'liveProgress', view: 'sideways', liveMode: 'carrier-pigeon' } as never);
+    expect(screen.getByRole('radio', { name: 'Active jobs' })).toBeChecked();
+    expect(screen.getByText('Data source default')).toBeInTheDocument();
   });
 });

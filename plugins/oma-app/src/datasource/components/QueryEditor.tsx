@@ -26,6 +26,10 @@ import {
   FAILOVER_TYPE_LABELS,
   FAILOVER_TYPES,
   JOB_STATUS_FILTERS,
+  LIVE_MODE_LABELS,
+  LIVE_MODES,
+  LIVE_PROGRESS_VIEWS,
+  MAX_LIVE_ROWS,
   MAX_CANDIDATES,
   MAX_LIMIT,
   MAX_PREDICTION_CONCURRENCY,
@@ -43,6 +47,9 @@ import {
   type FailedJobAnnotationsQuery,
   type JobStatusFilter,
   type JobsQuery,
+  type LiveMode,
+  type LiveProgressQuery,
+  type LiveProgressView,
   type NetworkRecommendationsQuery,
   type NetworkTopologyQuery,
   type NetworkValidationQuery,
@@ -55,6 +62,7 @@ import {
   type SuccessRateGroup,
   type SuccessRatesQuery,
   type QueryType,
+  type StreamingQuery,
   type VariableKind,
   type VariableQuery,
   type VmContextsQuery,
@@ -111,6 +119,11 @@ export function switchQueryType(query: OmaQuery, queryType: QueryType): OmaQuery
       return { ...keep, queryType, failoverType: 'live', candidates: DEFAULT_CANDIDATES };
     case 'networkVms':
       // No limit: the server lists every NIC up to its cap.
+      return { ...keep, queryType };
+    case 'liveProgress':
+      return { ...keep, queryType, view: 'jobs' };
+    case 'notifications':
+    case 'systemHealth':
       return { ...keep, queryType };
     default:
       return assertNever(queryType, 'query type');
@@ -224,16 +237,92 @@ function TypeFields({ query, change }: TypeFieldsProps) {
       );
     case 'predictions':
       return <PredictionsFields query={query} change={change} />;
+    case 'liveProgress':
+      return <LiveProgressFields query={query} change={change} />;
     case 'notifications':
-      return (
-        <Text color="secondary" element="p">
-          Notifications raised over the dashboard&apos;s time range, newest first: failed and stalled
-          replications, failure bursts and Grafana alerts.
-        </Text>
-      );
+    case 'systemHealth':
+      return <StreamingFields query={query} change={change} />;
     default:
       return assertNever(query, 'query');
   }
+}
+
+const LIVE_PROGRESS_VIEW_LABELS: Record<LiveProgressView, string> = {
+  jobs: 'Active jobs',
+  throughput: 'Throughput',
+};
+
+/** Unset follows the data source's live mode. */
+const LIVE_MODE_OPTIONS: Array<SelectableValue<LiveMode | ''>> = [
+  { value: '', label: 'Data source default' },
+  ...LIVE_MODES.map((m) => ({ value: m, label: LIVE_MODE_LABELS[m] })),
+];
+
+/** Live mode and kept rows, which every streaming query has. */
+function StreamingFields({ query, change }: TypeFieldsProps<StreamingQuery>) {
+  const keeps = query.queryType === 'notifications' ? 'Rows' : 'Points';
+  return (
+    <InlineFieldRow>
+      <InlineField
+        label="Live mode"
+        labelWidth={LABEL_WIDTH}
+        tooltip="WebSocket pushes, polling, or Auto: WebSocket, polling while the socket cannot be opened. Unset uses the data source's setting."
+      >
+        <Select<LiveMode | ''>
+          aria-label="Live mode"
+          width={24}
+          options={LIVE_MODE_OPTIONS}
+          value={query.liveMode ?? ''}
+          onChange={(o) => change({ ...query, liveMode: o.value || undefined }, true)}
+        />
+      </InlineField>
+      {!(query.queryType === 'liveProgress' && query.view !== 'throughput') && (
+        <CountField
+          label={keeps}
+          tooltip={`${keeps} kept while streaming (the oldest leave first), up to ${MAX_LIVE_ROWS}.`}
+          max={MAX_LIVE_ROWS}
+          value={query.limit}
+          onCount={(limit, run) => change({ ...query, limit }, run)}
+        />
+      )}
+    </InlineFieldRow>
+  );
+}
+
+function LiveProgressFields({ query, change }: TypeFieldsProps<LiveProgressQuery>) {
+  return (
+    <Stack direction="column" gap={0}>
+      <InlineFieldRow>
+        <InlineField
+          label="Show"
+          labelWidth={LABEL_WIDTH}
+          tooltip="The active jobs with progress, phase, throughput and ETA, or their total throughput over time."
+        >
+          <RadioButtonGroup<LiveProgressView>
+            aria-label="Live progress view"
+            options={LIVE_PROGRESS_VIEWS.map((v) => ({ value: v, label: LIVE_PROGRESS_VIEW_LABELS[v] }))}
+            value={query.view ?? 'jobs'}
+            onChange={(view) => change({ ...query, view }, true)}
+          />
+        </InlineField>
+        <TextFilter
+          label="VM"
+          tooltip="Only this VM (name or context id), or a template variable such as $vm."
+          placeholder="any VM"
+          value={query.vm}
+          onText={(vm, run) => change({ ...query, vm }, run)}
+        />
+        <TextFilter
+          label="Job"
+          tooltip="Only this replication job."
+          placeholder="any job"
+          value={query.job}
+          onText={(job, run) => change({ ...query, job }, run)}
+        />
+      </InlineFieldRow>
+      <StreamingFields query={query} change={change} />
+    </Stack>
+  );
 }
 
 /** A text input that updates the query as you type and runs it when you leave the field. */

@@ -3,6 +3,7 @@ import {
   dateTime,
   dateTimeFormatTimeAgo,
   type DataFrame,
+  type DataQueryRequest,
   type DataQueryResponse,
   type GrafanaTheme2,
 } from '@grafana/data';
@@ -20,16 +21,19 @@ import {
   useStyles2,
   type Column,
 } from '@grafana/ui';
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import { lastValueFrom, type Observable } from 'rxjs';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lastValueFrom, type Observable, type Subscription } from 'rxjs';
 
-import { CONFIG_URL, DATASOURCE_UID, OPERATIONS_DASHBOARD_UID } from '../../constants';
+import { CONFIG_URL, DATASOURCE_UID, LIVE_DASHBOARD_UID, OPERATIONS_DASHBOARD_UID } from '../../constants';
+import type { OmaQuery } from '../../datasource/types';
 import {
   buildOverview,
   countLabel,
   LIMITS,
   FAILED_WINDOW_HOURS,
   formatEta,
+  leftActive,
+  LIVE_QUERY,
   OVERVIEW_QUERIES,
   type FailedJob,
   type OverviewModel,
@@ -42,8 +46,16 @@ const REFRESH_MS = 30_000;
 type Load =
   | { state: 'loading' }
   | { state: 'unconfigured'; reason: string }
-  | { state: 'error'; message: string; model?: OverviewModel }
-  | { state: 'done'; model: OverviewModel; at: number };
+  | { state: 'error'; message: string; frames?: DataFrame[] }
+  | { state: 'done'; frames: DataFrame[]; at: number };
+
+/** The streaming query's latest answer: the active jobs, and how they arrive. */
+interface Live {
+  frames: DataFrame[];
+  error?: string;
+  /** websocket, polling or connecting (the stream's frame meta). */
+  transport?: string;
+}
 
 const STATUS_LABELS: Record<
   VmStatus,
@@ -65,7 +77,24 @@ function messageOf(err: unknown): string {
   return typeof message === 'string' ? message : String(err);
 }
 
-/** Runs the overview's queries through the suite's data source, the way a dashboard panel would. */
+/** A request for the overview's queries, the way a dashboard panel sends one. */
+function overviewRequest(targets: OmaQuery[]): DataQueryRequest<OmaQuery> {
+  const to = dateTime();
+  const from = dateTime(to.valueOf() - FAILED_WINDOW_HOURS * 3600_000);
+  return {
+    requestId: `oma-overview-${Date.now()}`,
+    interval: '1m',
+    intervalMs: 60_000,
+    range: { from, to, raw: { from: `now-${FAILED_WINDOW_HOURS}h`, to: 'now' } },
+    scopedVars: {},
+    targets,
+    timezone: 'browser',
+    app: 'oma-migration-app',
+    startTime: Date.now(),
+  };
+}
+
+/** Runs the overview's periodic queries (failures, VM counts) through the suite's data source. */
 async function loadOverview(datasourceUid: string): Promise<Load> {
   let ds;
   try {
@@ -73,31 +102,63 @@ async function loadOverview(datasourceUid: string): Promise<Load> {
   } catch (err) {
     return { state: 'unconfigured', reason: messageOf(err) };
   }
-  const to = dateTime();
-  const from = dateTime(to.valueOf() - FAILED_WINDOW_HOURS * 3600_000);
   const response = await lastValueFrom(
-    ds.query({
-      requestId: `oma-overview-${Date.now()}`,
-      interval: '1m',
-      intervalMs: 60_000,
-      range: { from, to, raw: { from: `now-${FAILED_WINDOW_HOURS}h`, to: 'now' } },
-      scopedVars: {},
-      targets: OVERVIEW_QUERIES,
-      timezone: 'browser',
-      app: 'oma-migration-app',
-      startTime: Date.now(),
-    }) as Observable<DataQueryResponse>,
+    ds.query(overviewRequest(OVERVIEW_QUERIES)) as Observable<DataQueryResponse>,
   );
-  const model = buildOverview(response.data as DataFrame[]);
+  const frames = response.data as DataFrame[];
   const error = response.errors?.[0] ?? response.error;
   return error
-    ? { state: 'error', message: error.message ?? 'The query failed', model }
-    : { state: 'done', model, at: Date.now() };
+    ? { state: 'error', message: error.message ?? 'The query failed', frames }
+    : { state: 'done', frames, at: Date.now() };
 }
+
+/** The active jobs as a streaming query: each answer replaces the last, until unmounted. */
+function useLiveRunning(datasourceUid: string): Live {
+  const [live, setLive] = useState<Live>({ frames: [] });
+  useEffect(() => {
+    let subscription: Subscription | undefined;
+    let unmounted = false;
+    getDataSourceSrv()
+      .get({ uid: datasourceUid })
+      .then(
+        (ds) => {
+          if (unmounted) {
+            return;
+          }
+          const stream = ds.query(overviewRequest([LIVE_QUERY])) as Observable<DataQueryResponse>;
+          subscription = stream.subscribe({
+            next: (response) => {
+              const frames = response.data as DataFrame[];
+              setLive({
+                frames,
+                error: response.errors?.[0]?.message,
+                transport: frames[0]?.meta?.custom?.live?.transport,
+              });
+            },
+            error: (err: unknown) => setLive({ frames: [], error: messageOf(err) }),
+          });
+        },
+        // The periodic load shows that the data source is missing.
+        () => undefined,
+      );
+    return () => {
+      unmounted = true;
+      subscription?.unsubscribe();
+    };
+  }, [datasourceUid]);
+  return live;
+}
+
+const TRANSPORT_TEXT: Record<string, string> = {
+  websocket: 'live over WebSocket',
+  polling: 'live by polling',
+  connecting: 'connecting…',
+};
 
 export function Overview({ datasourceUid = DATASOURCE_UID }: { datasourceUid?: string }) {
   const styles = useStyles2(getStyles);
   const [load, setLoad] = useState<Load>({ state: 'loading' });
+  const live = useLiveRunning(datasourceUid);
   const refresh = useCallback(() => {
     loadOverview(datasourceUid).then(setLoad, (err: unknown) =>
       setLoad({ state: 'error', message: messageOf(err) }),
@@ -110,11 +171,32 @@ export function Overview({ datasourceUid = DATASOURCE_UID }: { datasourceUid?: s
     return () => clearInterval(timer);
   }, [refresh]);
 
+  const frames = load.state === 'done' || load.state === 'error' ? load.frames : undefined;
+  const model = useMemo(
+    () => (frames ? buildOverview([...frames, ...live.frames]) : undefined),
+    [frames, live.frames],
+  );
+
+  // A job that left the active list finished or failed: read the failures again now.
+  const previous = useRef<RunningJob[]>([]);
+  useEffect(() => {
+    const running = buildOverview(live.frames).running;
+    if (leftActive(previous.current, running)) {
+      refresh();
+    }
+    previous.current = running;
+  }, [live.frames, refresh]);
+
   const actions = (
     <Stack gap={1}>
       <Button icon="sync" variant="secondary" onClick={refresh} aria-label="Refresh">
         Refresh
       </Button>
+      {load.state !== 'unconfigured' && (
+        <LinkButton icon="bolt" variant="secondary" href={`/d/${LIVE_DASHBOARD_UID}`}>
+          Live Operations dashboard
+        </LinkButton>
+      )}
       {load.state !== 'unconfigured' && (
         <LinkButton icon="apps" variant="secondary" href={`/d/${OPERATIONS_DASHBOARD_UID}`}>
           Migration Operations dashboard
@@ -125,7 +207,12 @@ export function Overview({ datasourceUid = DATASOURCE_UID }: { datasourceUid?: s
 
   return (
     <PluginPage actions={actions}>
-      <div className={styles.page} data-testid="oma-overview" data-state={load.state}>
+      <div
+        className={styles.page}
+        data-testid="oma-overview"
+        data-state={load.state}
+        data-live={live.transport ?? 'none'}
+      >
         {load.state === 'loading' && <LoadingPlaceholder text="Loading migrations…" />}
         {load.state === 'unconfigured' && <Unconfigured reason={load.reason} />}
         {load.state === 'error' && (
@@ -133,12 +220,19 @@ export function Overview({ datasourceUid = DATASOURCE_UID }: { datasourceUid?: s
             {load.message}
           </Alert>
         )}
-        {(load.state === 'done' || (load.state === 'error' && load.model)) && (
-          <OverviewBody model={load.state === 'done' ? load.model : load.model!} />
-        )}
+        {live.error &&
+          load.state !== 'unconfigured' &&
+          !(load.state === 'error' && load.message === live.error) && (
+            <Alert title="Live progress is unavailable" severity="warning">
+              {live.error}
+            </Alert>
+          )}
+        {model && <OverviewBody model={model} />}
         {load.state === 'done' && (
           <Text color="secondary" variant="bodySmall">
-            Updated {dateTime(load.at).format('HH:mm:ss')}; refreshes every {REFRESH_MS / 1000} s.
+            Migrating now: {TRANSPORT_TEXT[live.transport ?? 'connecting'] ?? live.transport}. Failures and VM
+            counts updated {dateTime(load.at).format('HH:mm:ss')}; they refresh every {REFRESH_MS / 1000} s
+            and when a migration ends.
           </Text>
         )}
       </div>
@@ -232,7 +326,7 @@ function RunningTable({ jobs }: { jobs: RunningJob[] }) {
   const columns = useMemo<Array<Column<RunningJob>>>(
     () => [
       { id: 'vm', header: 'VM', sortType: 'string' },
-      { id: 'vcenter', header: 'vCenter', sortType: 'string' },
+      { id: 'status', header: 'Status', cell: ({ row }) => row.original.status ?? '—' },
       { id: 'phase', header: 'Phase', cell: ({ row }) => row.original.phase ?? '—' },
       {
         id: 'percent',

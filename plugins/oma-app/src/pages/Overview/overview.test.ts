@@ -1,6 +1,6 @@
 import { FieldType, toDataFrame } from '@grafana/data';
 
-import { buildOverview, countLabel, formatEta, LIMITS } from './overview';
+import { buildOverview, countLabel, formatEta, leftActive, LIMITS, type RunningJob } from './overview';
 
 const AT = Date.parse('2026-11-01T12:00:00Z');
 
@@ -54,42 +54,49 @@ describe('buildOverview', () => {
     ).toBe('5000+');
   });
 
-  test('running jobs, furthest along first, with their phase, rate and ETA', () => {
-    const model = buildOverview([
-      jobs('running', [
-        {
-          job_id: 'j1',
-          vm_name: 'b-vm',
-          phase: 'Transfer',
-          progress_percent: 20,
-          throughput: 150.5,
-          eta_seconds: 600,
-        },
-        { job_id: 'j2', vm_name: 'a-vm', phase: 'Snapshot', progress_percent: 80, started_at: AT },
-      ]),
-    ]);
-    expect(model.running).toEqual([
+  test('running jobs from the live progress frame, furthest along first, with phase, rate and ETA', () => {
+    const running = toDataFrame({
+      refId: 'running',
+      fields: [
+        { name: 'job_id', type: FieldType.string, values: ['j1', 'j2'] },
+        { name: 'vm_name', type: FieldType.string, values: ['b-vm', 'a-vm'] },
+        { name: 'status', type: FieldType.string, values: ['replicating', 'snapshotting'] },
+        { name: 'phase', type: FieldType.string, values: ['Transfer', 'Snapshot'] },
+        { name: 'percentage', type: FieldType.number, values: [20, 80] },
+        { name: 'throughput_mbps', type: FieldType.number, values: [150.5, null] },
+        { name: 'eta_seconds', type: FieldType.number, values: [600, null] },
+        { name: 'updated_at', type: FieldType.time, values: [null, AT] },
+      ],
+    });
+    expect(buildOverview([running]).running).toEqual([
       {
         jobId: 'j2',
         vm: 'a-vm',
-        vcenter: 'vc-1',
+        status: 'snapshotting',
         phase: 'Snapshot',
         percent: 80,
         throughputMBps: 0,
         etaSeconds: null,
-        startedAt: AT,
+        updatedAt: AT,
       },
       {
         jobId: 'j1',
         vm: 'b-vm',
-        vcenter: 'vc-1',
+        status: 'replicating',
         phase: 'Transfer',
         percent: 20,
         throughputMBps: 150.5,
         etaSeconds: 600,
-        startedAt: null,
+        updatedAt: null,
       },
     ]);
+  });
+
+  test('a job that left the active list (finished or failed) is noticed; a new one is not', () => {
+    const job = (jobId: string) => ({ jobId }) as RunningJob;
+    expect(leftActive([job('a'), job('b')], [job('b')])).toBe(true);
+    expect(leftActive([job('a')], [job('a'), job('c')])).toBe(false);
+    expect(leftActive([], [])).toBe(false);
   });
 
   test('failed jobs, newest first, with their classification and message', () => {

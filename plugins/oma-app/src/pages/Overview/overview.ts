@@ -1,5 +1,6 @@
-// The Overview page's data: the three queries it runs (existing query types of the data source)
-// and the pure shaping of their frames into what the page shows. No React, no I/O.
+// The Overview page's data: the queries it runs through the suite's data source (the active jobs
+// as a streaming liveProgress query, failures and VM counts re-read periodically) and the pure
+// shaping of their frames into what the page shows. No React, no I/O.
 import { getFieldDisplayName, type DataFrame, type Field } from '@grafana/data';
 import { VM_CONTEXT_STATUSES } from '@oma-insights/contracts/enums';
 
@@ -9,8 +10,11 @@ import type { OmaQuery } from '../../datasource/types';
 export const LIMITS = { running: 200, failed: 50, vms: 5000 } as const;
 export const FAILED_WINDOW_HOURS = 24;
 
+/** Streams: what is migrating now, updated as the VMA pushes progress. */
+export const LIVE_QUERY: OmaQuery = { refId: 'running', queryType: 'liveProgress', view: 'jobs' };
+
+/** Read on load, every REFRESH_MS and when a job leaves the active list (it finished or failed). */
 export const OVERVIEW_QUERIES: OmaQuery[] = [
-  { refId: 'running', queryType: 'jobs', status: 'running', limit: LIMITS.running },
   { refId: 'failed', queryType: 'jobs', status: 'failed', limit: LIMITS.failed },
   { refId: 'vms', queryType: 'vmContexts', limit: LIMITS.vms },
 ];
@@ -23,12 +27,12 @@ export type VmStatus = (typeof VM_CONTEXT_STATUSES)[number];
 export interface RunningJob {
   jobId: string;
   vm: string;
-  vcenter: string;
+  status: string | null;
   phase: string | null;
   percent: number;
   throughputMBps: number;
   etaSeconds: number | null;
-  startedAt: number | null;
+  updatedAt: number | null;
 }
 
 export interface FailedJob {
@@ -63,6 +67,12 @@ function rows<T>(frame: DataFrame | undefined, read: (i: number) => T): T[] {
   return frame ? Array.from({ length: frame.length }, (_, i) => read(i)) : [];
 }
 
+/** Jobs of `before` no longer in `after`: they finished or failed, so the failures may have changed. */
+export function leftActive(before: RunningJob[], after: RunningJob[]): boolean {
+  const now = new Set(after.map((j) => j.jobId));
+  return before.some((j) => !now.has(j.jobId));
+}
+
 export function buildOverview(frames: DataFrame[]): OverviewModel {
   const byRef = (refId: string) => frames.find((f) => f.refId === refId);
   const running = byRef('running');
@@ -80,8 +90,8 @@ export function buildOverview(frames: DataFrame[]): OverviewModel {
     vm: column(frame, 'vm_name'),
     vcenter: column(frame, 'vcenter_host'),
   });
-  const r = job(running);
   const f = job(failed);
+  const r = { id: column(running, 'job_id'), vm: column(running, 'vm_name') };
   return {
     vms: {
       total: vms?.length ?? 0,
@@ -93,12 +103,12 @@ export function buildOverview(frames: DataFrame[]): OverviewModel {
     running: rows(running, (i) => ({
       jobId: text(r.id, i) ?? '',
       vm: text(r.vm, i) ?? '',
-      vcenter: text(r.vcenter, i) ?? '',
+      status: text(column(running, 'status'), i),
       phase: text(column(running, 'phase'), i),
-      percent: num(column(running, 'progress_percent'), i) ?? 0,
-      throughputMBps: num(column(running, 'throughput'), i) ?? 0,
+      percent: num(column(running, 'percentage'), i) ?? 0,
+      throughputMBps: num(column(running, 'throughput_mbps'), i) ?? 0,
       etaSeconds: num(column(running, 'eta_seconds'), i),
-      startedAt: num(column(running, 'started_at'), i),
+      updatedAt: num(column(running, 'updated_at'), i),
     })).sort((a, b) => b.percent - a.percent || a.vm.localeCompare(b.vm)),
     failed: rows(failed, (i) => ({
       jobId: text(f.id, i) ?? '',

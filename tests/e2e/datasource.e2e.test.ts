@@ -337,7 +337,15 @@ describe.each(BUNDLED_DASHBOARDS)('the bundled dashboard %s against the server',
     fs.readFileSync(path.join(REPO_ROOT, 'plugins', 'oma-app', 'src', 'dashboards', file), 'utf8'),
   ) as {
     panels: DashboardPanel[];
-    templating: { list: Array<{ name: string; allValue?: string; current?: { value?: string } }> };
+    templating: {
+      list: Array<{
+        name: string;
+        type: string;
+        query?: unknown;
+        allValue?: string;
+        current?: { value?: string };
+      }>;
+    };
   };
   /** Variables as a fresh dashboard has them: "All" (its allValue) or the current value. */
   const variables = Object.fromEntries(
@@ -349,6 +357,15 @@ describe.each(BUNDLED_DASHBOARDS)('the bundled dashboard %s against the server',
   let page: Page;
 
   beforeAll(async () => {
+    // A query variable with no saved value takes its first option, as Grafana does on load
+    // (VM Detail opened without var-vm shows the first VM).
+    for (const v of dashboard.templating.list) {
+      if (v.type === 'query' && variables[v.name] === '' && typeof v.query === 'string') {
+        const options = await serverQuery({ queryType: 'variable', variable: v.query.trim() });
+        const first = options.frames?.[0]?.fields.find((f) => f.name === 'value')?.values[0];
+        variables[v.name] = String(first ?? '');
+      }
+    }
     page = await openHost('viewer', 'oma', { queryType: 'vmContexts' });
     await page.evaluate((vars) => window.omaHost.setVariables(vars), variables);
   });

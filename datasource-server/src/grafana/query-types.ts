@@ -18,6 +18,8 @@ const text = Type.String({ maxLength: 1000 });
 const limit = Type.Integer({ minimum: 1, maximum: MAX_QUERY_ROWS });
 const strict = { additionalProperties: false } as const;
 const failoverType = StringEnum(FAILOVER_TYPES);
+/** VM names: a multi-value variable may carry thousands. */
+const vmNames = Type.String({ maxLength: 1_000_000 });
 
 export const QUERY_SCHEMAS = {
   vmContexts: Type.Object(
@@ -27,6 +29,8 @@ export const QUERY_SCHEMAS = {
       status: Type.Optional(text),
       vcenter: Type.Optional(text),
       search: Type.Optional(text),
+      // Exact VM names (comma-separated): a VM Detail dashboard's one VM.
+      vm: Type.Optional(vmNames),
       limit: Type.Optional(limit),
     },
     strict,
@@ -88,6 +92,8 @@ export const QUERY_SCHEMAS = {
       datacenter: Type.Optional(text),
       sourceNetwork: Type.Optional(text),
       search: Type.Optional(text),
+      // Exact VM names (comma-separated), where search matches a part of a name.
+      vm: Type.Optional(vmNames),
       limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_NETWORK_VM_ROWS })),
     },
     strict,
@@ -128,6 +134,24 @@ export const QUERY_SCHEMAS = {
       vm: Type.Optional(text),
       replication_type: Type.Optional(text),
       vm_group: Type.Optional(text),
+    },
+    strict,
+  ),
+  vmDisks: Type.Object(
+    {
+      refId: QueryRefId,
+      queryType: Type.Literal('vmDisks'),
+      vm: Type.Optional(vmNames),
+      limit: Type.Optional(limit),
+    },
+    strict,
+  ),
+  cbtHistory: Type.Object(
+    {
+      refId: QueryRefId,
+      queryType: Type.Literal('cbtHistory'),
+      vm: Type.Optional(vmNames),
+      limit: Type.Optional(limit),
     },
     strict,
   ),

@@ -117,6 +117,7 @@ export function normalizeQuery(query: DataQuery): OmaQuery {
         status: optionalString(saved.status),
         vcenter: optionalString(saved.vcenter),
         search: optionalString(saved.search),
+        vm: savedNames(saved.vm),
         limit: clampLimit(saved.limit),
       };
     case 'jobs': {
@@ -167,6 +168,7 @@ export function normalizeQuery(query: DataQuery): OmaQuery {
         datacenter: optionalString(saved.datacenter),
         sourceNetwork: optionalString(saved.sourceNetwork),
         search: optionalString(saved.search),
+        vm: savedNames(saved.vm),
         limit: clampCount(saved.limit, DEFAULT_NETWORK_VM_LIMIT, MAX_NETWORK_VM_ROWS),
       };
     case 'networkValidation':
@@ -202,6 +204,9 @@ export function normalizeQuery(query: DataQuery): OmaQuery {
         replication_type: optionalString(saved.replication_type),
         vm_group: optionalString(saved.vm_group),
       };
+    case 'vmDisks':
+    case 'cbtHistory':
+      return { ...base, queryType, vm: savedNames(saved.vm), limit: clampLimit(saved.limit) };
     default:
       return assertNever(queryType, 'query type');
   }
@@ -224,6 +229,7 @@ export function interpolateQuery(query: OmaQuery, interpolate: Interpolate): Oma
         status: interpolateOptional(query.status, interpolate),
         vcenter: interpolateOptional(query.vcenter, interpolate),
         search: interpolateOptional(query.search, interpolate),
+        vm: interpolateNames(query.vm, interpolate),
       };
     case 'jobs': {
       const status = query.status === undefined ? undefined : interpolate(query.status);
@@ -257,6 +263,7 @@ export function interpolateQuery(query: OmaQuery, interpolate: Interpolate): Oma
         datacenter: interpolateOptional(query.datacenter, interpolate),
         sourceNetwork: interpolateOptional(query.sourceNetwork, interpolate),
         search: interpolateOptional(query.search, interpolate),
+        vm: interpolateNames(query.vm, interpolate),
       };
     case 'networkValidation':
       return {
@@ -283,6 +290,9 @@ export function interpolateQuery(query: OmaQuery, interpolate: Interpolate): Oma
         replication_type: interpolateOptional(query.replication_type, interpolate),
         vm_group: interpolateOptional(query.vm_group, interpolate),
       };
+    case 'vmDisks':
+    case 'cbtHistory':
+      return { ...query, vm: interpolateNames(query.vm, interpolate) };
     default:
       return assertNever(query, 'query');
   }

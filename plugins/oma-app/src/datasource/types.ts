@@ -39,6 +39,8 @@ export const EDITOR_QUERY_TYPES = [
   'networkAdoption',
   'predictions',
   'migrationTrends',
+  'vmDisks',
+  'cbtHistory',
 ] as const satisfies readonly QueryType[];
 export type EditorQueryType = (typeof EDITOR_QUERY_TYPES)[number];
 
@@ -55,6 +57,8 @@ export const QUERY_TYPE_LABELS: Record<QueryType, string> = {
   networkAdoption: 'Recommendation adoption',
   predictions: 'Sync predictions',
   migrationTrends: 'Migration trends',
+  vmDisks: 'VM disks',
+  cbtHistory: 'CBT sync history',
 };
 
 /** What a network query is about: the network a VM gets on live failover, or on test failover. */
@@ -103,6 +107,8 @@ export interface VmContextsQuery extends DataQuery {
   vcenter?: string;
   /** Substring of the VM name. */
   search?: string;
+  /** Exact VM names, comma-separated (each may be a template variable). */
+  vm?: string;
   limit?: number;
 }
 
@@ -159,6 +165,8 @@ export interface NetworkVmsQuery extends DataQuery {
   sourceNetwork?: string;
   /** Part of the VM name. */
   search?: string;
+  /** Exact VM names, comma-separated (each may be a template variable). */
+  vm?: string;
   limit?: number;
 }
 
@@ -214,6 +222,20 @@ export interface MigrationTrendsQuery extends DataQuery {
   vm_group?: string;
 }
 
+/** A VM's disks (VM Detail): comma-separated VM names, each may be a template variable; empty for all. */
+export interface VmDisksQuery extends DataQuery {
+  queryType: 'vmDisks';
+  vm?: string;
+  limit?: number;
+}
+
+/** A VM's CBT syncs over the time range, newest first (VM Detail); `vm` as in VmDisksQuery. */
+export interface CbtHistoryQuery extends DataQuery {
+  queryType: 'cbtHistory';
+  vm?: string;
+  limit?: number;
+}
+
 /** Every query this data source sends, discriminated on `queryType`. */
 export type OmaQuery =
   | VmContextsQuery
@@ -222,7 +244,9 @@ export type OmaQuery =
   | FailedJobAnnotationsQuery
   | NetworkQuery
   | PredictionsQuery
-  | MigrationTrendsQuery;
+  | MigrationTrendsQuery
+  | VmDisksQuery
+  | CbtHistoryQuery;
 
 export const DEFAULT_QUERY: Partial<OmaQuery> = {
   queryType: 'vmContexts',

@@ -41,6 +41,8 @@ import {
   type VariableKind,
   type VariableQuery,
   type VmContextsQuery,
+  type VmDisksQuery,
+  type CbtHistoryQuery,
 } from '../types';
 
 type Props = QueryEditorProps<DataSource, OmaQuery, OmaDataSourceOptions>;
@@ -83,6 +85,9 @@ export function switchQueryType(query: OmaQuery, queryType: QueryType): OmaQuery
     case 'networkVms':
       // No limit: the server lists every NIC up to its cap.
       return { ...keep, queryType };
+    case 'vmDisks':
+    case 'cbtHistory':
+      return { ...keep, queryType, limit: DEFAULT_LIMIT };
     default:
       return assertNever(queryType, 'query type');
   }
@@ -178,6 +183,9 @@ function TypeFields({ query, change }: TypeFieldsProps) {
       );
     case 'predictions':
       return <PredictionsFields query={query} change={change} />;
+    case 'vmDisks':
+    case 'cbtHistory':
+      return <VmDetailFields query={query} change={change} />;
     default:
       return assertNever(query, 'query');
   }
@@ -294,6 +302,29 @@ function VmContextsFields({ query, change }: TypeFieldsProps<VmContextsQuery>) {
         placeholder="VM name contains"
         value={query.search}
         onText={(search, run) => change({ ...query, search }, run)}
+      />
+      <TextFilter
+        label="VMs"
+        tooltip="Exact VM names, comma-separated, or a template variable such as $vm."
+        placeholder="every VM"
+        value={query.vm}
+        onText={(vm, run) => change({ ...query, vm }, run)}
+      />
+      <LimitField value={query.limit} onLimit={(limit, run) => change({ ...query, limit }, run)} />
+    </InlineFieldRow>
+  );
+}
+
+/** vmDisks and cbtHistory: which VMs (the VM Detail dashboard passes $vm) and how many rows. */
+function VmDetailFields({ query, change }: TypeFieldsProps<VmDisksQuery | CbtHistoryQuery>) {
+  return (
+    <InlineFieldRow>
+      <TextFilter
+        label="VMs"
+        tooltip="Exact VM names, comma-separated, or a template variable such as $vm; empty for every VM."
+        placeholder="every VM"
+        value={query.vm}
+        onText={(vm, run) => change({ ...query, vm }, run)}
       />
       <LimitField value={query.limit} onLimit={(limit, run) => change({ ...query, limit }, run)} />
     </InlineFieldRow>

@@ -332,6 +332,7 @@ describe.each(BUNDLED_DASHBOARDS)('the bundled dashboard %s against the server',
     targets?: Array<Record<string, unknown>>;
     fieldConfig?: { overrides?: Array<{ matcher: { id: string; options?: unknown } }> };
     options?: { reduceOptions?: { fields?: string } };
+    transformations?: Array<{ id: string; options?: unknown }>;
   }
   const dashboard = JSON.parse(
     fs.readFileSync(path.join(REPO_ROOT, 'plugins', 'oma-app', 'src', 'dashboards', file), 'utf8'),
@@ -388,6 +389,13 @@ describe.each(BUNDLED_DASHBOARDS)('the bundled dashboard %s against the server',
       }
       if (panel.options?.reduceOptions?.fields) {
         expect(run.reduceFields?.length).toBeGreaterThan(0);
+      }
+      if (
+        panel.type === 'stat' &&
+        JSON.stringify(panel.transformations ?? []).includes('"fieldName":"kpi"')
+      ) {
+        // A KPI stat keeps the one row of its KPI (filterByValue matches the kpi field's display name).
+        expect(run.frames.map((f) => f.length)).toEqual([1]);
       }
       if (panel.type === 'bargauge') {
         // VMs counted by status: one row per status, a count field, DEMO=1 has VMs.

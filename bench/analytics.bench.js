@@ -610,6 +610,13 @@ async function main() {
     }
     server = await startServer(url);
     await rollUp(server.app);
+    // What the rollups save: raw rows per rollup row (the endpoints read one rollup row for this many jobs).
+    const [[rolled]] = await conn.query(
+      'SELECT COUNT(*) AS n, SUM(jobs) AS jobs FROM omi_rollup_jobs_hourly',
+    );
+    console.log(
+      `  omi_rollup_jobs_hourly: ${Number(rolled.n).toLocaleString('en')} rows for ${Number(rolled.jobs).toLocaleString('en')} finished jobs (${(Number(rolled.jobs) / Math.max(1, Number(rolled.n))).toFixed(2)} jobs per row)`,
+    );
 
     const cases = buildCases(shape);
     const rows = [];

@@ -392,9 +392,9 @@ describe.each(BUNDLED_DASHBOARDS)('the bundled dashboard %s against the server',
       }
       if (
         panel.type === 'stat' &&
-        JSON.stringify(panel.transformations ?? []).includes('"fieldName":"kpi"')
+        JSON.stringify(panel.transformations ?? []).includes('"fieldName":"KPI"')
       ) {
-        // A KPI stat keeps the one row of its KPI (filterByValue matches the kpi field's display name).
+        // A KPI stat keeps the one row of its KPI (filterByValue matches the kpi field's display name, KPI).
         expect(run.frames.map((f) => f.length)).toEqual([1]);
       }
       if (panel.type === 'bargauge') {

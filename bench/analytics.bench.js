@@ -234,10 +234,13 @@ async function rawSuccessRates(conn, r, groupBy, intervalMs) {
   }));
 }
 
+/** Per VM; a job's throughput is its bytes over its duration, else its last transfer_speed_bps (the endpoint's rule). */
 async function rawPerformanceVms(conn, r) {
   const [rows] = await conn.query(
     `SELECT source_vm_name AS \`key\`, COUNT(*) AS jobs, SUM(status = 'completed') AS completed, SUM(status = 'failed') AS failed,
-       SUM(bytes_transferred) AS bytes, AVG(IF(transfer_speed_bps > 0, transfer_speed_bps, NULL)) AS avg_throughput_bps,
+       SUM(bytes_transferred) AS bytes,
+       AVG(CASE WHEN ${DURATION_S} > 0 AND bytes_transferred > 0 THEN ROUND(bytes_transferred / (${DURATION_S}), 3)
+                WHEN transfer_speed_bps > 0 THEN transfer_speed_bps END) AS avg_throughput_bps,
        AVG(IF(started_at <= completed_at, ${DURATION_S}, NULL)) AS avg_duration_s,
        MAX(IF(started_at <= completed_at, ${DURATION_S}, NULL)) AS max_duration_s
      FROM replication_jobs WHERE status IN ${FINISHED} AND ${timeFilter('completed_at', r)} GROUP BY 1`,

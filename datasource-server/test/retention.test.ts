@@ -86,6 +86,20 @@ async function insertAged(store: Db) {
         updated_at: at,
       })
       .execute();
+    await store.db
+      .insertInto('omi_notifications')
+      .values({
+        created_at: at,
+        severity: 'info',
+        title: tag,
+        message: 'm',
+        source: 'test',
+        vm_name: null,
+        job_id: null,
+        links: '[]',
+        dedup_key: `retention-${tag}`,
+      })
+      .execute();
   }
 }
 

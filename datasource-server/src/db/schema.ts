@@ -317,6 +317,29 @@ export interface OmiRollupStateTable {
   updated_at: DbTime;
 }
 
+/** Notifications raised and pushed (see src/notifications). */
+export interface OmiNotificationsTable {
+  id: Generated<number>;
+  created_at: DbTime;
+  severity: 'info' | 'warning' | 'critical';
+  title: string;
+  message: string;
+  source: string;
+  vm_name: string | null;
+  job_id: string | null;
+  /** JSON array of {kind, title, url}. */
+  links: string;
+  dedup_key: string;
+}
+
+/** The change feed's watermark over replication_jobs (see src/change-feed). */
+export interface OmiChangeFeedMarksTable {
+  name: string;
+  mark_updated_at: DbTime;
+  mark_id: string;
+  saved_at: DbTime;
+}
+
 export interface Database {
   vm_replication_contexts: VmReplicationContextsTable;
   replication_jobs: ReplicationJobsTable;
@@ -336,6 +359,8 @@ export interface Database {
   omi_network_performance_metrics: OmiNetworkPerformanceMetricsTable;
   omi_rollup_jobs_hourly: OmiRollupJobsHourlyTable;
   omi_rollup_state: OmiRollupStateTable;
+  omi_notifications: OmiNotificationsTable;
+  omi_change_feed_marks: OmiChangeFeedMarksTable;
 }
 
 export type VmContextRow = Selectable<VmReplicationContextsTable>;

@@ -19,6 +19,7 @@ import { performanceFrames, validationFrames } from '../networks/validation/fram
 import { networkPerformance as performanceOf } from '../networks/validation/performance';
 import { evaluate, loadValidationInput } from '../networks/validation/validate';
 import { toFrame, type Column } from './frames';
+import { notifications } from '../notifications/query';
 import { networkAdoption, networkRecommendations, networkTopology, networkVms } from './network-handlers';
 import { listOf, type QueryOf } from './query-types';
 import { cbtHistory, vmDisks } from './vm-detail-handlers';
@@ -380,4 +381,5 @@ export const HANDLERS: { [K in QueryType]: Handler<K> } = {
   migrationTrends,
   vmDisks,
   cbtHistory,
+  notifications,
 };

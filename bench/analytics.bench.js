@@ -89,7 +89,14 @@ async function rollUp(app) {
     .map((k) => [k, app[k]]);
   for (const [name, maintenance] of maintenances) {
     const t0 = performance.now();
-    const run = await maintenance.run();
+    let run = await maintenance.run();
+    // GET_LOCK names are server-wide: another database's rollup on this MariaDB may hold the lock.
+    for (let waited = 0; run.ran === false && waited < 600; waited++) {
+      if (waited === 0)
+        console.log(`  rollup ${name}: waiting for its lock (held by another server or database)`);
+      await new Promise((r) => setTimeout(r, 1000));
+      run = await maintenance.run();
+    }
     console.log(`  rollup ${name}: ${((performance.now() - t0) / 1000).toFixed(1)} s ${JSON.stringify(run)}`);
   }
 }

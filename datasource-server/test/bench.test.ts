@@ -66,6 +66,28 @@ runIfMysql('bench/networks-bulk and networks-recommendations run and print their
 });
 
 runIfMysql(
+  'bench/analytics runs each case against raw SQL, finds the answers identical, and times the dashboard',
+  () => {
+    const out = execFileSync(process.execPath, [bench('analytics.bench.js'), MYSQL_URL, '3000', '15000'], {
+      encoding: 'utf8',
+      timeout: 300_000,
+      env: { ...process.env, BENCH_RUNS: '1' },
+    });
+    expect(out).toMatch(/^3,000 replication jobs, 15,000 CBT rows/m);
+    expect(out).toMatch(/^ {2}rollup rollups: \d+(\.\d+)? s .*"jobs":2950/m);
+    // Every migration-trends case ran against raw SQL and agreed with it.
+    const trends = out.split('\n').filter((l) => l.startsWith('migration-trends '));
+    expect(trends).toHaveLength(4);
+    for (const line of trends) expect(line).toMatch(/ms +\d+(\.\d+)? ms +\d+(\.\d+)?x +identical$/);
+    // The other endpoints either agree with raw SQL, have no raw equivalent, or are not on this server yet.
+    expect(out).not.toMatch(/DIFFERENT|HTTP \d{3}/);
+    expect(out).toMatch(
+      /^Migration Analytics dashboard, 90 d: \d+ panel requests \(\d+ queries\) at once: \d+ ms/m,
+    );
+  },
+);
+
+runIfMysql(
   'bench/live runs with a few clients, prints latency, msgs/s, memory and the ratios to bare ws, and loses nothing',
   () => {
     const out = execFileSync(process.execPath, [bench('live.bench.js'), MYSQL_URL, '8', '12'], {

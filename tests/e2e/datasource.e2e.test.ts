@@ -332,12 +332,21 @@ describe.each(BUNDLED_DASHBOARDS)('the bundled dashboard %s against the server',
     targets?: Array<Record<string, unknown>>;
     fieldConfig?: { overrides?: Array<{ matcher: { id: string; options?: unknown } }> };
     options?: { reduceOptions?: { fields?: string } };
+    transformations?: Array<{ id: string; options?: unknown }>;
   }
   const dashboard = JSON.parse(
     fs.readFileSync(path.join(REPO_ROOT, 'plugins', 'oma-app', 'src', 'dashboards', file), 'utf8'),
   ) as {
     panels: DashboardPanel[];
-    templating: { list: Array<{ name: string; allValue?: string; current?: { value?: string } }> };
+    templating: {
+      list: Array<{
+        name: string;
+        type: string;
+        query?: unknown;
+        allValue?: string;
+        current?: { value?: string };
+      }>;
+    };
   };
   /** Variables as a fresh dashboard has them: "All" (its allValue) or the current value. */
   const variables = Object.fromEntries(
@@ -349,6 +358,15 @@ describe.each(BUNDLED_DASHBOARDS)('the bundled dashboard %s against the server',
   let page: Page;
 
   beforeAll(async () => {
+    // A query variable with no saved value takes its first option, as Grafana does on load
+    // (VM Detail opened without var-vm shows the first VM).
+    for (const v of dashboard.templating.list) {
+      if (v.type === 'query' && variables[v.name] === '' && typeof v.query === 'string') {
+        const options = await serverQuery({ queryType: 'variable', variable: v.query.trim() });
+        const first = options.frames?.[0]?.fields.find((f) => f.name === 'value')?.values[0];
+        variables[v.name] = String(first ?? '');
+      }
+    }
     page = await openHost('viewer', 'oma', { queryType: 'vmContexts' });
     await page.evaluate((vars) => window.omaHost.setVariables(vars), variables);
   });
@@ -371,6 +389,13 @@ describe.each(BUNDLED_DASHBOARDS)('the bundled dashboard %s against the server',
       }
       if (panel.options?.reduceOptions?.fields) {
         expect(run.reduceFields?.length).toBeGreaterThan(0);
+      }
+      if (
+        panel.type === 'stat' &&
+        JSON.stringify(panel.transformations ?? []).includes('"fieldName":"KPI"')
+      ) {
+        // A KPI stat keeps the one row of its KPI (filterByValue matches the kpi field's display name, KPI).
+        expect(run.frames.map((f) => f.length)).toEqual([1]);
       }
       if (panel.type === 'bargauge') {
         // VMs counted by status: one row per status, a count field, DEMO=1 has VMs.

@@ -13,7 +13,13 @@ import { parse as parseYaml } from 'yaml';
 import { DATASOURCE_TYPE, DATASOURCE_UID, PLUGIN_ID } from '../../plugins/oma-app/src/constants';
 import { parseVariableQuery } from '../../plugins/oma-app/src/datasource/query';
 import { EDITOR_QUERY_TYPES, KNOWN_QUERY_TYPES } from '../../plugins/oma-app/src/datasource/types';
-import { NETWORK_QUERY_TYPES } from '@oma-insights/contracts/query-protocol';
+import {
+  CBT_VIEWS,
+  NETWORK_QUERY_TYPES,
+  PERFORMANCE_VIEWS,
+  SUCCESS_RATE_GROUPS,
+  VOLUME_VIEWS,
+} from '@oma-insights/contracts/query-protocol';
 import { APP_SRC, findPlugins, REPO_ROOT, readJson } from './repo';
 
 const PROVISIONING = path.join(REPO_ROOT, 'provisioning');
@@ -62,27 +68,37 @@ interface Target {
   queryType?: string;
   [key: string]: unknown;
 }
+interface Override {
+  matcher: { id: string; options?: unknown };
+  properties: Array<{ id: string; value?: unknown }>;
+}
 interface Panel {
   id: number;
   type: string;
   title: string;
   datasource?: DsRef;
   targets?: Target[];
+  fieldConfig?: { defaults?: Record<string, unknown>; overrides?: Override[] };
+  options?: Record<string, unknown>;
+  transformations?: Array<{ id: string; options?: unknown }>;
   gridPos: { x: number; y: number; w: number; h: number };
   panels?: Panel[];
-  fieldConfig?: {
-    overrides?: Array<{
-      matcher: { id: string; options?: unknown };
-      properties: Array<{ id: string; value: unknown }>;
-    }>;
-  };
 }
 interface Dashboard {
   uid: string;
   title: string;
+  editable?: boolean;
+  time?: { from: string; to: string };
   panels: Panel[];
   templating?: {
-    list: Array<{ type: string; name: string; datasource?: DsRef; query?: unknown; allValue?: string }>;
+    list: Array<{
+      type: string;
+      name: string;
+      datasource?: DsRef;
+      query?: unknown;
+      allValue?: string;
+      includeAll?: boolean;
+    }>;
   };
   annotations?: { list: Array<{ name: string; datasource?: DsRef; target?: Target; builtIn?: number }> };
 }
@@ -599,5 +615,221 @@ describe('alerting (provisioning/alerting)', () => {
     }
     // And only them: an unrelated alert stays with the default receiver.
     expect((policies[0].routes ?? []).some((child) => matches(child, { alertname: 'CPU' }))).toBe(false);
+  });
+});
+
+/** The field a table's rows name their VM by, per query (null: its rows are not VMs or jobs). */
+function vmField(target: Target): string | null {
+  switch (target.queryType) {
+    case 'vmContexts':
+    case 'jobs':
+    case 'networkVms':
+    case 'networkValidation':
+    case 'predictions':
+    case 'vmDisks':
+    case 'cbtHistory':
+      return 'vm_name';
+    case 'performanceMetrics':
+      return target.view === 'slowest' ? 'vm_name' : target.view === 'vms' ? 'key' : null;
+    default:
+      return null;
+  }
+}
+
+const vmDetailUrl = (field: string) =>
+  `/d/oma-vm-detail?var-vm=\${__data.fields.${field}}&\${__url_time_range}`;
+
+describe('data links to VM Detail', () => {
+  const dashboards = dashboardFiles.map((f) => readJson<Dashboard>(f));
+
+  test('VM Detail is an included dashboard with a vm variable, the one the links fill', () => {
+    const detail = dashboards.find((d) => d.uid === 'oma-vm-detail');
+    expect(detail).toBeDefined();
+    const vm = detail!.templating?.list.find((v) => v.name === 'vm');
+    expect(vm).toMatchObject({ type: 'query' });
+    expect(parseVariableQuery(vm!.query)).toMatchObject({ variable: 'vms' });
+  });
+
+  test.each(dashboards.map((d) => [d.title, d] as const))(
+    '%s: every table that lists VMs or jobs links each VM to VM Detail, keeping the time range',
+    (_title, dashboard) => {
+      const tables = flatPanels(dashboard.panels).filter((p) => p.type === 'table');
+      for (const table of tables) {
+        const fields = new Set((table.targets ?? []).map(vmField).filter((f): f is string => f !== null));
+        for (const field of fields) {
+          const override = (table.fieldConfig?.overrides ?? []).find(
+            (o) => o.matcher.id === 'byName' && o.matcher.options === field,
+          );
+          const links = override?.properties.find((p) => p.id === 'links')?.value as
+            Array<{ url: string }> | undefined;
+          expect({ table: table.title, field, urls: (links ?? []).map((l) => l.url) }).toEqual({
+            table: table.title,
+            field,
+            urls: [vmDetailUrl(field)],
+          });
+        }
+      }
+    },
+  );
+
+  test('the tables of Migration Operations and Network Mapping that list VMs or jobs have the link', () => {
+    const linked = dashboards.flatMap((d) =>
+      flatPanels(d.panels)
+        .filter((p) => JSON.stringify(p.fieldConfig?.overrides ?? []).includes('/d/oma-vm-detail?var-vm='))
+        .map((p) => `${d.uid}: ${p.title}`),
+    );
+    expect(linked).toEqual(
+      expect.arrayContaining([
+        'oma-migration-operations: Running jobs',
+        'oma-migration-operations: Recent failures',
+        'oma-migration-operations: VM contexts',
+        'oma-network-mapping: Validation issues',
+      ]),
+    );
+  });
+});
+
+const byUid = (uid: string) => {
+  const file = dashboardFiles.find((f) => readJson<Dashboard>(f).uid === uid);
+  expect(file).toBeDefined();
+  return readJson<Dashboard>(file!);
+};
+const targetsOf = (d: Dashboard) =>
+  flatPanels(d.panels).flatMap((p) => (p.targets ?? []).map((t) => ({ p, t })));
+
+describe('VM Detail', () => {
+  const dashboard = byUid('oma-vm-detail');
+  const targets = targetsOf(dashboard);
+
+  test('is included by the app (reached by links, so not in the navigation)', () => {
+    expect(appIncludes).toContainEqual(
+      expect.objectContaining({ type: 'dashboard', uid: 'oma-vm-detail', path: 'dashboards/vm-detail.json' }),
+    );
+  });
+
+  test("shows the VM's context, jobs, disks, CBT history, network mappings and validation, and its next sync — each for $vm", () => {
+    const forVm = (queryType: string) =>
+      targets.filter(({ t }) => t.queryType === queryType && (t.vm === '$vm' || t.vmNames === '$vm'));
+    for (const queryType of [
+      'vmContexts',
+      'jobs',
+      'migrationTrends',
+      'vmDisks',
+      'cbtHistory',
+      'networkVms',
+      'networkValidation',
+      'predictions',
+    ]) {
+      expect({ queryType, panels: forVm(queryType).length > 0 }).toEqual({ queryType, panels: true });
+    }
+    // No query of this dashboard reads every VM.
+    for (const { p, t } of targets) {
+      expect({ panel: p.title, vm: t.vm ?? t.vmNames }).toEqual({ panel: p.title, vm: '$vm' });
+    }
+    expect(
+      forVm('networkValidation')
+        .map(({ t }) => t.failoverType)
+        .sort(),
+    ).toEqual(['live', 'test']);
+  });
+});
+
+describe('Migration Analytics', () => {
+  const dashboard = byUid('oma-migration-analytics');
+  const panels = flatPanels(dashboard.panels);
+  const targets = targetsOf(dashboard);
+
+  test('is included by the app in the navigation, 12 panels or more, 90 days by default', () => {
+    expect(appIncludes).toContainEqual(
+      expect.objectContaining({ type: 'dashboard', uid: 'oma-migration-analytics', addToNav: true }),
+    );
+    expect(panels.length).toBeGreaterThanOrEqual(12);
+    expect(dashboard.time).toEqual({ from: 'now-90d', to: 'now' });
+  });
+
+  test('covers every analytics query: trends (our panel and a built-in one), each success-rate group and every view', () => {
+    const of = (queryType: string, key?: string) =>
+      new Set(targets.filter(({ t }) => t.queryType === queryType).map(({ t }) => (key ? t[key] : true)));
+    expect([...of('successRates', 'group_by')].sort()).toEqual([...SUCCESS_RATE_GROUPS].sort());
+    expect([...of('performanceMetrics', 'view')].sort()).toEqual([...PERFORMANCE_VIEWS].sort());
+    expect([...of('cbtPerformance', 'view')].sort()).toEqual([...CBT_VIEWS].sort());
+    expect([...of('volumePerformance', 'view')].sort()).toEqual([...VOLUME_VIEWS].sort());
+    for (const queryType of ['systemHealth', 'predictions', 'analyticsSummary']) {
+      expect({ queryType, used: of(queryType).size }).toEqual({ queryType, used: 1 });
+    }
+    const trendPanels = targets.filter(({ t }) => t.queryType === 'migrationTrends').map(({ p }) => p.type);
+    expect(trendPanels).toEqual(expect.arrayContaining(['oma-migrationtrends-panel', 'timeseries']));
+  });
+
+  test('filters by vCenter, datacenter, replication type and VM group; every job query passes all four', () => {
+    const vars = Object.fromEntries((dashboard.templating?.list ?? []).map((v) => [v.name, v]));
+    expect(parseVariableQuery(vars.vcenter.query)).toMatchObject({ variable: 'vcenters' });
+    expect(parseVariableQuery(vars.datacenter.query)).toMatchObject({
+      variable: 'datacenters',
+      vcenter: '$vcenter',
+    });
+    expect(vars.replication_type).toMatchObject({ type: 'custom', includeAll: true, allValue: '__all' });
+    expect(vars.vm_group).toMatchObject({ type: 'textbox' });
+    const jobQueries = [
+      'migrationTrends',
+      'successRates',
+      'performanceMetrics',
+      'cbtPerformance',
+      'volumePerformance',
+    ];
+    for (const { p, t } of targets.filter(({ t }) => jobQueries.includes(t.queryType ?? ''))) {
+      expect({ panel: p.title, ...t }).toMatchObject({
+        panel: p.title,
+        vcenter: '$vcenter',
+        datacenter: '$datacenter',
+        replication_type: '$replication_type',
+        vm_group: '$vm_group',
+      });
+    }
+  });
+});
+
+describe('Executive Overview', () => {
+  const dashboard = byUid('oma-executive-overview');
+  const panels = flatPanels(dashboard.panels);
+
+  test('is included by the app in the navigation, read-only, 90 days by default, nothing to set', () => {
+    expect(appIncludes).toContainEqual(
+      expect.objectContaining({ type: 'dashboard', uid: 'oma-executive-overview', addToNav: true }),
+    );
+    expect(dashboard.editable).toBe(false);
+    expect(dashboard.time).toEqual({ from: 'now-90d', to: 'now' });
+    expect(dashboard.templating?.list ?? []).toEqual([]);
+  });
+
+  test('KPI stats show this period, the previous one and the change', () => {
+    const kpiStats = panels.filter(
+      (p) => p.type === 'stat' && (p.targets ?? []).some((t) => t.queryType === 'analyticsSummary'),
+    );
+    const compared = kpiStats.filter((p) => JSON.stringify(p.transformations).includes('"previous"'));
+    expect(compared.length).toBeGreaterThanOrEqual(6);
+    for (const p of compared) {
+      const names = (p.fieldConfig?.overrides ?? []).map((o) => o.matcher.options);
+      expect({ panel: p.title, names }).toEqual({
+        panel: p.title,
+        names: expect.arrayContaining(['value', 'previous', 'change_ratio']),
+      });
+    }
+    // The predicted completion is one of the stats.
+    expect(JSON.stringify(kpiStats)).toContain('predicted_time_to_finish');
+  });
+
+  test('90-day trends: the migration trends panel with its forecast, and success rate by day', () => {
+    const trends = panels.find((p) => p.type === 'oma-migrationtrends-panel');
+    expect((trends?.targets ?? []).map((t) => t.queryType).sort()).toEqual([
+      'migrationTrends',
+      'predictions',
+    ]);
+    expect(trends?.options).toMatchObject({ showForecast: true });
+    expect(
+      panels.some((p) =>
+        (p.targets ?? []).some((t) => t.queryType === 'successRates' && t.group_by === 'day'),
+      ),
+    ).toBe(true);
   });
 });

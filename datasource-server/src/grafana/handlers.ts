@@ -23,6 +23,7 @@ import { notifications } from '../notifications/query';
 import { liveProgress } from './live-handlers';
 import { networkAdoption, networkRecommendations, networkTopology, networkVms } from './network-handlers';
 import { listOf, type QueryOf } from './query-types';
+import { cbtHistory, vmDisks } from './vm-detail-handlers';
 
 export interface QueryContext {
   db: Kysely<Database>;
@@ -129,7 +130,26 @@ const jobColumns = (time: DbTime): Column<ReplicationJobRow>[] => [
   { name: 'created_at', type: 'time', value: (r) => time.toMs(r.created_at) },
   { name: 'started_at', type: 'time', value: (r) => time.toMs(r.started_at) },
   { name: 'completed_at', type: 'time', value: (r) => time.toMs(r.completed_at) },
+  {
+    name: 'duration_seconds',
+    type: 'number',
+    value: (r) => jobDurationSeconds(time.toMs(r.started_at), time.toMs(r.completed_at)),
+    config: { unit: 's', displayName: 'Duration' },
+  },
+  {
+    name: 'avg_throughput_bps',
+    type: 'number',
+    value: (r) => (Number(r.transfer_speed_bps ?? 0) > 0 ? Number(r.transfer_speed_bps) : null),
+    config: { unit: 'Bps', displayName: 'Avg throughput' },
+  },
 ];
+
+/** completed_at − started_at in seconds; null until the job finished (or without a start before its end). Pure. */
+export function jobDurationSeconds(startedMs: number | null, completedMs: number | null): number | null {
+  return startedMs !== null && completedMs !== null && startedMs <= completedMs
+    ? (completedMs - startedMs) / 1000
+    : null;
+}
 
 const TERMINAL = TERMINAL_JOB_STATUSES as string[];
 
@@ -141,6 +161,8 @@ async function vmContexts({ db, time }: QueryContext, q: QueryOf<'vmContexts'>):
     .limit(q.limit ?? DEFAULT_ROWS);
   const statuses = listOf(q.status);
   const vcenters = listOf(q.vcenter);
+  const vms = listOf(q.vm);
+  if (vms.length) query = query.where('vm_name', 'in', vms);
   if (statuses.length) query = query.where('current_status', 'in', statuses);
   if (vcenters.length) query = query.where('vcenter_host', 'in', vcenters);
   if (q.search) query = query.where('vm_name', 'like', likeContains(q.search));
@@ -358,6 +380,8 @@ export const HANDLERS: { [K in QueryType]: Handler<K> } = {
   networkAdoption,
   predictions,
   migrationTrends,
+  vmDisks,
+  cbtHistory,
   notifications,
   liveProgress,
 };

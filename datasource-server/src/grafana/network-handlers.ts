@@ -168,10 +168,12 @@ export async function networkVms({ db }: QueryContext, q: QueryOf<'networkVms'>)
   const names = new Map(destinations.map((d) => [d.id, d.name]));
   const sourceNetworks = new Set(listOf(q.sourceNetwork));
   const search = q.search?.toLowerCase();
+  const exactNames = new Set(listOf(q.vm));
   const limit = q.limit ?? DEFAULT_VM_ROWS;
   const rows = [];
   outer: for (const vm of vms) {
     if (search && !vm.vm_name.toLowerCase().includes(search)) continue;
+    if (exactNames.size && !exactNames.has(vm.vm_name)) continue;
     for (const network of vm.networks) {
       if (sourceNetworks.size && !sourceNetworks.has(network)) continue;
       if (rows.length >= limit) break outer;

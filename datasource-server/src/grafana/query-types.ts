@@ -19,6 +19,8 @@ const text = Type.String({ maxLength: 1000 });
 const limit = Type.Integer({ minimum: 1, maximum: MAX_QUERY_ROWS });
 const strict = { additionalProperties: false } as const;
 const failoverType = StringEnum(FAILOVER_TYPES);
+/** VM names: a multi-value variable may carry thousands. */
+const vmNames = Type.String({ maxLength: 1_000_000 });
 
 export const QUERY_SCHEMAS = {
   vmContexts: Type.Object(
@@ -28,6 +30,8 @@ export const QUERY_SCHEMAS = {
       status: Type.Optional(text),
       vcenter: Type.Optional(text),
       search: Type.Optional(text),
+      // Exact VM names (comma-separated): a VM Detail dashboard's one VM.
+      vm: Type.Optional(vmNames),
       limit: Type.Optional(limit),
     },
     strict,
@@ -89,6 +93,8 @@ export const QUERY_SCHEMAS = {
       datacenter: Type.Optional(text),
       sourceNetwork: Type.Optional(text),
       search: Type.Optional(text),
+      // Exact VM names (comma-separated), where search matches a part of a name.
+      vm: Type.Optional(vmNames),
       limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_NETWORK_VM_ROWS })),
     },
     strict,
@@ -129,6 +135,24 @@ export const QUERY_SCHEMAS = {
       vm: Type.Optional(text),
       replication_type: Type.Optional(text),
       vm_group: Type.Optional(text),
+    },
+    strict,
+  ),
+  vmDisks: Type.Object(
+    {
+      refId: QueryRefId,
+      queryType: Type.Literal('vmDisks'),
+      vm: Type.Optional(vmNames),
+      limit: Type.Optional(limit),
+    },
+    strict,
+  ),
+  cbtHistory: Type.Object(
+    {
+      refId: QueryRefId,
+      queryType: Type.Literal('cbtHistory'),
+      vm: Type.Optional(vmNames),
+      limit: Type.Optional(limit),
     },
     strict,
   ),

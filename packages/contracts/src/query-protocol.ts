@@ -10,7 +10,7 @@
  * - `networkRecommendations` {sourceNetwork?, unmappedOnly?, candidates?}: a table, one row per
  *   (source network, candidate): source_network, vm_count, current_network_id, rank,
  *   network_id, network_name, score, reasons (joined with "; ").
- * - `networkVms` {vcenter?, datacenter?, sourceNetwork?, search?, limit?}: a table, one row per
+ * - `networkVms` {vcenter?, datacenter?, sourceNetwork?, search?, vm? (exact names), limit?}: a table, one row per
  *   (VM, NIC network): vm_name, vcenter, datacenter, status, source_network, live_network_id,
  *   live_network_name, live_validation, test_network_id, test_network_name, test_validation.
  * - `networkValidation` {vmNames?}: frames `summary` (vms, valid, invalid, warnings) and
@@ -55,6 +55,18 @@ export const MAX_PREDICTION_CONCURRENCY = 64;
  *   intervalMs and wide enough that the range fits maxDataPoints).
  */
 export const ANALYTICS_QUERY_TYPES = ['migrationTrends'] as const;
+
+/**
+ * VM detail query types (the VM Detail dashboard), for the VMs named in `vm` (comma-separated
+ * names, e.g. a template variable; empty: every VM, up to `limit` rows):
+ * - `vmDisks` {vm?, limit?}: a table `vm_disks`, one row per disk: vm_name, disk_id, label,
+ *   datastore, size_gb, capacity_bytes, provisioning_type, sync_status, sync_progress_percent,
+ *   bytes_synced, updated_at.
+ * - `cbtHistory` {vm?, limit?}: a table `cbt_history`, one row per disk sync created in the query's
+ *   time range, newest first: time, vm_name, job_id, disk_id, sync_type, blocks_changed,
+ *   bytes_transferred, sync_duration_seconds, throughput_bps (bytes / duration), sync_success.
+ */
+export const VM_DETAIL_QUERY_TYPES = ['vmDisks', 'cbtHistory'] as const;
 
 /** Breakdowns of a `successRates` query (GET /analytics/success-rates?group_by=). */
 export const SUCCESS_RATE_GROUPS = [
@@ -103,6 +115,7 @@ export const QUERY_TYPES = [
   ...NETWORK_QUERY_TYPES,
   ...ANALYTICS_PREDICTION_QUERY_TYPES,
   ...ANALYTICS_QUERY_TYPES,
+  ...VM_DETAIL_QUERY_TYPES,
   ...NOTIFICATION_QUERY_TYPES,
   ...LIVE_QUERY_TYPES,
 ] as const;

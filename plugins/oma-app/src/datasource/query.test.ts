@@ -425,6 +425,55 @@ describe('migration trends query', () => {
   });
 });
 
+describe('VM Detail queries: one VM by exact name', () => {
+  const vmVars: Record<string, string> = { $vm: 'web-01', $many: 'web-01,db-02', $all: '__all' };
+  const fill = (v: string) => vmVars[v] ?? v;
+
+  it.each(['vmDisks', 'cbtHistory'] as const)(
+    '%s keeps its VM names and a limit, and drops anything else',
+    (queryType) => {
+      expect(normalizeQuery({ refId: 'A', queryType, vm: ' web-01 , db-02 ,', junk: 1 } as never)).toEqual({
+        refId: 'A',
+        queryType,
+        vm: 'web-01,db-02',
+        limit: DEFAULT_LIMIT,
+        hide: undefined,
+        datasource: undefined,
+        key: undefined,
+      });
+      expect(normalizeQuery({ refId: 'A', queryType, limit: -3 } as never)).toMatchObject({
+        limit: DEFAULT_LIMIT,
+      });
+    },
+  );
+
+  it.each(['vmDisks', 'cbtHistory'] as const)(
+    '%s: a multi-value variable adds every VM; "All" means every VM',
+    (queryType) => {
+      expect(interpolateQuery({ refId: 'A', queryType, vm: '$many' }, fill)).toMatchObject({
+        vm: 'web-01,db-02',
+      });
+      const all = interpolateQuery({ refId: 'A', queryType, vm: '$all' }, fill) as { vm?: string };
+      expect(all.vm).toBeUndefined();
+    },
+  );
+
+  it('vmContexts and networkVms take exact VM names beside their substring search', () => {
+    const contexts = normalizeQuery({
+      refId: 'A',
+      queryType: 'vmContexts',
+      vm: '$vm',
+      search: 'web',
+    } as never);
+    expect(interpolateQuery(contexts, fill)).toMatchObject({ vm: 'web-01', search: 'web' });
+    const nics = normalizeQuery({ refId: 'A', queryType: 'networkVms', vm: '$many' } as never);
+    expect(toWireQuery(interpolateQuery(nics, fill))).toMatchObject({
+      queryType: 'networkVms',
+      vm: 'web-01,db-02',
+    });
+  });
+});
+
 describe('the other analytics queries', () => {
   const filters = {
     vcenter: '$vc',

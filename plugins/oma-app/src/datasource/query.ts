@@ -166,6 +166,7 @@ export function normalizeQuery(query: DataQuery): OmaQuery {
         status: optionalString(saved.status),
         vcenter: optionalString(saved.vcenter),
         search: optionalString(saved.search),
+        vm: savedNames(saved.vm),
         limit: clampLimit(saved.limit),
       };
     case 'jobs': {
@@ -216,6 +217,7 @@ export function normalizeQuery(query: DataQuery): OmaQuery {
         datacenter: optionalString(saved.datacenter),
         sourceNetwork: optionalString(saved.sourceNetwork),
         search: optionalString(saved.search),
+        vm: savedNames(saved.vm),
         limit: clampCount(saved.limit, DEFAULT_NETWORK_VM_LIMIT, MAX_NETWORK_VM_ROWS),
       };
     case 'networkValidation':
@@ -255,6 +257,9 @@ export function normalizeQuery(query: DataQuery): OmaQuery {
         limit: saved.limit === undefined ? undefined : clampLimit(saved.limit),
         ...savedFilters(saved),
       };
+    case 'vmDisks':
+    case 'cbtHistory':
+      return { ...base, queryType, vm: savedNames(saved.vm), limit: clampLimit(saved.limit) };
     case 'cbtPerformance':
       return {
         ...base,
@@ -309,6 +314,7 @@ export function interpolateQuery(query: OmaQuery, interpolate: Interpolate): Oma
         status: interpolateOptional(query.status, interpolate),
         vcenter: interpolateOptional(query.vcenter, interpolate),
         search: interpolateOptional(query.search, interpolate),
+        vm: interpolateNames(query.vm, interpolate),
       };
     case 'jobs': {
       const status = query.status === undefined ? undefined : interpolate(query.status);
@@ -342,6 +348,7 @@ export function interpolateQuery(query: OmaQuery, interpolate: Interpolate): Oma
         datacenter: interpolateOptional(query.datacenter, interpolate),
         sourceNetwork: interpolateOptional(query.sourceNetwork, interpolate),
         search: interpolateOptional(query.search, interpolate),
+        vm: interpolateNames(query.vm, interpolate),
       };
     case 'networkValidation':
       return {
@@ -382,6 +389,9 @@ export function interpolateQuery(query: OmaQuery, interpolate: Interpolate): Oma
     case 'notifications':
     case 'systemHealth':
       return query;
+    case 'vmDisks':
+    case 'cbtHistory':
+      return { ...query, vm: interpolateNames(query.vm, interpolate) };
     default:
       return assertNever(query, 'query');
   }

@@ -107,6 +107,8 @@ export const EDITOR_QUERY_TYPES = [
   'liveProgress',
   'notifications',
   'systemHealth',
+  'vmDisks',
+  'cbtHistory',
 ] as const satisfies readonly QueryType[];
 export type EditorQueryType = (typeof EDITOR_QUERY_TYPES)[number];
 
@@ -123,6 +125,8 @@ export const QUERY_TYPE_LABELS: Record<QueryType, string> = {
   networkAdoption: 'Recommendation adoption',
   predictions: 'Sync predictions',
   migrationTrends: 'Migration trends',
+  vmDisks: 'VM disks',
+  cbtHistory: 'CBT sync history',
   successRates: 'Success rates',
   performanceMetrics: 'Performance metrics',
   cbtPerformance: 'CBT performance',
@@ -179,6 +183,8 @@ export interface VmContextsQuery extends DataQuery {
   vcenter?: string;
   /** Substring of the VM name. */
   search?: string;
+  /** Exact VM names, comma-separated (each may be a template variable). */
+  vm?: string;
   limit?: number;
 }
 
@@ -235,6 +241,8 @@ export interface NetworkVmsQuery extends DataQuery {
   sourceNetwork?: string;
   /** Part of the VM name. */
   search?: string;
+  /** Exact VM names, comma-separated (each may be a template variable). */
+  vm?: string;
   limit?: number;
 }
 
@@ -376,6 +384,20 @@ export function isStreamingQuery(query: OmaQuery): query is StreamingQuery {
   return (STREAMING_QUERY_TYPES as readonly string[]).includes(query.queryType);
 }
 
+/** A VM's disks (VM Detail): comma-separated VM names, each may be a template variable; empty for all. */
+export interface VmDisksQuery extends DataQuery {
+  queryType: 'vmDisks';
+  vm?: string;
+  limit?: number;
+}
+
+/** A VM's CBT syncs over the time range, newest first (VM Detail); `vm` as in VmDisksQuery. */
+export interface CbtHistoryQuery extends DataQuery {
+  queryType: 'cbtHistory';
+  vm?: string;
+  limit?: number;
+}
+
 /** Every query this data source sends, discriminated on `queryType`. */
 export type OmaQuery =
   | VmContextsQuery
@@ -385,7 +407,9 @@ export type OmaQuery =
   | NetworkQuery
   | PredictionsQuery
   | AnalyticsQuery
-  | StreamingQuery;
+  | StreamingQuery
+  | VmDisksQuery
+  | CbtHistoryQuery;
 
 export const DEFAULT_QUERY: Partial<OmaQuery> = {
   queryType: 'vmContexts',

@@ -149,7 +149,22 @@ describe('QueryEditor: network queries', () => {
       'Live progress',
       'Notifications',
       'System health',
+      'VM disks',
+      'CBT sync history',
     ]);
+  });
+
+  it('switches to CBT sync history and edits its VMs (for a VM Detail panel: $vm)', async () => {
+    const { user, onChange } = setup({ refId: 'A', queryType: 'vmContexts', search: 'x' });
+    await pickQueryType(user, 'CBT sync history');
+    expect(onChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ refId: 'A', queryType: 'cbtHistory', limit: 500 }),
+    );
+    expect(onChange.mock.lastCall[0]).not.toHaveProperty('search');
+    await user.type(screen.getByLabelText('VMs'), '$vm');
+    expect(onChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ queryType: 'cbtHistory', vm: '$vm' }),
+    );
   });
 
   it('switches to a migration trends query, which says what it returns', async () => {

@@ -66,6 +66,8 @@ import {
   type VariableKind,
   type VariableQuery,
   type VmContextsQuery,
+  type VmDisksQuery,
+  type CbtHistoryQuery,
   type VolumePerformanceQuery,
   type VolumeView,
 } from '../types';
@@ -125,6 +127,9 @@ export function switchQueryType(query: OmaQuery, queryType: QueryType): OmaQuery
     case 'notifications':
     case 'systemHealth':
       return { ...keep, queryType };
+    case 'vmDisks':
+    case 'cbtHistory':
+      return { ...keep, queryType, limit: DEFAULT_LIMIT };
     default:
       return assertNever(queryType, 'query type');
   }
@@ -239,6 +244,9 @@ function TypeFields({ query, change }: TypeFieldsProps) {
       return <PredictionsFields query={query} change={change} />;
     case 'liveProgress':
       return <LiveProgressFields query={query} change={change} />;
+    case 'vmDisks':
+    case 'cbtHistory':
+      return <VmDetailFields query={query} change={change} />;
     case 'notifications':
     case 'systemHealth':
       return <StreamingFields query={query} change={change} />;
@@ -436,6 +444,29 @@ function VmContextsFields({ query, change }: TypeFieldsProps<VmContextsQuery>) {
         placeholder="VM name contains"
         value={query.search}
         onText={(search, run) => change({ ...query, search }, run)}
+      />
+      <TextFilter
+        label="VMs"
+        tooltip="Exact VM names, comma-separated, or a template variable such as $vm."
+        placeholder="every VM"
+        value={query.vm}
+        onText={(vm, run) => change({ ...query, vm }, run)}
+      />
+      <LimitField value={query.limit} onLimit={(limit, run) => change({ ...query, limit }, run)} />
+    </InlineFieldRow>
+  );
+}
+
+/** vmDisks and cbtHistory: which VMs (the VM Detail dashboard passes $vm) and how many rows. */
+function VmDetailFields({ query, change }: TypeFieldsProps<VmDisksQuery | CbtHistoryQuery>) {
+  return (
+    <InlineFieldRow>
+      <TextFilter
+        label="VMs"
+        tooltip="Exact VM names, comma-separated, or a template variable such as $vm; empty for every VM."
+        placeholder="every VM"
+        value={query.vm}
+        onText={(vm, run) => change({ ...query, vm }, run)}
       />
       <LimitField value={query.limit} onLimit={(limit, run) => change({ ...query, limit }, run)} />
     </InlineFieldRow>

@@ -19,6 +19,7 @@ import { performanceFrames, validationFrames } from '../networks/validation/fram
 import { networkPerformance as performanceOf } from '../networks/validation/performance';
 import { evaluate, loadValidationInput } from '../networks/validation/validate';
 import { toFrame, type Column } from './frames';
+import { performanceMetrics, successRates, systemHealth } from './analytics-job-handlers';
 import { networkAdoption, networkRecommendations, networkTopology, networkVms } from './network-handlers';
 import { listOf, type QueryOf } from './query-types';
 
@@ -356,4 +357,7 @@ export const HANDLERS: { [K in QueryType]: Handler<K> } = {
   networkAdoption,
   predictions,
   migrationTrends,
+  successRates,
+  performanceMetrics,
+  systemHealth,
 };

@@ -6,10 +6,13 @@ import {
   FAILOVER_TYPES,
   JOB_FILTERS,
   MAX_NETWORK_VM_ROWS,
+  MAX_PERFORMANCE_ROWS,
   MAX_PREDICTION_CONCURRENCY,
   MAX_QUERY_ROWS,
+  PERFORMANCE_VIEWS,
   QueryRefId,
   StringEnum,
+  SUCCESS_RATE_GROUPS,
   VARIABLE_KINDS,
   type QueryType,
 } from '@oma-insights/contracts';
@@ -18,6 +21,14 @@ const text = Type.String({ maxLength: 1000 });
 const limit = Type.Integer({ minimum: 1, maximum: MAX_QUERY_ROWS });
 const strict = { additionalProperties: false } as const;
 const failoverType = StringEnum(FAILOVER_TYPES);
+/** The filters of the job analytics queries (as GET /analytics/migration-trends takes them). */
+const jobFilters = {
+  vcenter: Type.Optional(text),
+  datacenter: Type.Optional(text),
+  vm: Type.Optional(text),
+  replication_type: Type.Optional(text),
+  vm_group: Type.Optional(text),
+};
 
 export const QUERY_SCHEMAS = {
   vmContexts: Type.Object(
@@ -131,6 +142,26 @@ export const QUERY_SCHEMAS = {
     },
     strict,
   ),
+  successRates: Type.Object(
+    {
+      refId: QueryRefId,
+      queryType: Type.Literal('successRates'),
+      group_by: StringEnum(SUCCESS_RATE_GROUPS),
+      ...jobFilters,
+    },
+    strict,
+  ),
+  performanceMetrics: Type.Object(
+    {
+      refId: QueryRefId,
+      queryType: Type.Literal('performanceMetrics'),
+      view: StringEnum(PERFORMANCE_VIEWS),
+      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PERFORMANCE_ROWS })),
+      ...jobFilters,
+    },
+    strict,
+  ),
+  systemHealth: Type.Object({ refId: QueryRefId, queryType: Type.Literal('systemHealth') }, strict),
 } satisfies Record<QueryType, TSchema>;
 
 export type QueryOf<K extends QueryType> = Static<(typeof QUERY_SCHEMAS)[K]>;

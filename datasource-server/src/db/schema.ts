@@ -332,7 +332,7 @@ export type OmiHealthSamplesTable = {
 export type OmiJobLoadTable = {
   job_id: string;
   updated_at: DbTime;
-} & Record<`${VmaLoadField}_${'n' | 'sum'}`, number> &
+} & Record<`${VmaLoadField}_${'n' | 'sum'}`, Generated<number>> &
   Record<`${VmaLoadField}_${'min' | 'max'}`, number | null>;
 
 /** Server health figures summarised over a job's window in omi_migration_analytics (server_<figure>_avg/_max). */

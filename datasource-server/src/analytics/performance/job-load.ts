@@ -1,19 +1,22 @@
 // The VMA's load as progress pushes report it, folded per job (count, sum, min, max per figure)
 // while the job runs, and summarised as min/avg/max when it ends. Pure.
 import { VMA_LOAD_FIELDS, type ProgressPush, type VmaLoadField } from '@oma-insights/contracts';
+import type { Selectable } from 'kysely';
 import type { OmiJobLoadTable } from '../../db/schema';
+
+type JobLoadRow = Selectable<OmiJobLoadTable>;
 
 /** Whether a push carries any load figure. */
 export const carriesLoad = (push: ProgressPush) => VMA_LOAD_FIELDS.some((f) => push[f] !== undefined);
 
 /** The job's load row after one more push; null when the push carries no load figure. */
 export function foldLoad(
-  previous: OmiJobLoadTable | undefined,
+  previous: JobLoadRow | undefined,
   push: ProgressPush,
   now: string,
-): OmiJobLoadTable | null {
+): JobLoadRow | null {
   if (!carriesLoad(push)) return null;
-  const row = { job_id: previous?.job_id ?? '', updated_at: now } as OmiJobLoadTable;
+  const row = { job_id: previous?.job_id ?? '', updated_at: now } as JobLoadRow;
   for (const f of VMA_LOAD_FIELDS) {
     const n = Number(previous?.[`${f}_n`] ?? 0);
     const sum = Number(previous?.[`${f}_sum`] ?? 0);
@@ -41,7 +44,7 @@ export type LoadSummary = Record<`${VmaLoadField}_${'min' | 'avg' | 'max'}`, num
 const round = (v: number) => Math.round(v * 1000) / 1000;
 
 /** min/avg/max per figure; `vma_samples` the most pushes any one figure came in. Pure. */
-export function summariseLoad(row: OmiJobLoadTable | undefined): LoadSummary {
+export function summariseLoad(row: JobLoadRow | undefined): LoadSummary {
   const summary = { vma_samples: 0 } as LoadSummary;
   for (const f of VMA_LOAD_FIELDS) {
     const n = Number(row?.[`${f}_n`] ?? 0);

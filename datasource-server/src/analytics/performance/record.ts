@@ -8,7 +8,7 @@ import type { Db } from '../../db/connect';
 import { inTransaction, upsert } from '../../db/dialect';
 import { SERVER_LOAD_FIGURES, type Database, type OmiMigrationAnalyticsTable } from '../../db/schema';
 import { FINISHED_STATUSES } from '../rollups/job-facts';
-import { foldLoad, jobThroughput, summariseLoad } from './job-load';
+import { carriesLoad, foldLoad, jobThroughput, summariseLoad } from './job-load';
 
 /** Inside the push's transaction (the job row is locked): folds the push's load figures into the job's row. */
 export async function saveJobLoad(
@@ -18,6 +18,7 @@ export async function saveJobLoad(
   push: ProgressPush,
   now: string,
 ) {
+  if (!carriesLoad(push)) return;
   const previous = await trx
     .selectFrom('omi_job_load')
     .selectAll()
@@ -26,12 +27,11 @@ export async function saveJobLoad(
   const row = foldLoad(previous, push, now);
   if (!row) return;
   row.job_id = jobId;
-  const { job_id: _key, ...columns } = row;
   await upsert(
     trx.insertInto('omi_job_load').values(row),
     store.dialect,
     ['job_id'],
-    Object.keys(columns) as never,
+    Object.keys(row).filter((c) => c !== 'job_id') as never,
   ).execute();
 }
 

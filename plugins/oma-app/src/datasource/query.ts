@@ -15,6 +15,8 @@ import {
   MAX_LIMIT,
   MAX_NETWORK_VM_ROWS,
   MAX_PREDICTION_CONCURRENCY,
+  PERFORMANCE_VIEWS,
+  SUCCESS_RATE_GROUPS,
   VARIABLE_KINDS,
   assertNever,
   isFailoverType,
@@ -22,6 +24,8 @@ import {
   type FailoverType,
   type JobStatusFilter,
   type OmaQuery,
+  type PerformanceMetricsQuery,
+  type SuccessRatesQuery,
   type VariableKind,
   type VariableQuery,
   type WireQuery,
@@ -202,6 +206,32 @@ export function normalizeQuery(query: DataQuery): OmaQuery {
         replication_type: optionalString(saved.replication_type),
         vm_group: optionalString(saved.vm_group),
       };
+    case 'successRates':
+    case 'performanceMetrics': {
+      const filters = {
+        vcenter: optionalString(saved.vcenter),
+        datacenter: optionalString(saved.datacenter),
+        vm: optionalString(saved.vm),
+        replication_type: optionalString(saved.replication_type),
+        vm_group: optionalString(saved.vm_group),
+      };
+      if (queryType === 'successRates') {
+        const group = (SUCCESS_RATE_GROUPS as readonly unknown[]).includes(saved.group_by)
+          ? saved.group_by
+          : 'day';
+        return { ...base, queryType, group_by: group as SuccessRatesQuery['group_by'], ...filters };
+      }
+      const view = (PERFORMANCE_VIEWS as readonly unknown[]).includes(saved.view) ? saved.view : 'vms';
+      return {
+        ...base,
+        queryType,
+        view: view as PerformanceMetricsQuery['view'],
+        limit: typeof saved.limit === 'number' && saved.limit > 0 ? Math.floor(saved.limit) : undefined,
+        ...filters,
+      };
+    }
+    case 'systemHealth':
+      return { ...base, queryType };
     default:
       return assertNever(queryType, 'query type');
   }
@@ -283,6 +313,18 @@ export function interpolateQuery(query: OmaQuery, interpolate: Interpolate): Oma
         replication_type: interpolateOptional(query.replication_type, interpolate),
         vm_group: interpolateOptional(query.vm_group, interpolate),
       };
+    case 'successRates':
+    case 'performanceMetrics':
+      return {
+        ...query,
+        vcenter: interpolateOptional(query.vcenter, interpolate),
+        datacenter: interpolateOptional(query.datacenter, interpolate),
+        vm: interpolateOptional(query.vm, interpolate),
+        replication_type: interpolateOptional(query.replication_type, interpolate),
+        vm_group: interpolateOptional(query.vm_group, interpolate),
+      };
+    case 'systemHealth':
+      return query;
     default:
       return assertNever(query, 'query');
   }

@@ -12,7 +12,9 @@ import {
   MAX_PREDICTION_CONCURRENCY,
   MAX_QUERY_ROWS,
   NETWORK_QUERY_TYPES,
+  PERFORMANCE_VIEWS,
   QUERY_TYPES,
+  SUCCESS_RATE_GROUPS,
   VARIABLE_KINDS,
   type VariableKind,
 } from '@oma-insights/contracts/query-protocol';
@@ -55,6 +57,9 @@ export const QUERY_TYPE_LABELS: Record<QueryType, string> = {
   networkAdoption: 'Recommendation adoption',
   predictions: 'Sync predictions',
   migrationTrends: 'Migration trends',
+  successRates: 'Success rates',
+  performanceMetrics: 'Performance metrics',
+  systemHealth: 'System health',
 };
 
 /** What a network query is about: the network a VM gets on live failover, or on test failover. */
@@ -214,6 +219,31 @@ export interface MigrationTrendsQuery extends DataQuery {
   vm_group?: string;
 }
 
+type AnalyticsFilters = Pick<
+  MigrationTrendsQuery,
+  'vcenter' | 'datacenter' | 'vm' | 'replication_type' | 'vm_group'
+>;
+
+export { PERFORMANCE_VIEWS, SUCCESS_RATE_GROUPS };
+
+/** Finished jobs and their success rate per group (a table) or per day (a time series). */
+export interface SuccessRatesQuery extends DataQuery, AnalyticsFilters {
+  queryType: 'successRates';
+  group_by: (typeof SUCCESS_RATE_GROUPS)[number];
+}
+
+/** Throughput and duration per VM or datastore, the slowest jobs, or the load during migrations. */
+export interface PerformanceMetricsQuery extends DataQuery, AnalyticsFilters {
+  queryType: 'performanceMetrics';
+  view: (typeof PERFORMANCE_VIEWS)[number];
+  limit?: number;
+}
+
+/** The server's health samples over the time range as a wide time series. */
+export interface SystemHealthQuery extends DataQuery {
+  queryType: 'systemHealth';
+}
+
 /** Every query this data source sends, discriminated on `queryType`. */
 export type OmaQuery =
   | VmContextsQuery
@@ -222,7 +252,10 @@ export type OmaQuery =
   | FailedJobAnnotationsQuery
   | NetworkQuery
   | PredictionsQuery
-  | MigrationTrendsQuery;
+  | MigrationTrendsQuery
+  | SuccessRatesQuery
+  | PerformanceMetricsQuery
+  | SystemHealthQuery;
 
 export const DEFAULT_QUERY: Partial<OmaQuery> = {
   queryType: 'vmContexts',

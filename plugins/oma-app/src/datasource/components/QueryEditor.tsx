@@ -74,7 +74,12 @@ export function switchQueryType(query: OmaQuery, queryType: QueryType): OmaQuery
     case 'networkAdoption':
     case 'predictions':
     case 'migrationTrends':
+    case 'systemHealth':
       return { ...keep, queryType };
+    case 'successRates':
+      return { ...keep, queryType, group_by: 'day' };
+    case 'performanceMetrics':
+      return { ...keep, queryType, view: 'vms' };
     case 'networkTopology':
     case 'networkValidation':
       return { ...keep, queryType, failoverType: 'live' };
@@ -178,6 +183,15 @@ function TypeFields({ query, change }: TypeFieldsProps) {
       );
     case 'predictions':
       return <PredictionsFields query={query} change={change} />;
+    case 'successRates':
+    case 'performanceMetrics':
+    case 'systemHealth':
+      return (
+        <Text color="secondary" element="p">
+          {QUERY_TYPE_LABELS[query.queryType]} over the dashboard&apos;s time range (grouping, view and
+          filters as saved in the query).
+        </Text>
+      );
     default:
       return assertNever(query, 'query');
   }

@@ -24,14 +24,14 @@ describe('loadConfig', () => {
     );
   });
 
-  test('the migration analytics backfill runs every 10 minutes unless PERFORMANCE_BACKFILL_INTERVAL_MINUTES says otherwise (0: off)', () => {
+  test('the migration analytics backfill runs every 10 minutes unless PERFORMANCE_BACKFILL_MINUTES says otherwise (0: off)', () => {
     expect(loadConfig({}).performanceBackfillMinutes).toBe(10);
-    expect(loadConfig({ PERFORMANCE_BACKFILL_INTERVAL_MINUTES: '60' }).performanceBackfillMinutes).toBe(60);
-    expect(loadConfig({ PERFORMANCE_BACKFILL_INTERVAL_MINUTES: '0' }).performanceBackfillMinutes).toBe(0);
-    expect(() => loadConfig({ PERFORMANCE_BACKFILL_INTERVAL_MINUTES: '7' })).toThrow(
-      'PERFORMANCE_BACKFILL_INTERVAL_MINUTES must be 0 (off), divide an hour',
+    expect(loadConfig({ PERFORMANCE_BACKFILL_MINUTES: '60' }).performanceBackfillMinutes).toBe(60);
+    expect(loadConfig({ PERFORMANCE_BACKFILL_MINUTES: '0' }).performanceBackfillMinutes).toBe(0);
+    expect(() => loadConfig({ PERFORMANCE_BACKFILL_MINUTES: '7' })).toThrow(
+      'PERFORMANCE_BACKFILL_MINUTES must be 0 (off), divide an hour',
     );
-    expect(() => loadConfig({ PERFORMANCE_BACKFILL_INTERVAL_MINUTES: '-1' })).toThrow(
+    expect(() => loadConfig({ PERFORMANCE_BACKFILL_MINUTES: '-1' })).toThrow(
       'must be an integer >= 0',
     );
   });

@@ -37,7 +37,7 @@ export interface Config {
   live: LiveConfig;
   /** The health sampler (HEALTH_SAMPLE_INTERVAL_SECONDS, default 5; 0 turns it off). */
   healthSampleIntervalMs: number;
-  /** How often finished jobs missing from omi_migration_analytics are recorded (PERFORMANCE_BACKFILL_INTERVAL_MINUTES, default 10; 0 turns it off). */
+  /** How often finished jobs missing from omi_migration_analytics are recorded (PERFORMANCE_BACKFILL_MINUTES, default 10; 0 turns it off). */
   performanceBackfillMinutes: number;
 }
 
@@ -189,10 +189,10 @@ function liveFrom(env: NodeJS.ProcessEnv): LiveConfig {
 }
 
 function backfillMinutesFrom(env: NodeJS.ProcessEnv): number {
-  const minutes = intFrom(env, 'PERFORMANCE_BACKFILL_INTERVAL_MINUTES', 10, 0);
+  const minutes = intFrom(env, 'PERFORMANCE_BACKFILL_MINUTES', 10, 0);
   if (minutes !== 0 && !(SYNC_INTERVALS_MINUTES as readonly number[]).includes(minutes)) {
     throw new ConfigError(
-      `PERFORMANCE_BACKFILL_INTERVAL_MINUTES must be 0 (off), divide an hour or be whole hours that divide a day (${SYNC_INTERVALS_MINUTES.join(', ')}), got "${env.PERFORMANCE_BACKFILL_INTERVAL_MINUTES}"`,
+      `PERFORMANCE_BACKFILL_MINUTES must be 0 (off), divide an hour or be whole hours that divide a day (${SYNC_INTERVALS_MINUTES.join(', ')}), got "${env.PERFORMANCE_BACKFILL_MINUTES}"`,
     );
   }
   return minutes;

@@ -12,6 +12,7 @@ import {
   type WireQueryResult,
 } from '@oma-insights/contracts';
 import { HOUR_MS } from '../src/analytics/rollups/job-facts';
+import { Simulator } from '../src/demo/simulator';
 import { storeSample } from '../src/system-health/plugin';
 import type { HealthSample } from '../src/system-health/sampler';
 import { newJobRow } from '../src/vm-contexts/new-job';
@@ -363,5 +364,44 @@ describe.each(TARGETS)('performance metrics on %s', (target) => {
 
   test('needs a token', async () => {
     expect((await get({ view: 'vms' }, null)).statusCode).toBe(401);
+  });
+
+  test('the demo simulator pushes VMA load: its finished jobs get rows with plausible figures', async () => {
+    // A minute of copying per tick, no failures: jobs finish within a few dozen ticks.
+    const simulator = new Simulator(t.store, t.app.bus, t.app.log, {
+      tickMs: 60_000,
+      concurrency: 2,
+      failureRate: 0,
+    });
+    const finished = () =>
+      t.store.db
+        .selectFrom('replication_jobs')
+        .select('id')
+        .where('id', 'like', 'sim-%')
+        .where('status', '=', 'completed')
+        .execute();
+    for (let i = 0; i < 60 && (await finished()).length === 0; i++) await simulator.tick();
+    await t.app.migrationAnalytics.idle();
+    const ids = (await finished()).map((r) => r.id);
+    expect(ids.length).toBeGreaterThan(0);
+    const rows = await t.store.db
+      .selectFrom('omi_migration_analytics')
+      .selectAll()
+      .where('job_id', 'in', ids)
+      .execute();
+    expect(rows.map((r) => r.job_id).sort()).toEqual([...ids].sort());
+    for (const r of rows) {
+      expect(r.recorded_by).toBe('event');
+      expect(Number(r.vma_samples)).toBeGreaterThan(5);
+      const cpu = [r.vma_cpu_percent_min, r.vma_cpu_percent_avg, r.vma_cpu_percent_max].map(Number);
+      expect(cpu[0]).toBeGreaterThan(0);
+      expect(cpu[0]).toBeLessThanOrEqual(cpu[1]);
+      expect(cpu[1]).toBeLessThanOrEqual(cpu[2]);
+      expect(cpu[2]).toBeLessThanOrEqual(100);
+      expect(Number(r.vma_memory_percent_avg)).toBeGreaterThan(20);
+      expect(Number(r.source_disk_latency_ms_avg)).toBeGreaterThan(0);
+      expect(Number(r.network_latency_ms_avg)).toBeGreaterThan(0);
+      expect(Number(r.bytes_transferred)).toBeGreaterThan(0);
+    }
   });
 });

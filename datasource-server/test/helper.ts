@@ -195,7 +195,7 @@ export async function buildTestApp(
     ROLLUP: '0',
     // The health sampler and the analytics backfill write on their own clock; their tests turn them on.
     HEALTH_SAMPLE_INTERVAL_SECONDS: '0',
-    PERFORMANCE_BACKFILL_INTERVAL_MINUTES: '0',
+    PERFORMANCE_BACKFILL_MINUTES: '0',
     ...options.env,
   });
   const app = await buildApp({

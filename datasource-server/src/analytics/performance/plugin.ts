@@ -70,7 +70,7 @@ export default fp(
         : '';
       return {
         status: 'ok',
-        message: `${minutes ? `backfill every ${minutes} min` : 'backfill off (PERFORMANCE_BACKFILL_INTERVAL_MINUTES=0)'}${pass}`,
+        message: `${minutes ? `backfill every ${minutes} min` : 'backfill off (PERFORMANCE_BACKFILL_MINUTES=0)'}${pass}`,
       };
     });
     app.addHook('onReady', async () => {

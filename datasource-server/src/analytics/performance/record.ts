@@ -211,13 +211,16 @@ export async function backfill(store: Db, nowMs = Date.now()): Promise<number> {
     .executeTakeFirst();
   const sinceMs = mark ? Math.max(0, Number(mark.rolled_up_to_ms) - LATE_MS) : 0;
   let recorded = 0;
+  // A cursor on completed_at: each batch starts where the last one ended (ties are looked at again
+  // and skipped by the anti-join), so a first pass over a long history stays linear.
+  let cursor = store.time.toDb(sinceMs);
   for (;;) {
     const missing = await store.db
       .selectFrom('replication_jobs as j')
       .leftJoin('omi_migration_analytics as a', 'a.job_id', 'j.id')
-      .select('j.id')
+      .select(['j.id', 'j.completed_at'])
       .where('j.status', 'in', FINISHED_STATUSES)
-      .where('j.completed_at', '>=', store.time.toDb(sinceMs))
+      .where('j.completed_at', '>=', cursor)
       .where('a.job_id', 'is', null)
       .orderBy('j.completed_at')
       .limit(BACKFILL_BATCH)
@@ -228,8 +231,10 @@ export async function backfill(store: Db, nowMs = Date.now()): Promise<number> {
       'backfill',
     );
     recorded += written;
-    // Fewer than a batch, or none writable (no completed_at): nothing more to find.
-    if (missing.length < BACKFILL_BATCH || written === 0) break;
+    const last = missing[missing.length - 1]?.completed_at;
+    // Fewer than a batch, or none writable (no readable completed_at): nothing more to find.
+    if (missing.length < BACKFILL_BATCH || written === 0 || !last) break;
+    cursor = last;
   }
   await inTransaction(store, async (trx) => {
     const updated = await trx

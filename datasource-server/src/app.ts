@@ -14,7 +14,9 @@ import healthSampler from './system-health/plugin';
 import systemHealthRoutes from './system-health/routes';
 import authPlugin from './auth/plugin';
 import analyticsRollups from './analytics/rollups/plugin';
+import changeFeed from './change-feed/plugin';
 import cloudstackSync from './cloudstack/plugin';
+import detectors from './detectors/plugin';
 import retention from './retention/plugin';
 import metrics from './metrics/plugin';
 import type { ApiToken } from './auth/tokens';
@@ -26,6 +28,7 @@ import { ApiError, registerErrorHandling } from './http/errors';
 import { RequestLog } from './http/request-log';
 import { validatorCompiler } from './http/validation';
 import networkRoutes from './networks/routes';
+import notifications, { notificationRoutes } from './notifications/plugin';
 import mappingRoutes from './networks/mapping-routes';
 import planningRoutes from './networks/planning-routes';
 import validationRoutes from './networks/validation/routes';
@@ -82,6 +85,9 @@ export async function buildApp(options: AppOptions) {
   await app.register(analyticsRollups);
   await app.register(healthSampler);
   await app.register(performanceRecorder);
+  await app.register(notifications);
+  await app.register(changeFeed);
+  await app.register(detectors);
   // Limits are applied by an API-wide hook (below), between identifying and authorizing, so
   // that failed and unauthenticated requests count too.
   await app.register(rateLimit, {
@@ -160,6 +166,7 @@ export async function buildApp(options: AppOptions) {
       await api.register(systemHealthRoutes);
       await api.register(performanceRoutes);
       await api.register(liveChannels, { now: options.now });
+      await api.register(notificationRoutes);
     },
     { prefix: API_PREFIX },
   );

@@ -189,6 +189,41 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('change feed and detectors', () => {
+    test('the feed reads every second, the detectors run with 15 min / 5 in 10 min, unless told otherwise', () => {
+      const defaults = loadConfig({});
+      expect(defaults.changeFeed).toEqual({ intervalMs: 1000, settleMs: 2000 });
+      expect(defaults.detectors).toEqual({
+        enabled: true,
+        stalledMinutes: 15,
+        burstCount: 5,
+        burstMinutes: 10,
+      });
+      const set = loadConfig({
+        CHANGE_FEED_INTERVAL_MS: '0',
+        CHANGE_FEED_SETTLE_MS: '500',
+        DETECTORS: 'off',
+        STALLED_JOB_MINUTES: '30',
+        FAILURE_BURST_COUNT: '0',
+        FAILURE_BURST_MINUTES: '60',
+      });
+      expect(set.changeFeed).toEqual({ intervalMs: 0, settleMs: 500 });
+      expect(set.detectors).toEqual({ enabled: false, stalledMinutes: 30, burstCount: 0, burstMinutes: 60 });
+    });
+
+    test.each([
+      [{ CHANGE_FEED_INTERVAL_MS: '50' }, 'CHANGE_FEED_INTERVAL_MS must be 0 (off) or at least 100'],
+      [{ CHANGE_FEED_INTERVAL_MS: '-1' }, 'CHANGE_FEED_INTERVAL_MS must be an integer >= 0'],
+      [{ CHANGE_FEED_SETTLE_MS: '1.5' }, 'CHANGE_FEED_SETTLE_MS must be an integer >= 0'],
+      [{ STALLED_JOB_MINUTES: 'soon' }, 'STALLED_JOB_MINUTES must be an integer >= 0'],
+      [{ FAILURE_BURST_COUNT: '1' }, 'FAILURE_BURST_COUNT must be 0 (off) or at least 2'],
+      [{ FAILURE_BURST_MINUTES: '0' }, 'FAILURE_BURST_MINUTES must be an integer >= 1'],
+      [{ DETECTORS: 'maybe' }, 'DETECTORS must be 1/0'],
+    ])('refuses %j', (env, message) => {
+      expect(() => loadConfig(env)).toThrow(message);
+    });
+  });
+
   describe('live channels', () => {
     test('no browser origin is allowed until LIVE_ALLOWED_ORIGINS names it; limits have defaults', () => {
       expect(loadConfig({}).live).toEqual({

@@ -1,6 +1,8 @@
 // The one place that reads the environment. Everything else receives a typed Config.
 import path from 'node:path';
 import type { RollupConfig } from './analytics/rollups/maintenance';
+import type { ChangeFeedConfig } from './change-feed/feed';
+import type { DetectorConfig } from './detectors/detect';
 import { urlProblem, type CloudStackConnection } from './cloudstack/connection';
 import { SYNC_INTERVALS_MINUTES } from './cloudstack/schedule';
 import { dbTimeIn, TimeZoneError } from './db/time';
@@ -39,6 +41,13 @@ export interface Config {
   healthSampleIntervalMs: number;
   /** How often finished jobs missing from omi_migration_analytics are recorded (PERFORMANCE_BACKFILL_MINUTES, default 10; 0 turns it off). */
   performanceBackfillMinutes: number;
+  /** The change feed over replication_jobs: CHANGE_FEED_INTERVAL_MS (1000; 0 off), CHANGE_FEED_SETTLE_MS (2000). */
+  changeFeed: ChangeFeedConfig;
+  /**
+   * Stalled-job and failure-burst detectors, every minute: DETECTORS (on), STALLED_JOB_MINUTES
+   * (15), FAILURE_BURST_COUNT (5) within FAILURE_BURST_MINUTES (10); a count of 0 turns one off.
+   */
+  detectors: DetectorConfig & { enabled: boolean };
 }
 
 /** The WebSocket live channels. */
@@ -198,6 +207,29 @@ function backfillMinutesFrom(env: NodeJS.ProcessEnv): number {
   return minutes;
 }
 
+function changeFeedFrom(env: NodeJS.ProcessEnv): ChangeFeedConfig {
+  const intervalMs = intFrom(env, 'CHANGE_FEED_INTERVAL_MS', 1000);
+  if (intervalMs > 0 && intervalMs < 100) {
+    throw new ConfigError(
+      `CHANGE_FEED_INTERVAL_MS must be 0 (off) or at least 100, got "${env.CHANGE_FEED_INTERVAL_MS}"`,
+    );
+  }
+  return { intervalMs, settleMs: intFrom(env, 'CHANGE_FEED_SETTLE_MS', 2000) };
+}
+
+function detectorsFrom(env: NodeJS.ProcessEnv): Config['detectors'] {
+  const burstCount = intFrom(env, 'FAILURE_BURST_COUNT', 5);
+  if (burstCount === 1) {
+    throw new ConfigError('FAILURE_BURST_COUNT must be 0 (off) or at least 2: one failure is not a burst');
+  }
+  return {
+    enabled: boolFrom(env, 'DETECTORS', true),
+    stalledMinutes: intFrom(env, 'STALLED_JOB_MINUTES', 15),
+    burstCount,
+    burstMinutes: intFrom(env, 'FAILURE_BURST_MINUTES', 10, 1),
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTerminal = false): Config {
   const dbUrl = env.DB_URL?.trim() || path.join('.data', 'oma.sqlite');
   const dialect = dialectOf(dbUrl);
@@ -230,5 +262,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTerminal = fa
     live: liveFrom(env),
     healthSampleIntervalMs: intFrom(env, 'HEALTH_SAMPLE_INTERVAL_SECONDS', 5, 0) * 1000,
     performanceBackfillMinutes: backfillMinutesFrom(env),
+    changeFeed: changeFeedFrom(env),
+    detectors: detectorsFrom(env),
   };
 }

@@ -63,3 +63,28 @@ runIfMysql('bench/networks-bulk and networks-recommendations run and print their
   );
   expect(recs).toMatch(/^ratio per-source \/ all-at-once: \d+(\.\d+)?x$/m);
 });
+
+runIfMysql(
+  'bench/live runs with a few clients, prints latency, msgs/s, memory and the ratios to bare ws, and loses nothing',
+  () => {
+    const out = execFileSync(process.execPath, [bench('live.bench.js'), MYSQL_URL, '8', '12'], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    const figures = String.raw`ingest->receive p50 [\d.]+ ms, p99 [\d.]+ ms; publish->receive p50 [\d.]+ ms, p99 [\d.]+ ms; \(ingest->publish p50 [\d.]+ ms, p99 [\d.]+ ms\); delivered \d+ msgs/s; memory -?[\d.]+ KiB/connection`;
+    expect(out).toMatch(/^8 clients on \/ws\/progress, mysql;/m);
+    expect(out).toMatch(new RegExp(`^omi server +${figures}`, 'm'));
+    expect(out).toMatch(new RegExp(`^bare ws +${figures}`, 'm'));
+    expect(out).toMatch(/^ratio p99 omi\/bare: \d+\.\d+x ingest->receive, \d+\.\d+x publish->receive$/m);
+    expect(out).toMatch(/^ratio msgs\/s omi\/bare: \d+\.\d+$/m);
+    expect(out).toMatch(
+      /^messages: omi missing 0, out of order 0, extra 0; bare missing 0, out of order 0, extra 0 — nothing missing$/m,
+    );
+    expect(out).toMatch(
+      /^database, 8 viewers polling every 2 s: [1-9]\d* queries per running-jobs poll .* = \d+ queries\/s/m,
+    );
+    expect(out).toMatch(
+      /^database, WebSocket: 0 queries\/s per viewer \(1\.0 per connect for the snapshot\); ingest costs [1-9][\d.]* queries per event/m,
+    );
+  },
+);

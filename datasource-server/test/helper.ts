@@ -196,6 +196,9 @@ export async function buildTestApp(
     // The health sampler and the analytics backfill write on their own clock; their tests turn them on.
     HEALTH_SAMPLE_INTERVAL_SECONDS: '0',
     PERFORMANCE_BACKFILL_MINUTES: '0',
+    // The change feed and the detectors run on the clock too; their tests drive them (live-sources).
+    CHANGE_FEED_INTERVAL_MS: '0',
+    DETECTORS: '0',
     ...options.env,
   });
   const app = await buildApp({

@@ -118,6 +118,19 @@ async function insertAged(store: Db) {
         recorded_by: 'backfill',
         recorded_at: at,
       } as never)
+    await store.db
+      .insertInto('omi_notifications')
+      .values({
+        created_at: at,
+        severity: 'info',
+        title: tag,
+        message: 'm',
+        source: 'test',
+        vm_name: null,
+        job_id: null,
+        links: '[]',
+        dedup_key: `retention-${tag}`,
+      })
       .execute();
   }
 }

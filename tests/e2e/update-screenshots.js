@@ -4,8 +4,10 @@
 /**
  * Refreshes the app's catalogue screenshots (plugin.json info.screenshots) from the last e2e run:
  * `npm run test:e2e` writes tests/e2e/screenshots/, then `npm run screenshots:update` copies the
- * light-theme Overview, configuration page, network topology and bulk mapping panels into
- * plugins/oma-app/src/img/screenshots/.
+ * light-theme Overview, configuration page, network topology, bulk mapping and migration trends
+ * panels into plugins/oma-app/src/img/screenshots/. Names after the command (e.g.
+ * `npm run screenshots:update -- migration-trends`) copy only those catalogue images, after a run
+ * of just their test file.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -18,7 +20,9 @@ const COPIES = {
   'app-config-light.png': 'configuration.png',
   'network-topology-1920x1080.png': 'network-topology.png',
   'bulk-mapping-1920x1080.png': 'bulk-mapping.png',
+  'migration-trends-light.png': 'migration-trends.png',
 };
+const only = process.argv.slice(2).map((name) => name.replace(/\.png$/, ''));
 
 /** Width and height from a PNG's IHDR chunk. */
 function pngSize(file) {
@@ -28,7 +32,9 @@ function pngSize(file) {
 }
 
 fs.mkdirSync(TO, { recursive: true });
-for (const [from, to] of Object.entries(COPIES)) {
+for (const [from, to] of Object.entries(COPIES).filter(
+  ([, to]) => only.length === 0 || only.includes(to.replace(/\.png$/, '')),
+)) {
   const source = path.join(FROM, from);
   if (!fs.existsSync(source)) {
     console.error(`${path.relative(REPO_ROOT, source)} is missing: run \`npm run test:e2e\` first.`);

@@ -189,13 +189,15 @@ describe('docker-compose.yml', () => {
   });
 
   test('Grafana gets every variable the provisioning files use', () => {
-    const dir = path.join(REPO_ROOT, 'provisioning', 'datasources');
     const used = new Set<string>();
-    for (const file of fs.readdirSync(dir)) {
-      const text = fs.readFileSync(path.join(dir, file), 'utf8').replace(/^\s*#.*$/gm, '');
-      for (const m of text.matchAll(/\$\{?([A-Z_][A-Z0-9_]*)/g)) used.add(m[1]);
+    for (const folder of ['datasources', 'alerting']) {
+      const dir = path.join(REPO_ROOT, 'provisioning', folder);
+      for (const file of fs.readdirSync(dir)) {
+        const text = fs.readFileSync(path.join(dir, file), 'utf8').replace(/^\s*#.*$/gm, '');
+        for (const m of text.matchAll(/\$\{?([A-Z_][A-Z0-9_]*)/g)) used.add(m[1]);
+      }
     }
-    expect(used.size).toBeGreaterThan(3);
+    expect(used).toContain('OMA_ALERT_TOKEN');
     for (const name of used)
       expect({ name, provided: name in services.grafana.environment! }).toEqual({ name, provided: true });
   });
@@ -207,6 +209,7 @@ describe('docker-compose.yml', () => {
       ['reader', ['read']],
       ['writer', ['read', 'write']],
       ['ingest', ['ingest']],
+      ['grafana-alerts', ['ingest']],
     ]);
     const db = new URL(env('DB_URL'));
     expect(db.hostname).toBe('mariadb');
@@ -223,6 +226,11 @@ describe('docker-compose.yml', () => {
       envExample.OMA_READ_TOKEN,
     );
     expect(env('API_TOKENS')).toContain(`reader:read:${envExample.OMA_READ_TOKEN}`);
+    // The alerting contact point's token is the server's ingest token for Grafana.
+    expect(interpolate(services.grafana.environment!.OMA_ALERT_TOKEN, envExample)).toBe(
+      envExample.OMA_ALERT_TOKEN,
+    );
+    expect(env('API_TOKENS')).toContain(`grafana-alerts:ingest:${envExample.OMA_ALERT_TOKEN}`);
   });
 
   test('the read-only database user is created from the variables MariaDB receives', () => {

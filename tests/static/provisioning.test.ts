@@ -399,3 +399,149 @@ describe('Network Mapping', () => {
     expect(performance.map((p) => p.type).sort()).toEqual(['table', 'timeseries', 'timeseries']);
   });
 });
+
+describe('alerting (provisioning/alerting)', () => {
+  interface Rule {
+    uid: string;
+    title: string;
+    condition: string;
+    data: Array<{ refId: string; datasourceUid: string; model: Record<string, unknown> }>;
+    noDataState: string;
+    execErrState: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  }
+  interface Receiver {
+    uid: string;
+    type: string;
+    settings: Record<string, string>;
+  }
+  interface Route {
+    receiver: string;
+    object_matchers?: Array<[string, string, string]>;
+    routes?: Route[];
+  }
+  const files = yamlFiles(path.join(PROVISIONING, 'alerting')).map(
+    (f) =>
+      parseYaml(fs.readFileSync(f, 'utf8')) as {
+        apiVersion: number;
+        groups?: Array<{ orgId: number; name: string; folder: string; interval: string; rules: Rule[] }>;
+        contactPoints?: Array<{ orgId: number; name: string; receivers: Receiver[] }>;
+        policies?: Array<Route & { orgId: number }>;
+      },
+  );
+  const groups = files.flatMap((f) => f.groups ?? []);
+  const rules = groups.flatMap((g) => g.rules);
+  const contactPoints = files.flatMap((f) => f.contactPoints ?? []);
+  const policies = files.flatMap((f) => f.policies ?? []);
+  const mysqlUids = new Set(datasources.filter((d) => d.type === 'mysql').map((d) => d.uid));
+  const matches = (route: Route, labels: Record<string, string>) =>
+    (route.object_matchers ?? []).every(([name, op, value]) =>
+      op === '='
+        ? labels[name] === value
+        : op === '=~'
+          ? new RegExp(`^(?:${value})$`).test(labels[name] ?? '')
+          : false,
+    );
+
+  test('every file is apiVersion 1, rules in named groups of a folder with an interval', () => {
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    for (const f of files) expect(f.apiVersion).toBe(1);
+    for (const g of groups) {
+      expect(g).toMatchObject({
+        orgId: 1,
+        folder: expect.any(String),
+        interval: expect.stringMatching(/^\d+[sm]$/),
+      });
+      expect(g.rules.length).toBeGreaterThan(0);
+    }
+  });
+
+  test('the four rules the issue asks for, with unique uids Grafana accepts', () => {
+    expect(rules.map((r) => r.uid).sort()).toEqual([
+      'oma-cbt-sync-failures',
+      'oma-migration-failed',
+      'oma-replication-stalled',
+      'oma-success-rate-low',
+    ]);
+    for (const r of rules) expect(r.uid).toMatch(/^[a-zA-Z0-9_-]{1,40}$/);
+  });
+
+  test('every query reads a provisioned MySQL data source; expressions chain to earlier refIds; the condition exists', () => {
+    for (const r of rules) {
+      const seen = new Set<string>();
+      for (const q of r.data) {
+        expect({ rule: r.uid, refId: q.refId, model: q.model.refId }).toEqual({
+          rule: r.uid,
+          refId: q.refId,
+          model: q.refId,
+        });
+        if (q.datasourceUid === '__expr__') {
+          expect(['reduce', 'threshold']).toContain(q.model.type);
+          expect({
+            rule: r.uid,
+            reads: q.model.expression,
+            earlier: seen.has(String(q.model.expression)),
+          }).toEqual({
+            rule: r.uid,
+            reads: q.model.expression,
+            earlier: true,
+          });
+        } else {
+          expect({ rule: r.uid, uid: q.datasourceUid, mysql: mysqlUids.has(q.datasourceUid) }).toEqual({
+            rule: r.uid,
+            uid: q.datasourceUid,
+            mysql: true,
+          });
+          // A table (one instance per row), plain SQL: no Grafana macro or variable, nothing for
+          // provisioning's environment expansion to eat.
+          expect(q.model).toMatchObject({ format: 'table', rawQuery: true, rawSql: expect.any(String) });
+          expect(String(q.model.rawSql)).not.toContain('$');
+        }
+        seen.add(q.refId);
+      }
+      expect(r.data.map((q) => q.refId)).toContain(r.condition);
+      expect(r.data.find((q) => q.refId === r.condition)?.model.type).toBe('threshold');
+    }
+  });
+
+  test('an empty result is not an alert; labels route the rule and carry no $ (provisioning expands them)', () => {
+    for (const r of rules) {
+      expect({ rule: r.uid, noDataState: r.noDataState }).toEqual({ rule: r.uid, noDataState: 'OK' });
+      expect(r.labels).toMatchObject({
+        source: 'oma-insights',
+        severity: expect.stringMatching(/^(critical|warning)$/),
+      });
+      expect(JSON.stringify(r.labels)).not.toContain('$');
+      expect(r.annotations?.summary).toBeTruthy();
+    }
+  });
+
+  test('the contact point posts to the server with an ingest token from the environment, never a literal secret', () => {
+    const webhooks = contactPoints.flatMap((c) => c.receivers).filter((r) => r.type === 'webhook');
+    expect(webhooks).toHaveLength(1);
+    const { settings } = webhooks[0];
+    expect(settings.url).toBe('${OMA_SERVER_URL}/api/v1/alerts/grafana');
+    expect(settings.httpMethod).toBe('POST');
+    expect(settings.authorization_scheme).toBe('Bearer');
+    expect(settings.authorization_credentials).toMatch(/^\$\{?[A-Z_]+\}?$/);
+    for (const secretKey of ['password', 'basicAuthPassword', 'token'])
+      expect(settings[secretKey]).toBeUndefined();
+  });
+
+  test('the notification policy routes every OMA rule to that contact point', () => {
+    expect(policies).toHaveLength(1);
+    const names = new Set([...contactPoints.map((c) => c.name), 'grafana-default-email']);
+    const routes = [policies[0], ...(policies[0].routes ?? [])];
+    for (const route of routes) expect(names.has(route.receiver)).toBe(true);
+    for (const r of rules) {
+      const route = (policies[0].routes ?? []).find((child) => matches(child, r.labels ?? {}));
+      expect({ rule: r.uid, receiver: route?.receiver }).toEqual({
+        rule: r.uid,
+        receiver: contactPoints[0].name,
+      });
+    }
+    // And only them: an unrelated alert stays with the default receiver.
+    expect((policies[0].routes ?? []).some((child) => matches(child, { alertname: 'CPU' }))).toBe(false);
+  });
+});

@@ -16,6 +16,7 @@ export const EXPECTED_PLUGINS: Record<string, { id: string; type: string }> = {
   datasource: { id: 'oma-migration-datasource', type: 'datasource' },
   'panels/bulk-mapping': { id: 'oma-bulkmapping-panel', type: 'panel' },
   'panels/network-topology': { id: 'oma-networktopology-panel', type: 'panel' },
+  'panels/migration-trends': { id: 'oma-migrationtrends-panel', type: 'panel' },
 };
 
 export interface FoundPlugin {

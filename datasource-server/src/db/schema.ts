@@ -361,7 +361,7 @@ export type OmiMigrationAnalyticsTable = {
   completed_at_ms: number;
   duration_s: number | null;
   bytes_transferred: number;
-  /** transfer_speed_bps when positive, else bytes / duration. */
+  /** bytes / duration of the whole run when both are known, else transfer_speed_bps when positive. */
   throughput_bps: number | null;
   /** Pushes that carried any VMA load figure. */
   vma_samples: number;
@@ -371,6 +371,28 @@ export type OmiMigrationAnalyticsTable = {
   recorded_at: DbTime;
 } & Record<`${VmaLoadField}_${'min' | 'avg' | 'max'}`, number | null> &
   Record<`server_${ServerLoadFigure}_${'avg' | 'max'}`, number | null>;
+/** Notifications raised and pushed (see src/notifications). */
+export interface OmiNotificationsTable {
+  id: Generated<number>;
+  created_at: DbTime;
+  severity: 'info' | 'warning' | 'critical';
+  title: string;
+  message: string;
+  source: string;
+  vm_name: string | null;
+  job_id: string | null;
+  /** JSON array of {kind, title, url}. */
+  links: string;
+  dedup_key: string;
+}
+
+/** The change feed's watermark over replication_jobs (see src/change-feed). */
+export interface OmiChangeFeedMarksTable {
+  name: string;
+  mark_updated_at: DbTime;
+  mark_id: string;
+  saved_at: DbTime;
+}
 
 export interface Database {
   vm_replication_contexts: VmReplicationContextsTable;
@@ -394,6 +416,8 @@ export interface Database {
   omi_health_samples: OmiHealthSamplesTable;
   omi_job_load: OmiJobLoadTable;
   omi_migration_analytics: OmiMigrationAnalyticsTable;
+  omi_notifications: OmiNotificationsTable;
+  omi_change_feed_marks: OmiChangeFeedMarksTable;
 }
 
 export type VmContextRow = Selectable<VmReplicationContextsTable>;

@@ -16,6 +16,8 @@ export interface ProgressEventData {
   throughput_mbps: number;
   eta_seconds: number | null;
   disk_id?: string;
+  /** Where the change was seen: absent for the ingest endpoint (and the simulator that uses it). */
+  source?: 'change_feed';
 }
 
 export interface JobEndedEventData extends ProgressEventData {
@@ -36,7 +38,16 @@ export interface NotificationEventData {
   severity: 'info' | 'warning' | 'critical';
   title: string;
   message: string;
+  /** Who raised it: ingest, change_feed, stalled_job, failure_burst, grafana. */
   source: string;
+  /** The omi_notifications row (absent only for notices that are not kept). */
+  id?: number;
+  vm_name?: string | null;
+  job_id?: string | null;
+  /** VM Detail dashboard, job, alert rule or panel. */
+  links?: { kind: string; title: string; url: string }[];
+  /** Same key, same notification: raised once (e.g. a stalled job until it moves again). */
+  dedup_key?: string;
 }
 
 /** A health sample (src/system-health): its figures (null where not measurable), status and why. */

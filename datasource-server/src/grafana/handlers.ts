@@ -20,6 +20,7 @@ import { networkPerformance as performanceOf } from '../networks/validation/perf
 import { evaluate, loadValidationInput } from '../networks/validation/validate';
 import { toFrame, type Column } from './frames';
 import { performanceMetrics, successRates, systemHealth } from './analytics-job-handlers';
+import { notifications } from '../notifications/query';
 import { networkAdoption, networkRecommendations, networkTopology, networkVms } from './network-handlers';
 import { listOf, type QueryOf } from './query-types';
 
@@ -360,4 +361,5 @@ export const HANDLERS: { [K in QueryType]: Handler<K> } = {
   successRates,
   performanceMetrics,
   systemHealth,
+  notifications,
 };

@@ -10,6 +10,7 @@ import {
   MAX_PREDICTION_CONCURRENCY,
   MAX_QUERY_ROWS,
   PERFORMANCE_VIEWS,
+  NOTIFICATION_SEVERITIES,
   QueryRefId,
   StringEnum,
   SUCCESS_RATE_GROUPS,
@@ -162,6 +163,17 @@ export const QUERY_SCHEMAS = {
     strict,
   ),
   systemHealth: Type.Object({ refId: QueryRefId, queryType: Type.Literal('systemHealth') }, strict),
+  notifications: Type.Object(
+    {
+      refId: QueryRefId,
+      queryType: Type.Literal('notifications'),
+      severity: Type.Optional(StringEnum(NOTIFICATION_SEVERITIES)),
+      vm: Type.Optional(text),
+      source: Type.Optional(Type.String({ maxLength: 64 })),
+      limit: Type.Optional(limit),
+    },
+    strict,
+  ),
 } satisfies Record<QueryType, TSchema>;
 
 export type QueryOf<K extends QueryType> = Static<(typeof QUERY_SCHEMAS)[K]>;

@@ -31,8 +31,8 @@ export interface LiveClient {
 
 type Limits = Pick<LiveConfig, 'replayBuffer' | 'heartbeatMs' | 'maxBufferedBytes'>;
 
-/** Why the server ended a client; counted for /metrics. */
-export type EndReason = 'too_slow' | 'no_pong';
+/** Why the server ended a client; counted for /metrics. `backlog`: too many held during its opening. */
+export type EndReason = 'too_slow' | 'backlog' | 'no_pong';
 
 export class LiveHub {
   readonly logs: Record<LiveChannel, ChannelLog>;
@@ -126,7 +126,7 @@ export class LiveHub {
     if (client.pending === null) {
       this.send(client, text);
     } else if (client.pending.push(message) > this.limits.replayBuffer) {
-      this.endSlow(client);
+      this.endSlow(client, 'backlog');
     }
   }
 
@@ -136,9 +136,9 @@ export class LiveHub {
     if (client.socket.bufferedAmount > this.limits.maxBufferedBytes) this.endSlow(client);
   }
 
-  private endSlow(client: LiveClient) {
+  private endSlow(client: LiveClient, reason: EndReason = 'too_slow') {
     this.close(client, CLOSE.tooSlow);
-    this.onEnded(client.channel, 'too_slow');
+    this.onEnded(client.channel, reason);
   }
 
   private beat() {

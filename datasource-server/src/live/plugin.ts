@@ -8,10 +8,11 @@ import type { FastifyRequest } from 'fastify';
 import { Counter, Gauge } from 'prom-client';
 import { ErrorBody } from '@oma-insights/contracts';
 import { scoped } from '../auth/plugin';
-import type { LiveChannel } from '../events/bus';
+import { CHANNEL_OF, type LiveChannel } from '../events/bus';
 import { ApiError } from '../http/errors';
 import type { LiveMessage } from './channel-log';
-import { CLOSE, LIVE_CHANNELS, LiveHub } from './hub';
+import type { DROP_REASONS } from '../metrics/plugin';
+import { CLOSE, LIVE_CHANNELS, LiveHub, type EndReason } from './hub';
 import { activeJobs } from './snapshot';
 import { TicketStore, TICKET_TTL_MS } from './tickets';
 
@@ -48,6 +49,11 @@ const Ticket = Type.Object({
 });
 
 const security = [{ bearer: [] }];
+const DROPPED_BECAUSE: Record<EndReason, (typeof DROP_REASONS)[number]> = {
+  too_slow: 'slow_consumer',
+  backlog: 'backlog_overflow',
+  no_pong: 'dead_peer',
+};
 
 const live: FastifyPluginAsyncTypebox<LiveOptions> = async (app, { now = Date.now }) => {
   const config = app.config.live;
@@ -59,11 +65,13 @@ const live: FastifyPluginAsyncTypebox<LiveOptions> = async (app, { now = Date.no
     registers: [app.metricsRegistry],
   });
   for (const channel of LIVE_CHANNELS) {
-    for (const reason of ['too_slow', 'no_pong']) ended.inc({ channel, reason }, 0);
+    for (const reason of ['too_slow', 'backlog', 'no_pong']) ended.inc({ channel, reason }, 0);
   }
-  const hub = new LiveHub(randomBytes(8).toString('hex'), config, (channel, reason) =>
-    ended.inc({ channel, reason }),
-  );
+  const { sendLatency, dropped } = app.liveMetrics;
+  const hub = new LiveHub(randomBytes(8).toString('hex'), config, (channel, reason) => {
+    ended.inc({ channel, reason });
+    dropped.inc({ reason: DROPPED_BECAUSE[reason] });
+  });
   new Gauge({
     name: 'omi_live_clients',
     help: 'Open live channel sockets',
@@ -74,7 +82,14 @@ const live: FastifyPluginAsyncTypebox<LiveOptions> = async (app, { now = Date.no
     },
   });
   const tickets = new TicketStore(now);
-  const unsubscribe = app.bus.subscribe((event) => hub.publish(event));
+  const unsubscribe = app.bus.subscribe((event) => {
+    hub.publish(event);
+    // publish() has written the event to every socket of the channel (ws sends synchronously).
+    const channel = CHANNEL_OF[event.type];
+    if (hub.clientsOf(channel) > 0) {
+      sendLatency.observe({ channel }, Math.max(0, Date.now() - Date.parse(event.timestamp)) / 1000);
+    }
+  });
   app.components.set('live', () => ({
     status: 'ok',
     message: `clients: ${LIVE_CHANNELS.map((c) => `${c} ${hub.clientsOf(c)}`).join(', ')}; epoch ${hub.epoch}`,

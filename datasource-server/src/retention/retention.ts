@@ -17,6 +17,7 @@ export const RETAINED: { [T in OwnTable]?: keyof Database[T] & string } = {
   omi_health_samples: 'sampled_at',
   omi_job_load: 'updated_at',
   omi_migration_analytics: 'completed_at',
+  omi_notifications: 'created_at',
 };
 
 /** Deletes rows older than `days` days; returns the rows deleted per table. `days` 0 keeps everything. */

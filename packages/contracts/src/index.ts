@@ -11,3 +11,4 @@ export * from './network-mapping';
 export * from './analytics-predictions';
 export * from './analytics-trends';
 export * from './analytics-jobs';
+export * from './notifications';

@@ -91,6 +91,19 @@ export const CBT_VIEWS = ['trend', 'summary'] as const;
 /** Views of a `volumePerformance` query: per operation type, per-bucket trend, CloudStack job outcomes. */
 export const VOLUME_VIEWS = ['operations', 'trend', 'cloudstack'] as const;
 
+/**
+ * Notification query types (issue 10), over the query's time range:
+ * - `notifications` {severity?, vm?, source?, limit?}: a table, newest first: time, severity,
+ *   title, message, source, vm_name, job_id, link (the VM Detail dashboard for a VM's
+ *   notification, the alert's panel or rule for a Grafana alert). The same rows as
+ *   GET /notifications; the live channel /ws/notifications pushes new ones as they are raised.
+ */
+export const NOTIFICATION_QUERY_TYPES = ['notifications'] as const;
+
+/** How bad a notification is. */
+export const NOTIFICATION_SEVERITIES = ['info', 'warning', 'critical'] as const;
+export type NotificationSeverity = (typeof NOTIFICATION_SEVERITIES)[number];
+
 /** Query types the server answers. Later capabilities append theirs. */
 export const QUERY_TYPES = [
   'vmContexts',
@@ -101,6 +114,7 @@ export const QUERY_TYPES = [
   ...ANALYTICS_PREDICTION_QUERY_TYPES,
   ...ANALYTICS_QUERY_TYPES,
   ...ANALYTICS_JOB_QUERY_TYPES,
+  ...NOTIFICATION_QUERY_TYPES,
 ] as const;
 export type QueryType = (typeof QUERY_TYPES)[number];
 

@@ -838,6 +838,11 @@ async function mountPanel({
         }}
       >
         <HostDashboardPanel spec={spec} record={record} />
+        {Array.from({ length: Math.max(0, (spec.copies ?? 1) - 1) }, (_, i) => (
+          <div key={i} style={{ marginTop: 8 }}>
+            <HostDashboardPanel spec={{ ...spec, id: (spec.id ?? 1) + i + 1 }} record={{ ...record }} />
+          </div>
+        ))}
       </div>
     </ThemeContext.Provider>,
   );

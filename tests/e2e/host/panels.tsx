@@ -16,6 +16,8 @@
 import { css } from '@emotion/css';
 import {
   applyFieldOverrides,
+  CoreApp,
+  DashboardCursorSync,
   EventBusSrv,
   getPanelOptionsWithDefaults,
   LoadingState,
@@ -47,7 +49,14 @@ import {
   type PanelDataErrorViewProps,
   type PanelRendererProps,
 } from '@grafana/runtime';
-import { ErrorBoundaryAlert, PanelChrome, useStyles2, useTheme2 } from '@grafana/ui';
+import {
+  ErrorBoundaryAlert,
+  PanelChrome,
+  PanelContextProvider,
+  useStyles2,
+  useTheme2,
+  type PanelContext,
+} from '@grafana/ui';
 import { useEffect, useMemo, useState, type ComponentType } from 'react';
 import { from, ReplaySubject, switchMap, type Observable, type Subscription } from 'rxjs';
 
@@ -160,8 +169,12 @@ export class HostQueryRunner implements QueryRunner {
       dashboardUID: options.dashboardUID,
       range: timeRange,
       rangeRaw: timeRange.raw,
-      interval: '1m',
-      intervalMs: 60_000,
+      // As Grafana's QueryRunner: the range over the panel's width, no finer than its min interval.
+      ...rangeUtil.calculateInterval(
+        timeRange,
+        options.maxDataPoints ?? 1000,
+        options.minInterval ?? undefined,
+      ),
       maxDataPoints: options.maxDataPoints,
       scopedVars: options.scopedVars ?? {},
       // Queries without a data source of their own use the panel's, as Grafana fills it in.
@@ -341,6 +354,12 @@ export interface MountPanelOptions {
   /** Raw time range, e.g. { from: 'now-24h', to: 'now' } (the default). */
   timeRange?: { from: string; to: string };
   timeZone?: string;
+  /** The panel's "Min interval" query option, e.g. '6h'. */
+  interval?: string;
+  /** The dashboard's graph tooltip setting (shared crosshair / tooltip); off by default. */
+  cursorSync?: DashboardCursorSync;
+  /** Copies of the panel one below the other, as a dashboard of several panels (the first is recorded). */
+  copies?: number;
 }
 
 export interface RenderPanelOptions {
@@ -372,6 +391,44 @@ export interface PanelRecord {
   changedTimeRange?: AbsoluteTimeRange;
 }
 
+/** The override a legend click saves in Grafana (its __systemRef is 'hideSeriesFrom'). */
+const HIDE_SERIES_FROM = 'hideSeriesFrom';
+type SystemOverride = FieldConfigSource['overrides'][number] & { __systemRef?: string };
+
+/**
+ * What a legend click does to the panel's field config in Grafana (seriesVisibilityConfigFactory,
+ * reduced): a click shows only that series, or everything again when it was the only one shown;
+ * a ctrl/cmd click adds it to or takes it from what is shown.
+ */
+function toggleSeries(
+  fieldConfig: FieldConfigSource,
+  label: string | string[] | null,
+  mode: string,
+): FieldConfigSource {
+  const overrides: SystemOverride[] = fieldConfig.overrides;
+  const others = overrides.filter((o) => o.__systemRef !== HIDE_SERIES_FROM);
+  const current = overrides.find((o) => o.__systemRef === HIDE_SERIES_FROM);
+  const shown: string[] = (current?.matcher.options as { names?: string[] } | undefined)?.names ?? [];
+  const labels = label === null ? [] : Array.isArray(label) ? label : [label];
+  let names: string[];
+  if (labels.length === 0) {
+    names = [];
+  } else if (mode === 'append' && current) {
+    names = shown.includes(labels[0]) ? shown.filter((n) => n !== labels[0]) : [...shown, ...labels];
+  } else {
+    names = shown.length === labels.length && labels.every((l) => shown.includes(l)) ? [] : labels;
+  }
+  if (names.length === 0) {
+    return { ...fieldConfig, overrides: others };
+  }
+  const hide: SystemOverride = {
+    __systemRef: HIDE_SERIES_FROM,
+    matcher: { id: 'byNames', options: { mode: 'exclude', names, prefix: 'All except:', readOnly: true } },
+    properties: [{ id: 'custom.hideFrom', value: { viz: true, legend: false, tooltip: true } }],
+  };
+  return { ...fieldConfig, overrides: [...others, hide] };
+}
+
 function timeRangeOf(raw: { from: string; to: string } | undefined, timeZone: string): TimeRange {
   return rangeUtil.convertRawToRange(raw ?? { from: 'now-24h', to: 'now' }, timeZone);
 }
@@ -387,6 +444,19 @@ export function HostDashboardPanel({ spec, record }: { spec: MountPanelOptions; 
   // Grafana gives each panel a bus scoped to it on the dashboard's.
   const eventBus = useMemo(() => new EventBusSrv(), []);
   const runner = useMemo(() => new HostQueryRunner(), []);
+  // What a dashboard gives each panel through context (PanelStateWrapper / VizPanelRenderer):
+  // the events scope all its panels share, the panel's bus and the dashboard's cursor sync.
+  const panelContext = useMemo<PanelContext>(
+    () => ({
+      eventsScope: '__global_',
+      eventBus,
+      app: CoreApp.Dashboard,
+      sync: () => spec.cursorSync ?? DashboardCursorSync.Off,
+      onToggleSeriesVisibility: (label, mode) =>
+        setFieldConfig((current) => toggleSeries(current, label, mode)),
+    }),
+    [eventBus, spec.cursorSync],
+  );
   const { prepared, processed } = usePreparedPanel(plugin, options, fieldConfig, data, timeZone);
 
   useEffect(() => {
@@ -399,7 +469,7 @@ export function HostDashboardPanel({ spec, record }: { spec: MountPanelOptions; 
         timezone: timeZone,
         timeRange: timeRangeOf(spec.timeRange, timeZone),
         maxDataPoints: spec.width,
-        minInterval: null,
+        minInterval: spec.interval ?? null,
         app: 'dashboard',
       });
     };
@@ -449,30 +519,32 @@ export function HostDashboardPanel({ spec, record }: { spec: MountPanelOptions; 
         prepared &&
         processed && (
           <PluginContextProvider meta={plugin.meta}>
-            <ErrorBoundaryAlert>
-              <Panel
-                id={spec.id ?? 1}
-                data={processed}
-                title={spec.title ?? ''}
-                timeRange={processed.timeRange}
-                timeZone={timeZone}
-                options={prepared.options}
-                fieldConfig={prepared.fieldConfig}
-                transparent={false}
-                width={innerWidth}
-                height={innerHeight}
-                renderCounter={renderCounter}
-                replaceVariables={(value, scopedVars, format) =>
-                  getTemplateSrv().replace(value, scopedVars, format)
-                }
-                onOptionsChange={(next) => setOptions(next as Record<string, unknown>)}
-                onFieldConfigChange={(next) => setFieldConfig(next as FieldConfigSource)}
-                onChangeTimeRange={(range) => {
-                  record.changedTimeRange = range;
-                }}
-                eventBus={eventBus}
-              />
-            </ErrorBoundaryAlert>
+            <PanelContextProvider value={panelContext}>
+              <ErrorBoundaryAlert>
+                <Panel
+                  id={spec.id ?? 1}
+                  data={processed}
+                  title={spec.title ?? ''}
+                  timeRange={processed.timeRange}
+                  timeZone={timeZone}
+                  options={prepared.options}
+                  fieldConfig={prepared.fieldConfig}
+                  transparent={false}
+                  width={innerWidth}
+                  height={innerHeight}
+                  renderCounter={renderCounter}
+                  replaceVariables={(value, scopedVars, format) =>
+                    getTemplateSrv().replace(value, scopedVars, format)
+                  }
+                  onOptionsChange={(next) => setOptions(next as Record<string, unknown>)}
+                  onFieldConfigChange={(next) => setFieldConfig(next as FieldConfigSource)}
+                  onChangeTimeRange={(range) => {
+                    record.changedTimeRange = range;
+                  }}
+                  eventBus={eventBus}
+                />
+              </ErrorBoundaryAlert>
+            </PanelContextProvider>
           </PluginContextProvider>
         )
       }

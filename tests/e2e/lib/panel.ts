@@ -14,7 +14,8 @@ export async function mountPanel(
   page: Page,
   options: MountPanelOptions & { theme?: 'light' | 'dark' },
 ): Promise<{ pluginId: string; type: string }> {
-  await page.setViewportSize({ width: options.width + 16, height: options.height + 16 });
+  const copies = Math.max(1, options.copies ?? 1);
+  await page.setViewportSize({ width: options.width + 16, height: copies * (options.height + 8) + 8 });
   return page.evaluate((o) => window.omaHost.mountPanel(o), options);
 }
 

@@ -249,5 +249,39 @@ export function ownMigrations(dialect: DialectName): Record<string, Migration> {
           .execute();
       },
     },
+    '2026_11_26_701_notifications_and_change_feed': {
+      async up(db: Kysely<any>) {
+        // Kept notifications (history) as they were pushed on the notifications channel. One
+        // row per dedup_key: the same event raised twice (another instance, a repeated webhook,
+        // a stalled job seen at every detector run) is stored and pushed once.
+        await db.schema
+          .createTable('omi_notifications')
+          .addColumn(...t.autoId('id'))
+          .addColumn('created_at', t.datetime, (c) => c.notNull())
+          .addColumn(...t.enumColumn('severity', ['info', 'warning', 'critical'], (c) => c.notNull()))
+          .addColumn('title', 'varchar(255)', (c) => c.notNull())
+          .addColumn('message', 'text', (c) => c.notNull())
+          .addColumn('source', 'varchar(64)', (c) => c.notNull())
+          .addColumn('vm_name', 'varchar(255)')
+          .addColumn('job_id', 'varchar(191)')
+          .addColumn('links', 'text', (c) => c.notNull())
+          .addColumn('dedup_key', 'varchar(191)', (c) => c.notNull().unique())
+          .execute();
+        await db.schema
+          .createIndex('idx_omi_notifications_created')
+          .on('omi_notifications')
+          .column('created_at')
+          .execute();
+        // How far the change feed over replication_jobs has read: (updated_at, id) of the last
+        // settled row. In the database so that whichever instance holds the lock goes on from it.
+        await db.schema
+          .createTable('omi_change_feed_marks')
+          .addColumn('name', 'varchar(64)', (c) => c.primaryKey())
+          .addColumn('mark_updated_at', t.datetime, (c) => c.notNull())
+          .addColumn('mark_id', 'varchar(191)', (c) => c.notNull())
+          .addColumn('saved_at', t.datetime, (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }

@@ -424,3 +424,110 @@ describe('migration trends query', () => {
     );
   });
 });
+
+describe('the other analytics queries', () => {
+  const filters = {
+    vcenter: '$vc',
+    datacenter: 'dc-1',
+    vm: '$vm',
+    replication_type: '$rt',
+    vm_group: '$grp',
+  };
+  const values: Record<string, string> = {
+    $vc: 'vc-2',
+    $vm: 'web-01',
+    $rt: 'incremental',
+    $grp: '__all',
+    $g: 'datacenter',
+    $bad: 'colour',
+  };
+  const fill = (v: string) => values[v] ?? v;
+
+  it.each([
+    ['successRates', { group_by: 'vcenter' }],
+    ['performanceMetrics', { view: 'vms' }],
+    ['cbtPerformance', { view: 'trend' }],
+    ['volumePerformance', { view: 'operations' }],
+    ['analyticsSummary', {}],
+  ])('%s: defaults for a bare query, filters kept and interpolated, "All" dropped', (queryType, defaults) => {
+    const bare = normalizeQuery({ refId: 'A', queryType } as never);
+    expect(bare).toEqual(expect.objectContaining({ queryType, ...defaults }));
+    expect(toWireQuery(bare)).toEqual({ refId: 'A', queryType, ...defaults });
+
+    const saved = normalizeQuery({ refId: 'A', queryType, ...filters, junk: 1 } as never);
+    expect(saved).not.toHaveProperty('junk');
+    expect(interpolateQuery(saved, fill)).toEqual(
+      expect.objectContaining({
+        vcenter: 'vc-2',
+        datacenter: 'dc-1',
+        vm: 'web-01',
+        replication_type: 'incremental',
+        vm_group: undefined,
+      }),
+    );
+  });
+
+  it('successRates: a known group, a template variable kept until interpolation, else the default', () => {
+    const by = (group_by: unknown) =>
+      normalizeQuery({ refId: 'A', queryType: 'successRates', group_by } as never);
+    expect(by('error_classification')).toEqual(expect.objectContaining({ group_by: 'error_classification' }));
+    expect(by('$g')).toEqual(expect.objectContaining({ group_by: '$g' }));
+    expect(by('colour')).toEqual(expect.objectContaining({ group_by: 'vcenter' }));
+    expect(by(7)).toEqual(expect.objectContaining({ group_by: 'vcenter' }));
+    expect(interpolateQuery(by('$g'), fill)).toEqual(expect.objectContaining({ group_by: 'datacenter' }));
+    // A variable resolving to no known group asks for the default, never for a refused query.
+    expect(interpolateQuery(by('$bad'), fill)).toEqual(expect.objectContaining({ group_by: 'vcenter' }));
+  });
+
+  it.each([
+    ['performanceMetrics', 'slowest', 'chart', 'vms'],
+    ['cbtPerformance', 'summary', 'daily', 'trend'],
+    ['volumePerformance', 'cloudstack', 'disks', 'operations'],
+  ])(
+    '%s: keeps a known view (%s), reads an unknown one (%s) as %s',
+    (queryType, known, unknown, fallback) => {
+      expect(normalizeQuery({ refId: 'A', queryType, view: known } as never)).toEqual(
+        expect.objectContaining({ view: known }),
+      );
+      expect(normalizeQuery({ refId: 'A', queryType, view: unknown } as never)).toEqual(
+        expect.objectContaining({ view: fallback }),
+      );
+    },
+  );
+
+  it('performanceMetrics: a limit within 1..MAX_LIMIT, none when unset', () => {
+    const limit = (value: unknown) =>
+      normalizeQuery({ refId: 'A', queryType: 'performanceMetrics', view: 'slowest', limit: value } as never);
+    expect(limit(undefined)).toEqual(expect.objectContaining({ limit: undefined }));
+    expect(limit(25)).toEqual(expect.objectContaining({ limit: 25 }));
+    expect(limit(MAX_LIMIT + 1)).toEqual(expect.objectContaining({ limit: MAX_LIMIT }));
+    expect(limit(-3)).toEqual(expect.objectContaining({ limit: DEFAULT_LIMIT }));
+  });
+
+  it('sends the server’s field names (group_by, view, the snake_case filters) and nothing unset', () => {
+    const body = buildQueryRequest(
+      [
+        interpolateQuery(
+          normalizeQuery({
+            refId: 'S',
+            queryType: 'successRates',
+            group_by: 'day',
+            replication_type: '$rt',
+          } as never),
+          fill,
+        ),
+        normalizeQuery({
+          refId: 'V',
+          queryType: 'volumePerformance',
+          view: 'trend',
+          vm_group: 'g-1',
+        } as never),
+      ],
+      { from: new Date(0), to: new Date(1), intervalMs: 3_600_000 },
+    );
+    expect(body.queries).toEqual([
+      { refId: 'S', queryType: 'successRates', group_by: 'day', replication_type: 'incremental' },
+      { refId: 'V', queryType: 'volumePerformance', view: 'trend', vm_group: 'g-1' },
+    ]);
+  });
+});

@@ -5,7 +5,13 @@
 import type { DataQuery } from '@grafana/schema';
 import {
   ALL_VALUE,
+  ANALYTICS_FILTERS,
+  CBT_VIEWS,
   DEFAULT_CANDIDATES,
+  DEFAULT_CBT_VIEW,
+  DEFAULT_PERFORMANCE_VIEW,
+  DEFAULT_SUCCESS_RATE_GROUP,
+  DEFAULT_VOLUME_VIEW,
   DEFAULT_FAILOVER_TYPE,
   DEFAULT_LIMIT,
   DEFAULT_NETWORK_VM_LIMIT,
@@ -18,14 +24,15 @@ import {
   PERFORMANCE_VIEWS,
   SUCCESS_RATE_GROUPS,
   VARIABLE_KINDS,
+  VOLUME_VIEWS,
   assertNever,
   isFailoverType,
   isQueryType,
+  type AnalyticsFilters,
   type FailoverType,
   type JobStatusFilter,
+  type SuccessRateGroup,
   type OmaQuery,
-  type PerformanceMetricsQuery,
-  type SuccessRatesQuery,
   type VariableKind,
   type VariableQuery,
   type WireQuery,
@@ -95,6 +102,21 @@ function interpolateNames(names: string | undefined, interpolate: Interpolate): 
     }
   }
   return out.size > 0 ? [...out].join(',') : undefined;
+}
+
+/** `value` when it is one of `list`, else `fallback`. */
+function oneOf<T extends string>(list: readonly T[], value: unknown, fallback: T): T {
+  return typeof value === 'string' && (list as readonly string[]).includes(value) ? (value as T) : fallback;
+}
+
+/** The analytics filters as saved: text (a template variable is text too), blanks dropped. */
+function savedFilters(saved: SavedQuery): AnalyticsFilters {
+  return Object.fromEntries(ANALYTICS_FILTERS.map((name) => [name, optionalString(saved[name])]));
+}
+
+/** A success-rate group, or a template variable kept until interpolation; anything else the default. */
+function savedGroup(value: unknown): SuccessRateGroup | `$${string}` {
+  return isTemplate(value) ? value : oneOf(SUCCESS_RATE_GROUPS, value, DEFAULT_SUCCESS_RATE_GROUP);
 }
 
 function isJobStatus(value: unknown): value is JobStatusFilter {
@@ -197,39 +219,34 @@ export function normalizeQuery(query: DataQuery): OmaQuery {
             : clampCount(saved.concurrency, DEFAULT_PREDICTION_CONCURRENCY, MAX_PREDICTION_CONCURRENCY),
       };
     case 'migrationTrends':
-      return {
-        ...base,
-        queryType,
-        vcenter: optionalString(saved.vcenter),
-        datacenter: optionalString(saved.datacenter),
-        vm: optionalString(saved.vm),
-        replication_type: optionalString(saved.replication_type),
-        vm_group: optionalString(saved.vm_group),
-      };
+    case 'analyticsSummary':
+      return { ...base, queryType, ...savedFilters(saved) };
     case 'successRates':
-    case 'performanceMetrics': {
-      const filters = {
-        vcenter: optionalString(saved.vcenter),
-        datacenter: optionalString(saved.datacenter),
-        vm: optionalString(saved.vm),
-        replication_type: optionalString(saved.replication_type),
-        vm_group: optionalString(saved.vm_group),
-      };
-      if (queryType === 'successRates') {
-        const group = (SUCCESS_RATE_GROUPS as readonly unknown[]).includes(saved.group_by)
-          ? saved.group_by
-          : 'day';
-        return { ...base, queryType, group_by: group as SuccessRatesQuery['group_by'], ...filters };
-      }
-      const view = (PERFORMANCE_VIEWS as readonly unknown[]).includes(saved.view) ? saved.view : 'vms';
+      return { ...base, queryType, group_by: savedGroup(saved.group_by), ...savedFilters(saved) };
+    case 'performanceMetrics':
       return {
         ...base,
         queryType,
-        view: view as PerformanceMetricsQuery['view'],
-        limit: typeof saved.limit === 'number' && saved.limit > 0 ? Math.floor(saved.limit) : undefined,
-        ...filters,
+        view: oneOf(PERFORMANCE_VIEWS, saved.view, DEFAULT_PERFORMANCE_VIEW),
+        // Unset: the server's default number of rows.
+        limit: saved.limit === undefined ? undefined : clampLimit(saved.limit),
+        ...savedFilters(saved),
       };
-    }
+    case 'cbtPerformance':
+      return {
+        ...base,
+        queryType,
+        view: oneOf(CBT_VIEWS, saved.view, DEFAULT_CBT_VIEW),
+        ...savedFilters(saved),
+      };
+    case 'volumePerformance':
+      return {
+        ...base,
+        queryType,
+        view: oneOf(VOLUME_VIEWS, saved.view, DEFAULT_VOLUME_VIEW),
+        ...savedFilters(saved),
+      };
+    case 'notifications':
     case 'systemHealth':
       return { ...base, queryType };
     default:
@@ -243,6 +260,12 @@ function interpolateOptional(value: string | undefined, interpolate: Interpolate
   }
   const result = optionalString(interpolate(value));
   return result === ALL_VALUE ? undefined : result;
+}
+
+function interpolateFilters(query: AnalyticsFilters, interpolate: Interpolate): AnalyticsFilters {
+  return Object.fromEntries(
+    ANALYTICS_FILTERS.map((name) => [name, interpolateOptional(query[name], interpolate)]),
+  );
 }
 
 /** Applies template variables to every free-text field of every query type. */
@@ -296,6 +319,8 @@ export function interpolateQuery(query: OmaQuery, interpolate: Interpolate): Oma
       };
     case 'networkPerformance':
     case 'networkAdoption':
+    case 'notifications':
+    case 'systemHealth':
       return query;
     case 'predictions':
       return {
@@ -305,26 +330,18 @@ export function interpolateQuery(query: OmaQuery, interpolate: Interpolate): Oma
         datacenter: interpolateOptional(query.datacenter, interpolate),
       };
     case 'migrationTrends':
-      return {
-        ...query,
-        vcenter: interpolateOptional(query.vcenter, interpolate),
-        datacenter: interpolateOptional(query.datacenter, interpolate),
-        vm: interpolateOptional(query.vm, interpolate),
-        replication_type: interpolateOptional(query.replication_type, interpolate),
-        vm_group: interpolateOptional(query.vm_group, interpolate),
-      };
-    case 'successRates':
     case 'performanceMetrics':
+    case 'cbtPerformance':
+    case 'volumePerformance':
+    case 'analyticsSummary':
+      return { ...query, ...interpolateFilters(query, interpolate) };
+    case 'successRates':
       return {
         ...query,
-        vcenter: interpolateOptional(query.vcenter, interpolate),
-        datacenter: interpolateOptional(query.datacenter, interpolate),
-        vm: interpolateOptional(query.vm, interpolate),
-        replication_type: interpolateOptional(query.replication_type, interpolate),
-        vm_group: interpolateOptional(query.vm_group, interpolate),
+        // A variable that resolves to something else is the default group, not a refused query.
+        group_by: oneOf(SUCCESS_RATE_GROUPS, interpolate(query.group_by).trim(), DEFAULT_SUCCESS_RATE_GROUP),
+        ...interpolateFilters(query, interpolate),
       };
-    case 'systemHealth':
-      return query;
     default:
       return assertNever(query, 'query');
   }

@@ -6,6 +6,7 @@ import type { QueryRequest } from '@oma-insights/contracts/query-request';
 // Type-only as well: that module builds TypeBox schemas.
 import type { BulkMappingRequest, FailoverType } from '@oma-insights/contracts/network-mapping';
 import {
+  CBT_VIEWS,
   JOB_FILTERS,
   DEFAULT_PREDICTION_CONCURRENCY,
   MAX_NETWORK_VM_ROWS,
@@ -16,16 +17,33 @@ import {
   QUERY_TYPES,
   SUCCESS_RATE_GROUPS,
   VARIABLE_KINDS,
+  VOLUME_VIEWS,
   type VariableKind,
 } from '@oma-insights/contracts/query-protocol';
+
+/**
+ * Analytics query types of issue 9 that the server is learning beside migrationTrends (the
+ * contracts' QUERY_TYPES gains them as their server side lands). Listed here so the editor offers
+ * them now; once QUERY_TYPES holds them this list can go (the union below stays valid either way).
+ */
+export const PENDING_ANALYTICS_QUERY_TYPES = [
+  'successRates',
+  'performanceMetrics',
+  'cbtPerformance',
+  'volumePerformance',
+  'analyticsSummary',
+] as const;
 
 /**
  * Query types the server's `POST /api/v1/query` answers: the lists live in the shared contracts.
  * The network ones join QUERY_TYPES as the server learns them; each is listed once.
  */
-export type QueryType = (typeof QUERY_TYPES)[number] | (typeof NETWORK_QUERY_TYPES)[number];
+export type QueryType =
+  | (typeof QUERY_TYPES)[number]
+  | (typeof NETWORK_QUERY_TYPES)[number]
+  | (typeof PENDING_ANALYTICS_QUERY_TYPES)[number];
 export const KNOWN_QUERY_TYPES: readonly QueryType[] = [
-  ...new Set<QueryType>([...QUERY_TYPES, ...NETWORK_QUERY_TYPES]),
+  ...new Set<QueryType>([...QUERY_TYPES, ...NETWORK_QUERY_TYPES, ...PENDING_ANALYTICS_QUERY_TYPES]),
 ];
 export type NetworkQueryType = (typeof NETWORK_QUERY_TYPES)[number];
 
@@ -41,6 +59,11 @@ export const EDITOR_QUERY_TYPES = [
   'networkAdoption',
   'predictions',
   'migrationTrends',
+  'successRates',
+  'performanceMetrics',
+  'cbtPerformance',
+  'volumePerformance',
+  'analyticsSummary',
 ] as const satisfies readonly QueryType[];
 export type EditorQueryType = (typeof EDITOR_QUERY_TYPES)[number];
 
@@ -59,6 +82,10 @@ export const QUERY_TYPE_LABELS: Record<QueryType, string> = {
   migrationTrends: 'Migration trends',
   successRates: 'Success rates',
   performanceMetrics: 'Performance metrics',
+  cbtPerformance: 'CBT performance',
+  volumePerformance: 'Volume performance',
+  analyticsSummary: 'Analytics summary (KPIs)',
+  notifications: 'Notifications',
   systemHealth: 'System health',
 };
 
@@ -207,39 +234,77 @@ export type NetworkQuery =
   | NetworkAdoptionQuery;
 
 /**
- * Finished replication jobs per time bucket (intervalMs) over the time range; each filter may be
- * a template variable.
+ * Filters every analytics query takes, named as the server's query schema names them; each may be
+ * a template variable ("All" drops it).
  */
-export interface MigrationTrendsQuery extends DataQuery {
+export const ANALYTICS_FILTERS = ['vcenter', 'datacenter', 'vm', 'replication_type', 'vm_group'] as const;
+export type AnalyticsFilter = (typeof ANALYTICS_FILTERS)[number];
+export type AnalyticsFilters = Partial<Record<AnalyticsFilter, string>>;
+
+/** Finished replication jobs per time bucket (intervalMs) over the time range. */
+export interface MigrationTrendsQuery extends DataQuery, AnalyticsFilters {
   queryType: 'migrationTrends';
-  vcenter?: string;
-  datacenter?: string;
-  vm?: string;
-  replication_type?: string;
-  vm_group?: string;
 }
 
-type AnalyticsFilters = Pick<
-  MigrationTrendsQuery,
-  'vcenter' | 'datacenter' | 'vm' | 'replication_type' | 'vm_group'
->;
+/** How a `successRates` query breaks the jobs down. */
+export { SUCCESS_RATE_GROUPS, PERFORMANCE_VIEWS, CBT_VIEWS, VOLUME_VIEWS };
+export type SuccessRateGroup = (typeof SUCCESS_RATE_GROUPS)[number];
+export type PerformanceView = (typeof PERFORMANCE_VIEWS)[number];
+export type CbtView = (typeof CBT_VIEWS)[number];
+export type VolumeView = (typeof VOLUME_VIEWS)[number];
+export const DEFAULT_SUCCESS_RATE_GROUP: SuccessRateGroup = 'vcenter';
+export const DEFAULT_PERFORMANCE_VIEW: PerformanceView = 'vms';
+export const DEFAULT_CBT_VIEW: CbtView = 'trend';
+export const DEFAULT_VOLUME_VIEW: VolumeView = 'operations';
 
-export { PERFORMANCE_VIEWS, SUCCESS_RATE_GROUPS };
-
-/** Finished jobs and their success rate per group (a table) or per day (a time series). */
+/**
+ * Finished jobs and their success rate per group (a table), or per day (a time series). The
+ * server's field is `group_by`; it may be a template variable resolving to one of the groups.
+ */
 export interface SuccessRatesQuery extends DataQuery, AnalyticsFilters {
   queryType: 'successRates';
-  group_by: (typeof SUCCESS_RATE_GROUPS)[number];
+  group_by: SuccessRateGroup | `$${string}`;
 }
 
 /** Throughput and duration per VM or datastore, the slowest jobs, or the load during migrations. */
 export interface PerformanceMetricsQuery extends DataQuery, AnalyticsFilters {
   queryType: 'performanceMetrics';
-  view: (typeof PERFORMANCE_VIEWS)[number];
+  view: PerformanceView;
+  /** Rows of a table view. */
   limit?: number;
 }
 
-/** The server's health samples over the time range as a wide time series. */
+/** CBT syncs per bucket, or one row per sync type. */
+export interface CbtPerformanceQuery extends DataQuery, AnalyticsFilters {
+  queryType: 'cbtPerformance';
+  view: CbtView;
+}
+
+/** Volume operations per type or per bucket, or CloudStack job outcomes. */
+export interface VolumePerformanceQuery extends DataQuery, AnalyticsFilters {
+  queryType: 'volumePerformance';
+  view: VolumeView;
+}
+
+/** The headline KPIs over the time range, beside the period of equal length before it. */
+export interface AnalyticsSummaryQuery extends DataQuery, AnalyticsFilters {
+  queryType: 'analyticsSummary';
+}
+
+export type AnalyticsQuery =
+  | MigrationTrendsQuery
+  | SuccessRatesQuery
+  | PerformanceMetricsQuery
+  | CbtPerformanceQuery
+  | VolumePerformanceQuery
+  | AnalyticsSummaryQuery;
+
+/** Notifications raised over the time range, newest first (the streaming view is the live issue's). */
+export interface NotificationsQuery extends DataQuery {
+  queryType: 'notifications';
+}
+
+/** The server's health samples over the time range, a wide time series (the streaming view is the live issue's). */
 export interface SystemHealthQuery extends DataQuery {
   queryType: 'systemHealth';
 }
@@ -252,9 +317,8 @@ export type OmaQuery =
   | FailedJobAnnotationsQuery
   | NetworkQuery
   | PredictionsQuery
-  | MigrationTrendsQuery
-  | SuccessRatesQuery
-  | PerformanceMetricsQuery
+  | AnalyticsQuery
+  | NotificationsQuery
   | SystemHealthQuery;
 
 export const DEFAULT_QUERY: Partial<OmaQuery> = {

@@ -141,6 +141,11 @@ describe('QueryEditor: network queries', () => {
       'Recommendation adoption',
       'Sync predictions',
       'Migration trends',
+      'Success rates',
+      'Performance metrics',
+      'CBT performance',
+      'Volume performance',
+      'Analytics summary (KPIs)',
     ]);
   });
 
@@ -268,5 +273,96 @@ describe('switchQueryType', () => {
       queryType: 'vmContexts',
       limit: 500,
     });
+  });
+});
+
+describe('QueryEditor: analytics queries', () => {
+  const FILTER_LABELS = ['vCenter', 'Datacenter', 'VM', 'Replication', 'VM group'];
+
+  it.each([
+    ['Migration trends', { queryType: 'migrationTrends' }],
+    ['Success rates', { queryType: 'successRates', group_by: 'vcenter' }],
+    ['Performance metrics', { queryType: 'performanceMetrics', view: 'vms' }],
+    ['CBT performance', { queryType: 'cbtPerformance', view: 'trend' }],
+    ['Volume performance', { queryType: 'volumePerformance', view: 'operations' }],
+    ['Analytics summary (KPIs)', { queryType: 'analyticsSummary' }],
+  ])('switching to %s: its defaults, the five filters, the query runs', async (label, expected) => {
+    const { user, onChange, onRunQuery } = setup({ refId: 'A', queryType: 'vmContexts', search: 'x' });
+    await pickQueryType(user, label);
+    expect(onChange).toHaveBeenLastCalledWith({ refId: 'A', ...expected });
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+    for (const filter of FILTER_LABELS) {
+      expect(screen.getByLabelText(filter)).toHaveValue('');
+    }
+  });
+
+  it('a filter takes a template variable as typed and runs when you leave it', async () => {
+    const { user, onChange, onRunQuery } = setup({
+      refId: 'A',
+      queryType: 'cbtPerformance',
+      view: 'summary',
+    });
+    await user.type(screen.getByLabelText('Replication'), '$replication');
+    expect(onRunQuery).not.toHaveBeenCalled();
+    await user.tab();
+    expect(onChange).toHaveBeenLastCalledWith({
+      refId: 'A',
+      queryType: 'cbtPerformance',
+      view: 'summary',
+      replication_type: '$replication',
+    });
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+    // Cleared: no filter at all, not an empty one.
+    await user.clear(screen.getByLabelText('Replication'));
+    await user.tab();
+    expect(onChange.mock.lastCall[0].replication_type).toBeUndefined();
+  });
+
+  it('success rates: picks a group, or keeps a template variable typed in', async () => {
+    const { user, onChange } = setup({
+      refId: 'A',
+      queryType: 'successRates',
+      group_by: 'vcenter',
+      vm: 'web-1',
+    });
+    expect(screen.getByLabelText('VM')).toHaveValue('web-1');
+    await user.click(screen.getByLabelText('Group by'));
+    await user.click(await screen.findByRole('option', { name: 'Error class' }));
+    expect(onChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ group_by: 'error_classification', vm: 'web-1' }),
+    );
+    await user.type(screen.getByLabelText('Group by'), '$group{Enter}');
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ group_by: '$group' }));
+  });
+
+  it('performance metrics: a view per panel; the limit only for its tables', async () => {
+    const { user, onChange, onRunQuery } = setup({
+      refId: 'A',
+      queryType: 'performanceMetrics',
+      view: 'vms',
+    });
+    expect(screen.getByLabelText('Limit')).toHaveValue(null);
+    await user.click(screen.getByRole('radio', { name: 'Slowest jobs' }));
+    expect(onChange).toHaveBeenLastCalledWith({
+      refId: 'A',
+      queryType: 'performanceMetrics',
+      view: 'slowest',
+    });
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+    await user.type(screen.getByLabelText('Limit'), '20');
+    await user.tab();
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ view: 'slowest', limit: 20 }));
+    await user.click(screen.getByRole('radio', { name: 'Load' }));
+    expect(screen.queryByLabelText('Limit')).not.toBeInTheDocument();
+  });
+
+  it.each([
+    ['cbtPerformance', 'trend', ['Trend', 'Summary']],
+    ['volumePerformance', 'operations', ['Operations', 'Trend', 'CloudStack jobs']],
+  ] as const)('%s offers its views', async (queryType, view, labels) => {
+    const { user, onChange } = setup({ refId: 'A', queryType, view } as OmaQuery);
+    expect(screen.getAllByRole('radio').map((r) => r.closest('div')?.textContent)).toEqual(labels);
+    await user.click(screen.getByRole('radio', { name: labels[labels.length - 1] }));
+    expect(onChange.mock.lastCall[0].view).not.toBe(view);
   });
 });

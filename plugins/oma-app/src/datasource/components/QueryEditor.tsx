@@ -14,19 +14,32 @@ import {
 import type { DataSource } from '../datasource';
 import { normalizeQuery } from '../query';
 import {
+  CBT_VIEWS,
   DEFAULT_CANDIDATES,
+  DEFAULT_CBT_VIEW,
   DEFAULT_LIMIT,
+  DEFAULT_PERFORMANCE_VIEW,
+  DEFAULT_SUCCESS_RATE_GROUP,
+  DEFAULT_VOLUME_VIEW,
   DEFAULT_PREDICTION_CONCURRENCY,
   EDITOR_QUERY_TYPES,
   FAILOVER_TYPE_LABELS,
   FAILOVER_TYPES,
   JOB_STATUS_FILTERS,
   MAX_CANDIDATES,
+  MAX_LIMIT,
   MAX_PREDICTION_CONCURRENCY,
+  PERFORMANCE_VIEWS,
   QUERY_TYPE_LABELS,
+  SUCCESS_RATE_GROUPS,
   VARIABLE_KINDS,
   VM_STATUSES,
+  VOLUME_VIEWS,
   assertNever,
+  type AnalyticsFilter,
+  type AnalyticsQuery,
+  type CbtPerformanceQuery,
+  type CbtView,
   type FailedJobAnnotationsQuery,
   type JobStatusFilter,
   type JobsQuery,
@@ -36,11 +49,17 @@ import {
   type NetworkVmsQuery,
   type OmaDataSourceOptions,
   type OmaQuery,
+  type PerformanceMetricsQuery,
+  type PerformanceView,
   type PredictionsQuery,
+  type SuccessRateGroup,
+  type SuccessRatesQuery,
   type QueryType,
   type VariableKind,
   type VariableQuery,
   type VmContextsQuery,
+  type VolumePerformanceQuery,
+  type VolumeView,
 } from '../types';
 
 type Props = QueryEditorProps<DataSource, OmaQuery, OmaDataSourceOptions>;
@@ -74,12 +93,18 @@ export function switchQueryType(query: OmaQuery, queryType: QueryType): OmaQuery
     case 'networkAdoption':
     case 'predictions':
     case 'migrationTrends':
+    case 'analyticsSummary':
+    case 'notifications':
     case 'systemHealth':
       return { ...keep, queryType };
     case 'successRates':
-      return { ...keep, queryType, group_by: 'day' };
+      return { ...keep, queryType, group_by: DEFAULT_SUCCESS_RATE_GROUP };
     case 'performanceMetrics':
-      return { ...keep, queryType, view: 'vms' };
+      return { ...keep, queryType, view: DEFAULT_PERFORMANCE_VIEW };
+    case 'cbtPerformance':
+      return { ...keep, queryType, view: DEFAULT_CBT_VIEW };
+    case 'volumePerformance':
+      return { ...keep, queryType, view: DEFAULT_VOLUME_VIEW };
     case 'networkTopology':
     case 'networkValidation':
       return { ...keep, queryType, failoverType: 'live' };
@@ -169,11 +194,28 @@ function TypeFields({ query, change }: TypeFieldsProps) {
       );
     case 'migrationTrends':
       return (
-        <Text color="secondary" element="p">
-          Finished replication jobs per interval over the dashboard&apos;s time range: outcomes, bytes,
-          duration p50/p95 and average throughput.
-        </Text>
+        <AnalyticsFields
+          query={query}
+          change={change}
+          about="Finished replication jobs per interval over the dashboard's time range: outcomes, bytes, duration p50/p95 and average throughput."
+        />
       );
+    case 'analyticsSummary':
+      return (
+        <AnalyticsFields
+          query={query}
+          change={change}
+          about="The headline KPIs over the dashboard's time range, each beside its value for the period of equal length before."
+        />
+      );
+    case 'successRates':
+      return <SuccessRatesFields query={query} change={change} />;
+    case 'performanceMetrics':
+      return <PerformanceMetricsFields query={query} change={change} />;
+    case 'cbtPerformance':
+      return <CbtPerformanceFields query={query} change={change} />;
+    case 'volumePerformance':
+      return <VolumePerformanceFields query={query} change={change} />;
     case 'networkAdoption':
       return (
         <Text color="secondary" element="p">
@@ -183,13 +225,18 @@ function TypeFields({ query, change }: TypeFieldsProps) {
       );
     case 'predictions':
       return <PredictionsFields query={query} change={change} />;
-    case 'successRates':
-    case 'performanceMetrics':
+    case 'notifications':
+      return (
+        <Text color="secondary" element="p">
+          Notifications raised over the dashboard&apos;s time range, newest first: failed and stalled
+          replications, failure bursts and Grafana alerts.
+        </Text>
+      );
     case 'systemHealth':
       return (
         <Text color="secondary" element="p">
-          {QUERY_TYPE_LABELS[query.queryType]} over the dashboard&apos;s time range (grouping, view and
-          filters as saved in the query).
+          The server&apos;s health samples over the dashboard&apos;s time range: CPU, memory, event loop,
+          disk, network, database pool and live clients (mean and max per interval).
         </Text>
       );
     default:
@@ -577,5 +624,196 @@ function NetworkValidationFields({ query, change }: TypeFieldsProps<NetworkValid
         />
       </InlineField>
     </InlineFieldRow>
+  );
+}
+
+const SUCCESS_RATE_GROUP_LABELS: Record<SuccessRateGroup, string> = {
+  vcenter: 'vCenter',
+  datacenter: 'Datacenter',
+  replication_type: 'Replication type',
+  error_classification: 'Error class',
+  day: 'Day (time series)',
+};
+
+const PERFORMANCE_VIEW_LABELS: Record<PerformanceView, { label: string; description: string }> = {
+  vms: { label: 'VMs', description: 'Throughput and duration per VM, with their trend' },
+  datastores: { label: 'Datastores', description: 'Throughput and duration per datastore, with their trend' },
+  slowest: { label: 'Slowest jobs', description: 'The longest finished jobs' },
+  load: {
+    label: 'Load',
+    description: 'CPU, memory, disk and network latency during migrations, per interval',
+  },
+};
+
+const CBT_VIEW_LABELS: Record<CbtView, { label: string; description: string }> = {
+  trend: {
+    label: 'Trend',
+    description: 'Syncs, success rate, bytes, change rate and durations per interval',
+  },
+  summary: { label: 'Summary', description: 'One row per sync type (full, incremental) and all' },
+};
+
+const VOLUME_VIEW_LABELS: Record<VolumeView, { label: string; description: string }> = {
+  operations: { label: 'Operations', description: 'Count, failure rate and durations per operation type' },
+  trend: { label: 'Trend', description: 'Operations and CloudStack jobs per interval' },
+  cloudstack: { label: 'CloudStack jobs', description: 'CloudStack job outcomes per operation' },
+};
+
+const FILTER_FIELDS: Array<{ name: AnalyticsFilter; label: string; what: string; variable: string }> = [
+  { name: 'vcenter', label: 'vCenter', what: 'vCenter host', variable: '$vcenter' },
+  { name: 'datacenter', label: 'Datacenter', what: 'datacenter', variable: '$datacenter' },
+  { name: 'vm', label: 'VM', what: 'VM name', variable: '$vm' },
+  {
+    name: 'replication_type',
+    label: 'Replication',
+    what: 'replication type (initial or incremental)',
+    variable: '$replication',
+  },
+  { name: 'vm_group', label: 'VM group', what: 'VM group id', variable: '$vm_group' },
+];
+
+/** The filters every analytics query takes, each a value or a template variable. */
+function AnalyticsFilterFields<Q extends AnalyticsQuery>({ query, change }: TypeFieldsProps<Q>) {
+  return (
+    <InlineFieldRow>
+      {FILTER_FIELDS.map(({ name, label, what, variable }) => (
+        <TextFilter
+          key={name}
+          label={label}
+          width={16}
+          tooltip={`Only jobs of this ${what}, or a template variable such as ${variable}.`}
+          placeholder="any"
+          value={query[name]}
+          onText={(value, run) => change({ ...query, [name]: value }, run)}
+        />
+      ))}
+    </InlineFieldRow>
+  );
+}
+
+/** An analytics query with nothing to choose but its filters: what it returns, then the filters. */
+function AnalyticsFields<Q extends AnalyticsQuery>({
+  query,
+  change,
+  about,
+}: TypeFieldsProps<Q> & { about: string }) {
+  return (
+    <Stack direction="column" gap={0}>
+      <Text color="secondary" element="p">
+        {about}
+      </Text>
+      <AnalyticsFilterFields query={query} change={change} />
+    </Stack>
+  );
+}
+
+/** A view picker: each view is one frame shape, so one panel shows one view. */
+function ViewField<V extends string>(props: {
+  labels: Record<V, { label: string; description: string }>;
+  views: readonly V[];
+  value: V;
+  onView: (view: V) => void;
+}) {
+  const { labels, views, value, onView } = props;
+  return (
+    <InlineField label="View" labelWidth={LABEL_WIDTH} tooltip={labels[value].description}>
+      <RadioButtonGroup<V>
+        aria-label="View"
+        options={views.map((v) => ({ value: v, ...labels[v] }))}
+        value={value}
+        onChange={onView}
+      />
+    </InlineField>
+  );
+}
+
+function SuccessRatesFields({ query, change }: TypeFieldsProps<SuccessRatesQuery>) {
+  const options: Array<SelectableValue<string>> = SUCCESS_RATE_GROUPS.map((g) => ({
+    value: g,
+    label: SUCCESS_RATE_GROUP_LABELS[g],
+  }));
+  const selected = options.find((o) => o.value === query.group_by) ?? {
+    value: query.group_by,
+    label: query.group_by,
+  };
+  return (
+    <Stack direction="column" gap={0}>
+      <InlineFieldRow>
+        <InlineField
+          label="Group by"
+          labelWidth={LABEL_WIDTH}
+          tooltip="Finished jobs and their success rate per group (a table), or per day (a time series); or a template variable such as $group."
+        >
+          <Select<string>
+            aria-label="Group by"
+            width={24}
+            allowCustomValue
+            options={options}
+            value={selected}
+            onChange={(o) =>
+              o.value && change({ ...query, group_by: o.value as SuccessRatesQuery['group_by'] }, true)
+            }
+          />
+        </InlineField>
+      </InlineFieldRow>
+      <AnalyticsFilterFields query={query} change={change} />
+    </Stack>
+  );
+}
+
+function PerformanceMetricsFields({ query, change }: TypeFieldsProps<PerformanceMetricsQuery>) {
+  return (
+    <Stack direction="column" gap={0}>
+      <InlineFieldRow>
+        <ViewField
+          labels={PERFORMANCE_VIEW_LABELS}
+          views={PERFORMANCE_VIEWS}
+          value={query.view}
+          onView={(view) => change({ ...query, view }, true)}
+        />
+        {query.view !== 'load' && (
+          <CountField
+            label="Limit"
+            tooltip={`Most rows (1 to ${MAX_LIMIT}); empty for the server's default.`}
+            max={MAX_LIMIT}
+            value={query.limit}
+            onCount={(limit, run) => change({ ...query, limit }, run)}
+          />
+        )}
+      </InlineFieldRow>
+      <AnalyticsFilterFields query={query} change={change} />
+    </Stack>
+  );
+}
+
+function CbtPerformanceFields({ query, change }: TypeFieldsProps<CbtPerformanceQuery>) {
+  return (
+    <Stack direction="column" gap={0}>
+      <InlineFieldRow>
+        <ViewField
+          labels={CBT_VIEW_LABELS}
+          views={CBT_VIEWS}
+          value={query.view}
+          onView={(view) => change({ ...query, view }, true)}
+        />
+      </InlineFieldRow>
+      <AnalyticsFilterFields query={query} change={change} />
+    </Stack>
+  );
+}
+
+function VolumePerformanceFields({ query, change }: TypeFieldsProps<VolumePerformanceQuery>) {
+  return (
+    <Stack direction="column" gap={0}>
+      <InlineFieldRow>
+        <ViewField
+          labels={VOLUME_VIEW_LABELS}
+          views={VOLUME_VIEWS}
+          value={query.view}
+          onView={(view) => change({ ...query, view }, true)}
+        />
+      </InlineFieldRow>
+      <AnalyticsFilterFields query={query} change={change} />
+    </Stack>
   );
 }

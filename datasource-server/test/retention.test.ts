@@ -118,6 +118,7 @@ async function insertAged(store: Db) {
         recorded_by: 'backfill',
         recorded_at: at,
       } as never)
+      .execute();
     await store.db
       .insertInto('omi_notifications')
       .values({

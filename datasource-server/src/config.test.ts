@@ -31,9 +31,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PERFORMANCE_BACKFILL_MINUTES: '7' })).toThrow(
       'PERFORMANCE_BACKFILL_MINUTES must be 0 (off), divide an hour',
     );
-    expect(() => loadConfig({ PERFORMANCE_BACKFILL_MINUTES: '-1' })).toThrow(
-      'must be an integer >= 0',
-    );
+    expect(() => loadConfig({ PERFORMANCE_BACKFILL_MINUTES: '-1' })).toThrow('must be an integer >= 0');
   });
 
   test('a MySQL URL turns the demo off unless DEMO says otherwise', () => {

@@ -34,6 +34,8 @@ export interface SamplerSources {
   counts(): { events: number; ingests: number };
 }
 
+const LOOP_RESOLUTION_MS = 10;
+
 const readText = (file: string) => fs.readFile(file, 'utf8').catch(() => null);
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
@@ -54,7 +56,7 @@ export async function databaseVolume(store: Db, dbUrl: string): Promise<string |
 }
 
 export class HealthSampler {
-  private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
   private previous: CounterReading | null = null;
   private device: { major: number; minor: number } | null | undefined;
 
@@ -102,9 +104,11 @@ export class HealthSampler {
     const rates = this.previous ? ratesBetween(this.previous, reading, os.cpus().length) : null;
     this.previous = reading;
 
+    // The histogram records the whole time between its timer's ticks: the delay is what exceeds the resolution.
     const lag = this.loopDelay;
-    const lagMs = lag.count > 0 ? round(lag.mean / 1e6) : null;
-    const lagP99 = lag.count > 0 ? round(lag.percentile(99) / 1e6) : null;
+    const delay = (ns: number) => round(Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS));
+    const lagMs = lag.count > 0 ? delay(lag.mean) : null;
+    const lagP99 = lag.count > 0 ? delay(lag.percentile(99)) : null;
     lag.reset();
 
     let dbLatency: number | null = null;

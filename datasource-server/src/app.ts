@@ -7,6 +7,11 @@ import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import predictionRoutes from './analytics/predictions/routes';
 import analyticsTrendsRoutes from './analytics/trends/routes';
+import performanceRecorder from './analytics/performance/plugin';
+import performanceRoutes from './analytics/performance/routes';
+import successRateRoutes from './analytics/success-rates/routes';
+import healthSampler from './system-health/plugin';
+import systemHealthRoutes from './system-health/routes';
 import authPlugin from './auth/plugin';
 import analyticsRollups from './analytics/rollups/plugin';
 import changeFeed from './change-feed/plugin';
@@ -78,6 +83,8 @@ export async function buildApp(options: AppOptions) {
   await app.register(retention);
   await app.register(metrics);
   await app.register(analyticsRollups);
+  await app.register(healthSampler);
+  await app.register(performanceRecorder);
   await app.register(notifications);
   await app.register(changeFeed);
   await app.register(detectors);
@@ -155,6 +162,9 @@ export async function buildApp(options: AppOptions) {
       await api.register(predictionRoutes);
       await api.register(grafanaRoutes);
       await api.register(analyticsTrendsRoutes);
+      await api.register(successRateRoutes);
+      await api.register(systemHealthRoutes);
+      await api.register(performanceRoutes);
       await api.register(liveChannels, { now: options.now });
       await api.register(notificationRoutes);
     },

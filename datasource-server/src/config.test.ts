@@ -15,6 +15,25 @@ describe('loadConfig', () => {
     expect(loadConfig({ RETENTION_DAYS: '0' }).retentionDays).toBe(0);
   });
 
+  test('the health sampler takes a sample every 5 s unless HEALTH_SAMPLE_INTERVAL_SECONDS says otherwise (0: off)', () => {
+    expect(loadConfig({}).healthSampleIntervalMs).toBe(5000);
+    expect(loadConfig({ HEALTH_SAMPLE_INTERVAL_SECONDS: '30' }).healthSampleIntervalMs).toBe(30_000);
+    expect(loadConfig({ HEALTH_SAMPLE_INTERVAL_SECONDS: '0' }).healthSampleIntervalMs).toBe(0);
+    expect(() => loadConfig({ HEALTH_SAMPLE_INTERVAL_SECONDS: '2.5' })).toThrow(
+      'HEALTH_SAMPLE_INTERVAL_SECONDS must be an integer >= 0',
+    );
+  });
+
+  test('the migration analytics backfill runs every 10 minutes unless PERFORMANCE_BACKFILL_MINUTES says otherwise (0: off)', () => {
+    expect(loadConfig({}).performanceBackfillMinutes).toBe(10);
+    expect(loadConfig({ PERFORMANCE_BACKFILL_MINUTES: '60' }).performanceBackfillMinutes).toBe(60);
+    expect(loadConfig({ PERFORMANCE_BACKFILL_MINUTES: '0' }).performanceBackfillMinutes).toBe(0);
+    expect(() => loadConfig({ PERFORMANCE_BACKFILL_MINUTES: '7' })).toThrow(
+      'PERFORMANCE_BACKFILL_MINUTES must be 0 (off), divide an hour',
+    );
+    expect(() => loadConfig({ PERFORMANCE_BACKFILL_MINUTES: '-1' })).toThrow('must be an integer >= 0');
+  });
+
   test('a MySQL URL turns the demo off unless DEMO says otherwise', () => {
     expect(loadConfig({ DB_URL: 'mysql://u:p@db:3306/migratekit_oma' })).toEqual(
       expect.objectContaining({ dialect: 'mysql', demo: false }),

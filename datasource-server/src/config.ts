@@ -37,6 +37,10 @@ export interface Config {
   /** Hourly analytics rollups: ROLLUP (on by default) and ROLLUP_INTERVAL_MINUTES (10). */
   rollup: RollupConfig;
   live: LiveConfig;
+  /** The health sampler (HEALTH_SAMPLE_INTERVAL_SECONDS, default 5; 0 turns it off). */
+  healthSampleIntervalMs: number;
+  /** How often finished jobs missing from omi_migration_analytics are recorded (PERFORMANCE_BACKFILL_MINUTES, default 10; 0 turns it off). */
+  performanceBackfillMinutes: number;
   /** The change feed over replication_jobs: CHANGE_FEED_INTERVAL_MS (1000; 0 off), CHANGE_FEED_SETTLE_MS (2000). */
   changeFeed: ChangeFeedConfig;
   /**
@@ -215,6 +219,16 @@ function liveFrom(env: NodeJS.ProcessEnv): LiveConfig {
   };
 }
 
+function backfillMinutesFrom(env: NodeJS.ProcessEnv): number {
+  const minutes = intFrom(env, 'PERFORMANCE_BACKFILL_MINUTES', 10, 0);
+  if (minutes !== 0 && !(SYNC_INTERVALS_MINUTES as readonly number[]).includes(minutes)) {
+    throw new ConfigError(
+      `PERFORMANCE_BACKFILL_MINUTES must be 0 (off), divide an hour or be whole hours that divide a day (${SYNC_INTERVALS_MINUTES.join(', ')}), got "${env.PERFORMANCE_BACKFILL_MINUTES}"`,
+    );
+  }
+  return minutes;
+}
+
 function changeFeedFrom(env: NodeJS.ProcessEnv): ChangeFeedConfig {
   const intervalMs = intFrom(env, 'CHANGE_FEED_INTERVAL_MS', 1000);
   if (intervalMs > 0 && intervalMs < 100) {
@@ -268,6 +282,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTerminal = fa
     retentionDays: intFrom(env, 'RETENTION_DAYS', 400, 0),
     rollup: rollupFrom(env),
     live: liveFrom(env),
+    healthSampleIntervalMs: intFrom(env, 'HEALTH_SAMPLE_INTERVAL_SECONDS', 5, 0) * 1000,
+    performanceBackfillMinutes: backfillMinutesFrom(env),
     changeFeed: changeFeedFrom(env),
     detectors: detectorsFrom(env),
     redis: redisFrom(env),

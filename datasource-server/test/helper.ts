@@ -195,6 +195,9 @@ export async function buildTestApp(
     CLOUDSTACK_SYNC: '0',
     // Rollups run on the clock; their tests run them deterministically (analytics tests).
     ROLLUP: '0',
+    // The health sampler and the analytics backfill write on their own clock; their tests turn them on.
+    HEALTH_SAMPLE_INTERVAL_SECONDS: '0',
+    PERFORMANCE_BACKFILL_MINUTES: '0',
     // The change feed and the detectors run on the clock too; their tests drive them (live-sources).
     CHANGE_FEED_INTERVAL_MS: '0',
     DETECTORS: '0',

@@ -86,6 +86,39 @@ async function insertAged(store: Db) {
         updated_at: at,
       })
       .execute();
+    const ms = NOW - age * DAY;
+    await store.db
+      .insertInto('omi_health_samples')
+      .values({ sampled_at: at, sampled_at_ms: ms, status: 'ok', reasons: null, cpu_percent: 1 })
+      .execute();
+    await store.db
+      .insertInto('omi_job_load')
+      .values({ job_id: `job-${tag}`, updated_at: at })
+      .execute();
+    await store.db
+      .insertInto('omi_migration_analytics')
+      .values({
+        job_id: `job-${tag}`,
+        vm_name: 'vm',
+        context_id: null,
+        vcenter: 'vc',
+        datacenter: 'dc',
+        datastore: null,
+        replication_type: 'incremental',
+        vm_group: null,
+        status: 'completed',
+        started_at: null,
+        completed_at: at,
+        completed_at_ms: ms,
+        duration_s: null,
+        bytes_transferred: 0,
+        throughput_bps: null,
+        vma_samples: 0,
+        server_samples: 0,
+        recorded_by: 'backfill',
+        recorded_at: at,
+      } as never)
+      .execute();
     await store.db
       .insertInto('omi_notifications')
       .values({

@@ -15,6 +15,17 @@ export interface Db {
   /** How datetimes are written and read (DB_TIMEZONE). */
   time: DbTime;
   close(): Promise<void>;
+  /** The connection pool's state (for the health sampler); null where there is no pool (SQLite). */
+  poolState?(): PoolState | null;
+}
+
+export interface PoolState {
+  /** Open connections, and the limit. */
+  total: number;
+  limit: number;
+  idle: number;
+  /** Requests waiting for a connection. */
+  waiting: number;
 }
 
 export interface OpenOptions {
@@ -59,7 +70,18 @@ export function openDatabase(dbUrl: string, options: OpenOptions = {}): Db {
     const db = new Kysely<Database>({
       dialect: new MysqlDialect({ pool, onCreateConnection: (c) => prepareMysqlSession(c, time) }),
     });
-    return { db, dialect, time, close: () => db.destroy() };
+    // mysql2 keeps these counts in its pool's (undocumented but long-stable) queues.
+    const queues = pool as unknown as Record<
+      '_allConnections' | '_freeConnections' | '_connectionQueue',
+      { length: number } | undefined
+    >;
+    const poolState = (): PoolState => ({
+      total: queues._allConnections?.length ?? 0,
+      limit: options.poolSize ?? 10,
+      idle: queues._freeConnections?.length ?? 0,
+      waiting: queues._connectionQueue?.length ?? 0,
+    });
+    return { db, dialect, time, close: () => db.destroy(), poolState };
   }
 
   if (dbUrl !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(dbUrl)), { recursive: true });

@@ -2,6 +2,7 @@
 // columns this project reads or writes are listed); `omi_*` tables are our own.
 // Datetimes travel as 'YYYY-MM-DD HH:MM:SS.sss' UTC strings in both dialects (see time.ts).
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { HealthMetric, VmaLoadField } from '@oma-insights/contracts';
 
 type DbTime = string;
 
@@ -317,6 +318,59 @@ export interface OmiRollupStateTable {
   updated_at: DbTime;
 }
 
+/** One health sample (src/system-health); a figure is null where this host cannot measure it. */
+export type OmiHealthSamplesTable = {
+  id: Generated<number>;
+  sampled_at: DbTime;
+  sampled_at_ms: number;
+  status: string;
+  /** JSON array of reasons when degraded. */
+  reasons: string | null;
+} & Record<HealthMetric, number | null>;
+
+/** The VMA's load from progress pushes, folded per job while it runs (count, sum, min, max). */
+export type OmiJobLoadTable = {
+  job_id: string;
+  updated_at: DbTime;
+} & Record<`${VmaLoadField}_${'n' | 'sum'}`, Generated<number>> &
+  Record<`${VmaLoadField}_${'min' | 'max'}`, number | null>;
+
+/** Server health figures summarised over a job's window in omi_migration_analytics (server_<figure>_avg/_max). */
+export const SERVER_LOAD_FIGURES = [
+  'cpu_percent',
+  'memory_percent',
+  'disk_busy_percent',
+  'event_loop_lag_ms',
+] as const;
+export type ServerLoadFigure = (typeof SERVER_LOAD_FIGURES)[number];
+
+/** One finished replication job's performance and the load recorded while it ran. */
+export type OmiMigrationAnalyticsTable = {
+  job_id: string;
+  vm_name: string;
+  context_id: string | null;
+  vcenter: string;
+  datacenter: string;
+  /** The datastore of the VM's first disk (by disk_id); null without disk rows. */
+  datastore: string | null;
+  replication_type: string;
+  vm_group: string | null;
+  status: string;
+  started_at: DbTime | null;
+  completed_at: DbTime;
+  completed_at_ms: number;
+  duration_s: number | null;
+  bytes_transferred: number;
+  /** bytes / duration of the whole run when both are known, else transfer_speed_bps when positive. */
+  throughput_bps: number | null;
+  /** Pushes that carried any VMA load figure. */
+  vma_samples: number;
+  server_samples: number;
+  /** 'event' (as the job finished) or 'backfill' (the cron pass, for jobs other programs finished). */
+  recorded_by: string;
+  recorded_at: DbTime;
+} & Record<`${VmaLoadField}_${'min' | 'avg' | 'max'}`, number | null> &
+  Record<`server_${ServerLoadFigure}_${'avg' | 'max'}`, number | null>;
 /** Notifications raised and pushed (see src/notifications). */
 export interface OmiNotificationsTable {
   id: Generated<number>;
@@ -359,6 +413,9 @@ export interface Database {
   omi_network_performance_metrics: OmiNetworkPerformanceMetricsTable;
   omi_rollup_jobs_hourly: OmiRollupJobsHourlyTable;
   omi_rollup_state: OmiRollupStateTable;
+  omi_health_samples: OmiHealthSamplesTable;
+  omi_job_load: OmiJobLoadTable;
+  omi_migration_analytics: OmiMigrationAnalyticsTable;
   omi_notifications: OmiNotificationsTable;
   omi_change_feed_marks: OmiChangeFeedMarksTable;
 }

@@ -30,6 +30,8 @@ interface ActiveJob {
   failAt?: number;
   classification: ErrorClassification;
   changeId: string | null;
+  /** The VMA's load around which this job's pushes wander. */
+  load: { cpu: number; memory: number; diskLatencyMs: number; networkLatencyMs: number };
 }
 
 const PREP: [VmaStage, VmaStatus][] = [
@@ -219,6 +221,13 @@ export class Simulator {
       failAt: failing ? this.rng.between(0.05, 0.95) : undefined,
       classification: this.rng.weighted(CLASSIFICATION_WEIGHTS),
       changeId: null,
+      // A busier copier at a higher rate; datastore and network latency of a healthy site.
+      load: {
+        cpu: Math.min(90, 15 + bps / 4_000_000),
+        memory: this.rng.between(35, 65),
+        diskLatencyMs: this.rng.between(2, 12),
+        networkLatencyMs: this.rng.between(0.4, 3),
+      },
     });
     return true;
   }
@@ -230,10 +239,27 @@ export class Simulator {
     const disk = push.disk_id ? job.disks.find((d) => d.diskId === push.disk_id) : undefined;
     return applyProgressPush(this.store, this.bus, job.jobId, {
       sync_type: job.incremental ? 'incremental' : 'full',
+      ...this.vmaLoad(job),
       bytes_transferred: disk ? disk.bytes : job.disks.reduce((a, d) => a + d.bytes, 0),
       total_bytes: disk ? disk.total : job.disks.reduce((a, d) => a + d.total, 0),
       ...push,
     });
+  }
+
+  /** The VMA's load figures a push reports: each wanders around the job's level. */
+  private vmaLoad(
+    job: ActiveJob,
+  ): Pick<
+    ProgressPush,
+    'vma_cpu_percent' | 'vma_memory_percent' | 'source_disk_latency_ms' | 'network_latency_ms'
+  > {
+    const r2 = (v: number) => Math.round(v * 100) / 100;
+    return {
+      vma_cpu_percent: r2(Math.min(100, job.load.cpu * this.rng.jitter(0.2))),
+      vma_memory_percent: r2(Math.min(100, job.load.memory * this.rng.jitter(0.05))),
+      source_disk_latency_ms: r2(job.load.diskLatencyMs * this.rng.jitter(0.4)),
+      network_latency_ms: r2(job.load.networkLatencyMs * this.rng.jitter(0.3)),
+    };
   }
 
   /** VMA side: one copier step for one job. */

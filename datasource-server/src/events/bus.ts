@@ -2,6 +2,7 @@
 // WebSocket channel subscribes to it. In memory for one instance; through Redis Streams
 // (redis-bus.ts) when REDIS_URL is set, without touching publishers.
 import { EventEmitter } from 'node:events';
+import type { HealthMetric } from '@oma-insights/contracts';
 
 export interface ProgressEventData {
   job_id: string;
@@ -49,10 +50,13 @@ export interface NotificationEventData {
   dedup_key?: string;
 }
 
-export interface SystemHealthEventData {
+/** A health sample (src/system-health): its figures (null where not measurable), status and why. */
+export type SystemHealthEventData = {
   status: 'ok' | 'degraded';
   reasons: string[];
-}
+  /** When the sample was taken (ISO-8601 UTC). */
+  sampled_at?: string;
+} & Partial<Record<HealthMetric, number | null>>;
 
 export interface LiveEventMap {
   progress_update: ProgressEventData;

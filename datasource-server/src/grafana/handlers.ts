@@ -19,6 +19,7 @@ import { performanceFrames, validationFrames } from '../networks/validation/fram
 import { networkPerformance as performanceOf } from '../networks/validation/performance';
 import { evaluate, loadValidationInput } from '../networks/validation/validate';
 import { toFrame, type Column } from './frames';
+import { performanceMetrics, successRates, systemHealth } from './analytics-job-handlers';
 import { notifications } from '../notifications/query';
 import { liveProgress } from './live-handlers';
 import { networkAdoption, networkRecommendations, networkTopology, networkVms } from './network-handlers';
@@ -382,6 +383,9 @@ export const HANDLERS: { [K in QueryType]: Handler<K> } = {
   migrationTrends,
   vmDisks,
   cbtHistory,
+  successRates,
+  performanceMetrics,
+  systemHealth,
   notifications,
   liveProgress,
 };

@@ -6,11 +6,14 @@ import {
   FAILOVER_TYPES,
   JOB_FILTERS,
   MAX_NETWORK_VM_ROWS,
+  MAX_PERFORMANCE_ROWS,
   MAX_PREDICTION_CONCURRENCY,
   MAX_QUERY_ROWS,
+  PERFORMANCE_VIEWS,
   NOTIFICATION_SEVERITIES,
   QueryRefId,
   StringEnum,
+  SUCCESS_RATE_GROUPS,
   VARIABLE_KINDS,
   type QueryType,
 } from '@oma-insights/contracts';
@@ -21,6 +24,14 @@ const strict = { additionalProperties: false } as const;
 const failoverType = StringEnum(FAILOVER_TYPES);
 /** VM names: a multi-value variable may carry thousands. */
 const vmNames = Type.String({ maxLength: 1_000_000 });
+/** The filters of the job analytics queries (as GET /analytics/migration-trends takes them). */
+const jobFilters = {
+  vcenter: Type.Optional(text),
+  datacenter: Type.Optional(text),
+  vm: Type.Optional(text),
+  replication_type: Type.Optional(text),
+  vm_group: Type.Optional(text),
+};
 
 export const QUERY_SCHEMAS = {
   vmContexts: Type.Object(
@@ -156,6 +167,26 @@ export const QUERY_SCHEMAS = {
     },
     strict,
   ),
+  successRates: Type.Object(
+    {
+      refId: QueryRefId,
+      queryType: Type.Literal('successRates'),
+      group_by: StringEnum(SUCCESS_RATE_GROUPS),
+      ...jobFilters,
+    },
+    strict,
+  ),
+  performanceMetrics: Type.Object(
+    {
+      refId: QueryRefId,
+      queryType: Type.Literal('performanceMetrics'),
+      view: StringEnum(PERFORMANCE_VIEWS),
+      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PERFORMANCE_ROWS })),
+      ...jobFilters,
+    },
+    strict,
+  ),
+  systemHealth: Type.Object({ refId: QueryRefId, queryType: Type.Literal('systemHealth') }, strict),
   notifications: Type.Object(
     {
       refId: QueryRefId,

@@ -3,6 +3,7 @@
 // this, so the simulator exercises exactly the production path.
 import type { Transaction } from 'kysely';
 import type { ProgressPush } from '@oma-insights/contracts';
+import { saveJobLoad } from '../analytics/performance/record';
 import type { Db } from '../db/connect';
 import { forUpdate, inTransaction, upsert } from '../db/dialect';
 import type { EventBus } from '../events/bus';
@@ -104,7 +105,10 @@ export async function applyProgressPush(
       trx.selectFrom('omi_disk_progress').selectAll().where('job_id', '=', jobId).execute(),
     ]);
     const planned = planPush({ job, progress, disks }, push, store.time.toDb(Date.now()));
-    if (planned.applied) await writePlan(trx, store, job.vm_context_id, planned);
+    if (planned.applied) {
+      await writePlan(trx, store, job.vm_context_id, planned);
+      await saveJobLoad(trx, store, jobId, push, planned.progress.last_push_at);
+    }
     return planned;
   });
   if (!plan.applied) return plan.result;

@@ -14,6 +14,9 @@ export const RETAINED: { [T in OwnTable]?: keyof Database[T] & string } = {
   omi_network_performance_metrics: 'measured_at',
   omi_job_progress: 'last_push_at',
   omi_disk_progress: 'updated_at',
+  omi_health_samples: 'sampled_at',
+  omi_job_load: 'updated_at',
+  omi_migration_analytics: 'completed_at',
   omi_notifications: 'created_at',
 };
 

@@ -10,4 +10,5 @@ export * from './frames';
 export * from './network-mapping';
 export * from './analytics-predictions';
 export * from './analytics-trends';
+export * from './analytics-jobs';
 export * from './notifications';

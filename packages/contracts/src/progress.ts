@@ -10,6 +10,9 @@ export const MAX_BYTES = Number.MAX_SAFE_INTEGER;
 /** 10 TB/s: far above any copier, and its MB/s fits the OMA's `vma_throughput_mbps` DECIMAL(10,2). */
 export const MAX_THROUGHPUT_BPS = 10_000_000_000_000;
 
+/** Latencies a push may report: ten minutes is far beyond any that still moves data. */
+export const MAX_LATENCY_MS = 600_000;
+
 /** What the migration engine (VMA copier) pushes. */
 export const ProgressPush = Type.Object(
   {
@@ -23,6 +26,24 @@ export const ProgressPush = Type.Object(
     sync_type: Type.Optional(Type.String({ enum: ['full', 'incremental', 'initial'] })),
     error_message: Type.Optional(Type.String({ maxLength: 4000 })),
     error_classification: Type.Optional(StringEnum(ERROR_CLASSIFICATIONS)),
+    // The VMA's own load while it copies (optional; kept per job as min/avg/max, see
+    // GET /analytics/performance-metrics?view=load).
+    vma_cpu_percent: Type.Optional(
+      Type.Number({ minimum: 0, maximum: 100, description: 'VMA CPU use, percent' }),
+    ),
+    vma_memory_percent: Type.Optional(
+      Type.Number({ minimum: 0, maximum: 100, description: 'VMA memory use, percent' }),
+    ),
+    source_disk_latency_ms: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        maximum: MAX_LATENCY_MS,
+        description: 'Read latency of the source datastore, ms',
+      }),
+    ),
+    network_latency_ms: Type.Optional(
+      Type.Number({ minimum: 0, maximum: MAX_LATENCY_MS, description: 'VMA to OMA round trip, ms' }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -68,6 +68,26 @@ export const ANALYTICS_QUERY_TYPES = ['migrationTrends'] as const;
  */
 export const VM_DETAIL_QUERY_TYPES = ['vmDisks', 'cbtHistory'] as const;
 
+/**
+ * Job outcome, performance and health query types (issues 9 and 10), over the query's time range:
+ * - `successRates` {group_by, vcenter?, datacenter?, vm?, replication_type?, vm_group?}: a table
+ *   `success_rates`: group, total, completed, failed, cancelled, success_rate (0..1); for
+ *   group_by `day` a wide time-series frame instead: time, total, completed, failed, cancelled,
+ *   success_rate (one row per bucket of at least a day and intervalMs, fitting maxDataPoints).
+ * - `performanceMetrics` {view, limit?, and the same filters}: view `vms` / `datastores`: a table
+ *   `performance_vms` / `performance_datastores`: key, jobs, completed, failed, bytes,
+ *   avg_throughput_bps, avg_duration_s, max_duration_s, throughput_trend_percent,
+ *   duration_trend_percent; view `slowest`: a table `performance_slowest`: job_id, vm_name,
+ *   datastore, replication_type, status, completed_at, duration_s, bytes, throughput_bps; view
+ *   `load`: a wide time-series frame `performance_load`: time, jobs, jobs_with_vma_load,
+ *   jobs_with_server_samples, then per figure of LOAD_METRICS its mean and `<name>_max`
+ *   (`meta.custom.sources` names each figure's source: vma_push or server_samples).
+ * - `systemHealth`: a wide time-series frame `system_health`: time, samples, degraded, then per
+ *   figure of HEALTH_METRICS its bucket mean and `<name>_max` (buckets of at least intervalMs,
+ *   fitting maxDataPoints).
+ */
+export const ANALYTICS_JOB_QUERY_TYPES = ['successRates', 'performanceMetrics', 'systemHealth'] as const;
+
 /** Breakdowns of a `successRates` query (GET /analytics/success-rates?group_by=). */
 export const SUCCESS_RATE_GROUPS = [
   'vcenter',
@@ -116,6 +136,7 @@ export const QUERY_TYPES = [
   ...ANALYTICS_PREDICTION_QUERY_TYPES,
   ...ANALYTICS_QUERY_TYPES,
   ...VM_DETAIL_QUERY_TYPES,
+  ...ANALYTICS_JOB_QUERY_TYPES,
   ...NOTIFICATION_QUERY_TYPES,
   ...LIVE_QUERY_TYPES,
 ] as const;

@@ -1,21 +1,18 @@
-// Finished replication jobs per time bucket. Whole hours that are rolled up are read from
-// omi_rollup_jobs_hourly; the rest (partial first and last hours, hours not yet rolled up, and
-// everything when filtering by VM or when the interval is not whole hours) from the raw table.
-// Both go through the same aggregation, so counts and sums equal a raw computation exactly and
-// percentiles are within the histogram's bound.
+// Finished replication jobs per time bucket, read by rollups/read (rolled-up whole hours plus raw
+// rows for the rest). Both go through the same aggregation, so counts and sums equal a raw
+// computation exactly and percentiles are within the histogram's bound.
 import { JOB_BUCKET_RULE, MAX_TREND_BUCKETS, type MigrationTrends } from '@oma-insights/contracts';
 import type { Db } from '../../db/connect';
-import { Histogram, HISTOGRAM_RELATIVE_ERROR } from '../histogram/histogram';
+import { HISTOGRAM_RELATIVE_ERROR } from '../histogram/histogram';
 import {
   addFact,
   emptyAggregate,
-  finishedJobs,
   HOUR_MS,
   mergeAggregate,
   type JobAggregate,
   type JobFilters,
 } from '../rollups/job-facts';
-import { rolledUpTo } from '../rollups/roll-up';
+import { describeSources, readFinishedJobs } from '../rollups/read';
 
 export class TrendsInputError extends Error {}
 
@@ -71,14 +68,6 @@ function countStatus(bucket: Bucket, status: string, jobs: number) {
   if (status === 'completed' || status === 'failed' || status === 'cancelled') bucket[status] += jobs;
 }
 
-/** Which whole hours [from, to) the rollups answer for; null: none. */
-function rollupSpan(req: TrendsRequest, mark: number | null): { from: number; to: number } | null {
-  if (mark === null || req.filters.vm !== undefined || req.intervalMs % HOUR_MS !== 0) return null;
-  const from = Math.ceil(req.fromMs / HOUR_MS) * HOUR_MS;
-  const to = Math.min(Math.floor(req.toMs / HOUR_MS) * HOUR_MS, mark);
-  return from < to ? { from, to } : null;
-}
-
 /**
  * The bucket width of a /query request: Grafana's intervalMs, widened so the range fits
  * maxDataPoints and MAX_TREND_BUCKETS; from an hour up it is whole hours, so rollups answer. Pure.
@@ -102,58 +91,18 @@ export async function migrationTrends(
   const buckets = starts.map(emptyBucket);
   const bucketOf = (ms: number) => buckets[Math.floor((ms - starts[0]) / req.intervalMs)];
 
-  const span = rollupSpan(req, await rolledUpTo(store));
-  const rawRanges = span
-    ? [
-        { from: req.fromMs, to: span.from },
-        { from: span.to, to: req.toMs },
-      ].filter((r) => r.from < r.to)
-    : [{ from: req.fromMs, to: req.toMs }];
-
-  if (span) {
-    let query = store.db
-      .selectFrom('omi_rollup_jobs_hourly')
-      .select([
-        'bucket_start_ms',
-        'status',
-        'jobs',
-        'bytes_sum',
-        'duration_count',
-        'duration_ms_sum',
-        'throughput_count',
-        'throughput_bps_sum',
-        'duration_histogram',
-        'throughput_histogram',
-      ])
-      .where('bucket_start_ms', '>=', span.from)
-      .where('bucket_start_ms', '<', span.to);
-    const { vcenter, datacenter, replication_type, vm_group } = req.filters;
-    if (vcenter !== undefined) query = query.where('vcenter', '=', vcenter);
-    if (datacenter !== undefined) query = query.where('datacenter', '=', datacenter);
-    if (replication_type !== undefined) query = query.where('replication_type', '=', replication_type);
-    if (vm_group !== undefined) query = query.where('vm_group', '=', vm_group);
-    for (const row of await query.execute()) {
-      const bucket = bucketOf(Number(row.bucket_start_ms));
-      mergeAggregate(bucket.aggregate, {
-        jobs: Number(row.jobs),
-        bytes: Number(row.bytes_sum),
-        durationCount: Number(row.duration_count),
-        durationMsSum: Number(row.duration_ms_sum),
-        throughputCount: Number(row.throughput_count),
-        throughputBpsSum: Number(row.throughput_bps_sum),
-        duration: Histogram.deserialize(row.duration_histogram),
-        throughput: Histogram.deserialize(row.throughput_histogram),
-      });
-      countStatus(bucket, row.status, Number(row.jobs));
-    }
-  }
-  for (const range of rawRanges) {
-    for (const fact of await finishedJobs(store, range.from, range.to, req.filters)) {
+  const sources = await readFinishedJobs(store, req, {
+    rollup(hourMs, dims, jobs, aggregate) {
+      const bucket = bucketOf(hourMs);
+      mergeAggregate(bucket.aggregate, aggregate!);
+      countStatus(bucket, dims.status, jobs);
+    },
+    fact(fact) {
       const bucket = bucketOf(fact.completedAtMs);
       addFact(bucket.aggregate, fact);
       countStatus(bucket, fact.status, 1);
-    }
-  }
+    },
+  });
 
   return {
     from: new Date(req.fromMs).toISOString(),
@@ -161,13 +110,7 @@ export async function migrationTrends(
     interval_ms: req.intervalMs,
     bucket_rule: JOB_BUCKET_RULE,
     percentile_relative_error: HISTOGRAM_RELATIVE_ERROR,
-    sources: {
-      rollup_hours: span ? (span.to - span.from) / HOUR_MS : 0,
-      raw_ranges: rawRanges.map((r) => ({
-        from: new Date(r.from).toISOString(),
-        to: new Date(r.to).toISOString(),
-      })),
-    },
+    sources: describeSources(sources),
     data: buckets.map((bucket, i) => {
       const a = bucket.aggregate;
       return {

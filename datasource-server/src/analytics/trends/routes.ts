@@ -9,10 +9,9 @@ import {
   TREND_PERCENTILE_RELATIVE_ERROR,
 } from '@oma-insights/contracts';
 import { scoped } from '../../auth/plugin';
-import { ApiError } from '../../http/errors';
-import { rangeFromQuery } from '../../http/time-params';
+import { answering, intervalOf, rangeOf } from '../range';
 import { HOUR_MS } from '../rollups/job-facts';
-import { migrationTrends, parseInterval, TrendsInputError } from './migration-trends';
+import { migrationTrends } from './migration-trends';
 
 const DEFAULT_SPAN_MS = 7 * 24 * HOUR_MS;
 
@@ -33,22 +32,12 @@ const trendsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { from, to, interval = '1h', ...filters } = request.query;
-      const range = rangeFromQuery({ from, to }, DEFAULT_SPAN_MS);
-      if (typeof range === 'string') throw new ApiError(400, 'invalid_time_range', range);
-      const intervalMs = parseInterval(interval);
-      if (intervalMs === null) {
-        throw new ApiError(
-          400,
-          'invalid_interval',
-          `"interval" must be like 15m, 1h, 1d or milliseconds; got "${interval}"`,
-        );
-      }
-      try {
-        return await migrationTrends(store, { fromMs: range.from, toMs: range.to, intervalMs, filters });
-      } catch (err) {
-        if (err instanceof TrendsInputError) throw new ApiError(400, 'invalid_trends_request', err.message);
-        throw err;
-      }
+      const range = rangeOf({ from, to }, DEFAULT_SPAN_MS);
+      const intervalMs = intervalOf(interval);
+      return answering(
+        () => migrationTrends(store, { ...range, intervalMs, filters }),
+        'invalid_trends_request',
+      );
     },
   );
 };

@@ -1,6 +1,8 @@
 // This project's own tables (prefixed omi_). Created in both modes; never touch OMA tables.
 import type { Kysely, Migration } from 'kysely';
 import type { DialectName } from '../connect';
+import { HEALTH_METRICS, VMA_LOAD_FIELDS } from '@oma-insights/contracts';
+import { SERVER_LOAD_FIGURES } from '../schema';
 import { columnTypes } from './column-types';
 
 export function ownMigrations(dialect: DialectName): Record<string, Migration> {
@@ -161,6 +163,89 @@ export function ownMigrations(dialect: DialectName): Record<string, Migration> {
           .addColumn('name', 'varchar(64)', (c) => c.primaryKey())
           .addColumn('rolled_up_to_ms', 'bigint', (c) => c.notNull())
           .addColumn('updated_at', t.datetime, (c) => c.notNull())
+          .execute();
+      },
+    },
+    '2026_11_26_601_health_samples_and_migration_analytics': {
+      async up(db: Kysely<any>) {
+        // The health sampler's figures (src/system-health), one row per sample; null: not
+        // measurable on this host. sampled_at_ms buckets portably (integer arithmetic).
+        let samples = db.schema
+          .createTable('omi_health_samples')
+          .addColumn(...t.autoId('id'))
+          .addColumn('sampled_at', t.datetime, (c) => c.notNull())
+          .addColumn('sampled_at_ms', 'bigint', (c) => c.notNull())
+          .addColumn('status', 'varchar(16)', (c) => c.notNull())
+          .addColumn('reasons', 'text');
+        for (const metric of HEALTH_METRICS) samples = samples.addColumn(metric, 'double precision');
+        await samples.execute();
+        await db.schema
+          .createIndex('idx_omi_health_samples_ms')
+          .on('omi_health_samples')
+          .column('sampled_at_ms')
+          .execute();
+        await db.schema
+          .createIndex('idx_omi_health_samples_at')
+          .on('omi_health_samples')
+          .column('sampled_at')
+          .execute();
+
+        // The VMA's load reported in progress pushes, folded per job while it runs.
+        let load = db.schema
+          .createTable('omi_job_load')
+          .addColumn('job_id', 'varchar(191)', (c) => c.primaryKey())
+          .addColumn('updated_at', t.datetime, (c) => c.notNull());
+        for (const field of VMA_LOAD_FIELDS) {
+          load = load
+            .addColumn(`${field}_n`, 'integer', (c) => c.notNull().defaultTo(0))
+            .addColumn(`${field}_sum`, 'double precision', (c) => c.notNull().defaultTo(0))
+            .addColumn(`${field}_min`, 'double precision')
+            .addColumn(`${field}_max`, 'double precision');
+        }
+        await load.execute();
+
+        // One row per finished replication job (src/analytics/performance): its performance and
+        // the load recorded while it ran, from VMA pushes and from the server's health samples.
+        let analytics = db.schema
+          .createTable('omi_migration_analytics')
+          .addColumn('job_id', 'varchar(191)', (c) => c.primaryKey())
+          .addColumn('vm_name', 'varchar(255)', (c) => c.notNull())
+          .addColumn('context_id', 'varchar(64)')
+          .addColumn('vcenter', 'varchar(255)', (c) => c.notNull())
+          .addColumn('datacenter', 'varchar(255)', (c) => c.notNull())
+          .addColumn('datastore', 'varchar(255)')
+          .addColumn('replication_type', 'varchar(32)', (c) => c.notNull())
+          .addColumn('vm_group', 'varchar(191)')
+          .addColumn('status', 'varchar(32)', (c) => c.notNull())
+          .addColumn('started_at', t.datetime)
+          .addColumn('completed_at', t.datetime, (c) => c.notNull())
+          .addColumn('completed_at_ms', 'bigint', (c) => c.notNull())
+          .addColumn('duration_s', 'double precision')
+          .addColumn('bytes_transferred', 'bigint', (c) => c.notNull())
+          .addColumn('throughput_bps', 'double precision')
+          .addColumn('vma_samples', 'integer', (c) => c.notNull());
+        for (const field of VMA_LOAD_FIELDS) {
+          for (const stat of ['min', 'avg', 'max'])
+            analytics = analytics.addColumn(`${field}_${stat}`, 'double precision');
+        }
+        analytics = analytics.addColumn('server_samples', 'integer', (c) => c.notNull());
+        for (const figure of SERVER_LOAD_FIGURES) {
+          for (const stat of ['avg', 'max'])
+            analytics = analytics.addColumn(`server_${figure}_${stat}`, 'double precision');
+        }
+        await analytics
+          .addColumn('recorded_by', 'varchar(16)', (c) => c.notNull())
+          .addColumn('recorded_at', t.datetime, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('idx_omi_migration_analytics_completed')
+          .on('omi_migration_analytics')
+          .column('completed_at_ms')
+          .execute();
+        await db.schema
+          .createIndex('idx_omi_migration_analytics_completed_at')
+          .on('omi_migration_analytics')
+          .column('completed_at')
           .execute();
       },
     },

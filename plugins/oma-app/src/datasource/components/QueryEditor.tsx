@@ -105,6 +105,7 @@ export function switchQueryType(query: OmaQuery, queryType: QueryType): OmaQuery
     case 'migrationTrends':
     case 'analyticsSummary':
     case 'notifications':
+    case 'systemHealth':
       return { ...keep, queryType };
     case 'successRates':
       return { ...keep, queryType, group_by: DEFAULT_SUCCESS_RATE_GROUP };

@@ -7,6 +7,7 @@ import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import predictionRoutes from './analytics/predictions/routes';
 import analyticsTrendsRoutes from './analytics/trends/routes';
+import analyticsOpsRoutes from './analytics/ops/routes';
 import authPlugin from './auth/plugin';
 import analyticsRollups from './analytics/rollups/plugin';
 import cloudstackSync from './cloudstack/plugin';
@@ -149,6 +150,7 @@ export async function buildApp(options: AppOptions) {
       await api.register(predictionRoutes);
       await api.register(grafanaRoutes);
       await api.register(analyticsTrendsRoutes);
+      await api.register(analyticsOpsRoutes);
       await api.register(liveChannels, { now: options.now });
     },
     { prefix: API_PREFIX },

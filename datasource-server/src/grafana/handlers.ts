@@ -20,6 +20,7 @@ import { networkPerformance as performanceOf } from '../networks/validation/perf
 import { evaluate, loadValidationInput } from '../networks/validation/validate';
 import { toFrame, type Column } from './frames';
 import { networkAdoption, networkRecommendations, networkTopology, networkVms } from './network-handlers';
+import { analyticsSummary, cbtPerformance, volumePerformance } from './ops-handlers';
 import { listOf, type QueryOf } from './query-types';
 
 export interface QueryContext {
@@ -356,4 +357,7 @@ export const HANDLERS: { [K in QueryType]: Handler<K> } = {
   networkAdoption,
   predictions,
   migrationTrends,
+  cbtPerformance,
+  volumePerformance,
+  analyticsSummary,
 };

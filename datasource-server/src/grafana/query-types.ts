@@ -11,6 +11,8 @@ import {
   QueryRefId,
   StringEnum,
   VARIABLE_KINDS,
+  CBT_VIEWS,
+  VOLUME_VIEWS,
   type QueryType,
 } from '@oma-insights/contracts';
 
@@ -18,6 +20,14 @@ const text = Type.String({ maxLength: 1000 });
 const limit = Type.Integer({ minimum: 1, maximum: MAX_QUERY_ROWS });
 const strict = { additionalProperties: false } as const;
 const failoverType = StringEnum(FAILOVER_TYPES);
+/** The filters of the analytics query types (as their REST endpoints). */
+const analyticsFilters = {
+  vcenter: Type.Optional(text),
+  datacenter: Type.Optional(text),
+  vm: Type.Optional(text),
+  replication_type: Type.Optional(text),
+  vm_group: Type.Optional(text),
+};
 
 export const QUERY_SCHEMAS = {
   vmContexts: Type.Object(
@@ -129,6 +139,28 @@ export const QUERY_SCHEMAS = {
       replication_type: Type.Optional(text),
       vm_group: Type.Optional(text),
     },
+    strict,
+  ),
+  cbtPerformance: Type.Object(
+    {
+      refId: QueryRefId,
+      queryType: Type.Literal('cbtPerformance'),
+      view: Type.Optional(StringEnum(CBT_VIEWS)),
+      ...analyticsFilters,
+    },
+    strict,
+  ),
+  volumePerformance: Type.Object(
+    {
+      refId: QueryRefId,
+      queryType: Type.Literal('volumePerformance'),
+      view: Type.Optional(StringEnum(VOLUME_VIEWS)),
+      ...analyticsFilters,
+    },
+    strict,
+  ),
+  analyticsSummary: Type.Object(
+    { refId: QueryRefId, queryType: Type.Literal('analyticsSummary'), ...analyticsFilters },
     strict,
   ),
 } satisfies Record<QueryType, TSchema>;

@@ -10,3 +10,4 @@ export * from './frames';
 export * from './network-mapping';
 export * from './analytics-predictions';
 export * from './analytics-trends';
+export * from './analytics-ops';

@@ -424,3 +424,37 @@ describe('migration trends query', () => {
     );
   });
 });
+
+describe('CBT, volume and KPI summary queries', () => {
+  it('keep a known view and their filters; an unknown view is dropped', () => {
+    expect(
+      normalizeQuery({
+        refId: 'A',
+        queryType: 'cbtPerformance',
+        view: 'summary',
+        vm_group: 'g',
+        junk: 1,
+      } as never),
+    ).toEqual(
+      expect.objectContaining({ queryType: 'cbtPerformance', view: 'summary', vm_group: 'g', vm: undefined }),
+    );
+    expect(normalizeQuery({ refId: 'A', queryType: 'cbtPerformance', view: 'operations' } as never)).toEqual(
+      expect.objectContaining({ view: undefined }),
+    );
+    expect(
+      normalizeQuery({ refId: 'A', queryType: 'volumePerformance', view: 'cloudstack' } as never),
+    ).toEqual(expect.objectContaining({ queryType: 'volumePerformance', view: 'cloudstack' }));
+    expect(
+      normalizeQuery({ refId: 'A', queryType: 'analyticsSummary', view: 'trend' } as never),
+    ).not.toHaveProperty('view');
+  });
+
+  it('fill template variables into each filter', () => {
+    const vars: Record<string, string> = { $vc: 'vc-2', $dc: '__all' };
+    const q = interpolateQuery(
+      { refId: 'A', queryType: 'analyticsSummary', vcenter: '$vc', datacenter: '$dc' },
+      (v) => vars[v] ?? v,
+    );
+    expect(q).toEqual(expect.objectContaining({ vcenter: 'vc-2', datacenter: undefined }));
+  });
+});

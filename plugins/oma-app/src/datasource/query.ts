@@ -16,6 +16,8 @@ import {
   MAX_NETWORK_VM_ROWS,
   MAX_PREDICTION_CONCURRENCY,
   VARIABLE_KINDS,
+  CBT_VIEWS,
+  VOLUME_VIEWS,
   assertNever,
   isFailoverType,
   isQueryType,
@@ -27,6 +29,21 @@ import {
   type WireQuery,
   type WireQueryRequest,
 } from './types';
+
+function oneOf<T extends string>(values: readonly T[], value: unknown): T | undefined {
+  return (values as readonly unknown[]).includes(value) ? (value as T) : undefined;
+}
+
+/** The analytics filters of a saved query, blanks dropped. */
+function savedFilters(saved: { [key: string]: unknown }) {
+  return {
+    vcenter: optionalString(saved.vcenter),
+    datacenter: optionalString(saved.datacenter),
+    vm: optionalString(saved.vm),
+    replication_type: optionalString(saved.replication_type),
+    vm_group: optionalString(saved.vm_group),
+  };
+}
 
 /** Replaces template variables in one string (a wrapper around `getTemplateSrv().replace`). */
 export type Interpolate = (value: string) => string;
@@ -202,6 +219,12 @@ export function normalizeQuery(query: DataQuery): OmaQuery {
         replication_type: optionalString(saved.replication_type),
         vm_group: optionalString(saved.vm_group),
       };
+    case 'cbtPerformance':
+      return { ...base, queryType, view: oneOf(CBT_VIEWS, saved.view), ...savedFilters(saved) };
+    case 'volumePerformance':
+      return { ...base, queryType, view: oneOf(VOLUME_VIEWS, saved.view), ...savedFilters(saved) };
+    case 'analyticsSummary':
+      return { ...base, queryType, ...savedFilters(saved) };
     default:
       return assertNever(queryType, 'query type');
   }
@@ -275,6 +298,9 @@ export function interpolateQuery(query: OmaQuery, interpolate: Interpolate): Oma
         datacenter: interpolateOptional(query.datacenter, interpolate),
       };
     case 'migrationTrends':
+    case 'cbtPerformance':
+    case 'volumePerformance':
+    case 'analyticsSummary':
       return {
         ...query,
         vcenter: interpolateOptional(query.vcenter, interpolate),

@@ -6,6 +6,8 @@ import type { QueryRequest } from '@oma-insights/contracts/query-request';
 // Type-only as well: that module builds TypeBox schemas.
 import type { BulkMappingRequest, FailoverType } from '@oma-insights/contracts/network-mapping';
 import {
+  CBT_VIEWS,
+  VOLUME_VIEWS,
   JOB_FILTERS,
   DEFAULT_PREDICTION_CONCURRENCY,
   MAX_NETWORK_VM_ROWS,
@@ -39,6 +41,9 @@ export const EDITOR_QUERY_TYPES = [
   'networkAdoption',
   'predictions',
   'migrationTrends',
+  'cbtPerformance',
+  'volumePerformance',
+  'analyticsSummary',
 ] as const satisfies readonly QueryType[];
 export type EditorQueryType = (typeof EDITOR_QUERY_TYPES)[number];
 
@@ -55,6 +60,19 @@ export const QUERY_TYPE_LABELS: Record<QueryType, string> = {
   networkAdoption: 'Recommendation adoption',
   predictions: 'Sync predictions',
   migrationTrends: 'Migration trends',
+  cbtPerformance: 'CBT sync performance',
+  volumePerformance: 'Volume operations',
+  analyticsSummary: 'KPI summary',
+};
+
+export { CBT_VIEWS, VOLUME_VIEWS };
+export type CbtView = (typeof CBT_VIEWS)[number];
+export type VolumeView = (typeof VOLUME_VIEWS)[number];
+export const CBT_VIEW_LABELS: Record<CbtView, string> = { trend: 'Trend', summary: 'Per sync type' };
+export const VOLUME_VIEW_LABELS: Record<VolumeView, string> = {
+  operations: 'Per operation type',
+  trend: 'Trend',
+  cloudstack: 'CloudStack jobs',
 };
 
 /** What a network query is about: the network a VM gets on live failover, or on test failover. */
@@ -214,6 +232,32 @@ export interface MigrationTrendsQuery extends DataQuery {
   vm_group?: string;
 }
 
+/** The analytics filters; each may be a template variable. */
+export interface AnalyticsFilters {
+  vcenter?: string;
+  datacenter?: string;
+  vm?: string;
+  replication_type?: string;
+  vm_group?: string;
+}
+
+/** CBT syncs per time bucket (view trend) or per sync type (view summary). */
+export interface CbtPerformanceQuery extends DataQuery, AnalyticsFilters {
+  queryType: 'cbtPerformance';
+  view?: CbtView;
+}
+
+/** Volume operations per type or per bucket, or CloudStack job outcomes. */
+export interface VolumePerformanceQuery extends DataQuery, AnalyticsFilters {
+  queryType: 'volumePerformance';
+  view?: VolumeView;
+}
+
+/** Headline KPIs over the time range against the previous period. */
+export interface AnalyticsSummaryQuery extends DataQuery, AnalyticsFilters {
+  queryType: 'analyticsSummary';
+}
+
 /** Every query this data source sends, discriminated on `queryType`. */
 export type OmaQuery =
   | VmContextsQuery
@@ -222,7 +266,10 @@ export type OmaQuery =
   | FailedJobAnnotationsQuery
   | NetworkQuery
   | PredictionsQuery
-  | MigrationTrendsQuery;
+  | MigrationTrendsQuery
+  | CbtPerformanceQuery
+  | VolumePerformanceQuery
+  | AnalyticsSummaryQuery;
 
 export const DEFAULT_QUERY: Partial<OmaQuery> = {
   queryType: 'vmContexts',

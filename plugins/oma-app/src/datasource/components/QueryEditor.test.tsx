@@ -141,7 +141,32 @@ describe('QueryEditor: network queries', () => {
       'Recommendation adoption',
       'Sync predictions',
       'Migration trends',
+      'CBT sync performance',
+      'Volume operations',
+      'KPI summary',
     ]);
+  });
+
+  it('switches to a volume operations query and picks its view', async () => {
+    const { user, onChange } = setup({ refId: 'A', queryType: 'vmContexts', search: 'x' });
+    await pickQueryType(user, 'Volume operations');
+    expect(onChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ refId: 'A', queryType: 'volumePerformance', view: 'operations' }),
+    );
+    expect(onChange.mock.lastCall[0]).not.toHaveProperty('search');
+  });
+
+  it('a CBT query shows its view and changes it', async () => {
+    const { user, onChange, onRunQuery } = setup({
+      refId: 'A',
+      queryType: 'cbtPerformance',
+      vcenter: 'vc-1',
+    });
+    await user.click(screen.getByText('Per sync type'));
+    expect(onChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ queryType: 'cbtPerformance', view: 'summary', vcenter: 'vc-1' }),
+    );
+    expect(onRunQuery).toHaveBeenCalled();
   });
 
   it('switches to a migration trends query, which says what it returns', async () => {

@@ -17,7 +17,9 @@ import {
   DEFAULT_CANDIDATES,
   DEFAULT_LIMIT,
   DEFAULT_PREDICTION_CONCURRENCY,
+  CBT_VIEW_LABELS,
   EDITOR_QUERY_TYPES,
+  VOLUME_VIEW_LABELS,
   FAILOVER_TYPE_LABELS,
   FAILOVER_TYPES,
   JOB_STATUS_FILTERS,
@@ -74,7 +76,12 @@ export function switchQueryType(query: OmaQuery, queryType: QueryType): OmaQuery
     case 'networkAdoption':
     case 'predictions':
     case 'migrationTrends':
+    case 'analyticsSummary':
       return { ...keep, queryType };
+    case 'cbtPerformance':
+      return { ...keep, queryType, view: 'trend' };
+    case 'volumePerformance':
+      return { ...keep, queryType, view: 'operations' };
     case 'networkTopology':
     case 'networkValidation':
       return { ...keep, queryType, failoverType: 'live' };
@@ -178,9 +185,57 @@ function TypeFields({ query, change }: TypeFieldsProps) {
       );
     case 'predictions':
       return <PredictionsFields query={query} change={change} />;
+    case 'cbtPerformance':
+      return (
+        <ViewField
+          labels={CBT_VIEW_LABELS}
+          value={query.view ?? 'trend'}
+          onView={(view) => change({ ...query, view }, true)}
+          help="CBT disk syncs over the dashboard's time range: success rate, bytes, change rate, duration percentiles; full vs incremental."
+        />
+      );
+    case 'volumePerformance':
+      return (
+        <ViewField
+          labels={VOLUME_VIEW_LABELS}
+          value={query.view ?? 'operations'}
+          onView={(view) => change({ ...query, view }, true)}
+          help="Finished volume operations (count, failure rate, duration percentiles) and CloudStack job outcomes over the dashboard's time range."
+        />
+      );
+    case 'analyticsSummary':
+      return (
+        <Text color="secondary" element="p">
+          Headline KPIs over the dashboard&apos;s time range, each against the previous period of the same
+          length.
+        </Text>
+      );
     default:
       return assertNever(query, 'query');
   }
+}
+
+/** Which part of an analytics query a panel shows (one frame shape per view). */
+function ViewField<V extends string>(props: {
+  labels: Record<V, string>;
+  value: V;
+  onView: (view: V) => void;
+  help: string;
+}) {
+  const { labels, value, onView, help } = props;
+  const options = (Object.keys(labels) as V[]).map((v) => ({ value: v, label: labels[v] }));
+  return (
+    <Stack direction="column" gap={0}>
+      <InlineFieldRow>
+        <InlineField label="View" labelWidth={LABEL_WIDTH}>
+          <RadioButtonGroup<V> options={options} value={value} onChange={(v) => v && onView(v)} />
+        </InlineField>
+      </InlineFieldRow>
+      <Text color="secondary" element="p">
+        {help}
+      </Text>
+    </Stack>
+  );
 }
 
 /** A text input that updates the query as you type and runs it when you leave the field. */

@@ -19,7 +19,8 @@ import { exactQuantile } from '../src/analytics/histogram/histogram';
 import { rollUpAll } from '../src/analytics/rollups/maintenance';
 import { HOUR_MS } from '../src/analytics/rollups/job-facts';
 import { rolledUpTo } from '../src/analytics/rollups/roll-up';
-import { OPS_ROLLUPS } from '../src/analytics/ops/sources';
+import { rollupMark, rollUpKindHours, rollUpKindPending } from '../src/analytics/ops/rollup-engine';
+import { cloudstackJobTable, CLOUDSTACK_SPEC, OPS_ROLLUPS } from '../src/analytics/ops/sources';
 import { parseInterval } from '../src/analytics/trends/migration-trends';
 import { Rng } from '../src/demo/rng';
 import { bearer, buildTestApp, FIXED_END, TARGETS, type TestApp } from './helper';
@@ -154,7 +155,7 @@ describe.each(TARGETS)('ops analytics on %s', (target) => {
       .execute();
 
     await rollUpAll(t.store, ROLLED_UP_TO + 17 * 60_000);
-    for (const spec of OPS_ROLLUPS) expect(await rolledUpTo(t.store, spec.name)).toBe(ROLLED_UP_TO);
+    for (const spec of OPS_ROLLUPS) expect(await rollupMark(t.store, spec)).toBe(ROLLED_UP_TO);
   });
   afterAll(async () => t?.dispose());
 
@@ -901,3 +902,195 @@ describe.each(TARGETS)('ops analytics on %s', (target) => {
     });
   });
 });
+
+// Standalone targets: the test may reshape the OMA tables (an attach target's belong to the OMA).
+describe.each(TARGETS.filter((t) => t === 'sqlite' || t === 'mysql'))(
+  'ops rollups and tables on %s',
+  (target) => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await buildTestApp(target, { vms: 8, days: 4 });
+    });
+    afterAll(async () => t?.dispose());
+
+    const cloudstack = async (query: Record<string, string | number> = {}) =>
+      (
+        await t.app.inject({
+          method: 'GET',
+          url: '/api/v1/analytics/volume-performance',
+          query: { from: String(END - 3 * 24 * HOUR_MS), to: String(END), view: 'cloudstack', ...query },
+          headers: bearer('reader'),
+        })
+      ).json<VolumePerformance>();
+
+    test('the backfill rolls up every kind; re-running changes nothing; totals equal the raw tables', async () => {
+      const run = await rollUpAll(t.store, END + 25 * 60_000);
+      expect(Object.keys(run.kinds).sort()).toEqual(OPS_ROLLUPS.map((s) => s.name).sort());
+      for (const spec of OPS_ROLLUPS) expect(await rollupMark(t.store, spec)).toBe(END);
+      const snapshot = async () =>
+        Promise.all(
+          OPS_ROLLUPS.map(async (spec) =>
+            (await t.store.db.selectFrom(spec.table).selectAll().execute())
+              .map(({ id: _id, ...row }) => JSON.stringify(row))
+              .sort(),
+          ),
+        );
+      const before = await snapshot();
+      expect(before.every((rows) => rows.length > 0)).toBe(true);
+      const again = await rollUpAll(t.store, END + 25 * 60_000);
+      // Only the late hours are redone.
+      expect(Object.values(again.kinds).map((k) => k.hours)).toEqual([2, 2, 2]);
+      for (const spec of OPS_ROLLUPS) await rollUpKindHours(t.store, spec, END - 72 * HOUR_MS, END);
+      expect(await snapshot()).toEqual(before);
+
+      const sum = async (
+        table: 'omi_rollup_cbt_hourly' | 'omi_rollup_volume_ops_hourly',
+        column: 'syncs' | 'operations',
+      ) =>
+        Number(
+          (
+            await t.store.db
+              .selectFrom(table)
+              .select((eb) => eb.fn.sum<number>(column as never).as('n'))
+              .executeTakeFirst()
+          )?.n ?? 0,
+        );
+      const [cbtRows] = (
+        await sql<{
+          n: number;
+        }>`select count(*) as n from cbt_history where created_at < ${t.store.time.toDb(END)}`.execute(
+          t.store.db,
+        )
+      ).rows;
+      expect(await sum('omi_rollup_cbt_hourly', 'syncs')).toBe(Number(cbtRows.n));
+      const [volumeRows] = (
+        await sql<{ n: number }>`select count(*) as n from volume_operations
+        where status in ('completed', 'failed', 'cancelled') and completed_at < ${t.store.time.toDb(END)}`.execute(
+          t.store.db,
+        )
+      ).rows;
+      expect(await sum('omi_rollup_volume_ops_hourly', 'operations')).toBe(Number(volumeRows.n));
+    });
+
+    test('CloudStack jobs come from cloudstack_job_tracking where an OMA has it, else job_tracking, else none', async () => {
+      expect(await cloudstackJobTable(t.store.db)).toBe('job_tracking');
+      const fromJobTracking = await cloudstack();
+      expect(fromJobTracking.cloudstack_source).toBe('job_tracking');
+      expect(fromJobTracking.cloudstack!.map((r) => r.operation)).toEqual(['attachVolume', 'createVolume']);
+
+      // The variant table, as some OMA versions have it (columns from its Go model).
+      await t.store.db.schema
+        .createTable('cloudstack_job_tracking')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('cloudstack_job_id', 'varchar(64)')
+        .addColumn('cloudstack_command', 'varchar(100)')
+        .addColumn('cloudstack_status', 'varchar(32)')
+        .addColumn('operation_type', 'varchar(100)')
+        .addColumn('correlation_id', 'varchar(64)')
+        .addColumn('parent_job_id', 'varchar(64)')
+        .addColumn('status', 'varchar(32)')
+        .addColumn('retry_count', 'integer')
+        .addColumn('error_message', 'text')
+        .addColumn('initiated_at', target === 'mysql' ? sql`datetime(3)` : 'text')
+        .addColumn('submitted_at', target === 'mysql' ? sql`datetime(3)` : 'text')
+        .addColumn('completed_at', target === 'mysql' ? sql`datetime(3)` : 'text')
+        .addColumn('created_at', target === 'mysql' ? sql`datetime(3)` : 'text')
+        .addColumn('updated_at', target === 'mysql' ? sql`datetime(3)` : 'text')
+        .execute();
+      const at = (hoursBeforeEnd: number, plusSeconds = 0) =>
+        t.store.time.toDb(END - hoursBeforeEnd * HOUR_MS + plusSeconds * 1000);
+      const row = (
+        id: string,
+        status: string,
+        command: string,
+        operation: string | null,
+        hours: number,
+        seconds: number,
+      ) => ({
+        id,
+        cloudstack_job_id: `cs-${id}`,
+        cloudstack_command: command,
+        cloudstack_status: status,
+        operation_type: operation,
+        correlation_id: null,
+        parent_job_id: null,
+        status,
+        retry_count: 0,
+        error_message: status === 'failed' ? 'resource unavailable' : null,
+        initiated_at: at(hours),
+        submitted_at: at(hours, 1),
+        completed_at: status === 'polling' && id !== 'p2' ? null : at(hours, seconds),
+        created_at: at(hours),
+        updated_at: at(hours, seconds),
+      });
+      await t.store.db
+        .insertInto('cloudstack_job_tracking')
+        .values([
+          row('c1', 'completed', 'createVolume', 'volume_create', 30, 12),
+          row('c2', 'completed', 'createVolume', 'volume_create', 20, 20),
+          row('c3', 'completed', 'attachVolume', null, 10, 5),
+          row('f1', 'failed', 'attachVolume', null, 2, 9),
+          // Still running: never counted, with or without a completed_at.
+          row('p1', 'polling', 'detachVolume', null, 1, 3),
+          row('p2', 'polling', 'detachVolume', null, 1, 3),
+        ])
+        .execute();
+      expect(await cloudstackJobTable(t.store.db)).toBe('cloudstack_job_tracking');
+      const variant = await cloudstack({ vcenter: 'vc-anything' });
+      expect(variant.cloudstack_source).toBe('cloudstack_job_tracking');
+      // Its rows name no VM context: a vcenter filter cannot narrow them, and says so.
+      expect(variant.filters_not_applied.cloudstack_jobs).toEqual(['vcenter']);
+      expect(variant.cloudstack).toEqual([
+        expect.objectContaining({
+          operation: 'attachVolume',
+          jobs: 2,
+          completed: 1,
+          failed: 1,
+          failure_rate: 0.5,
+        }),
+        expect.objectContaining({
+          operation: 'volume_create',
+          jobs: 2,
+          completed: 2,
+          failed: 0,
+          duration_p50_s: expect.any(Number),
+        }),
+      ]);
+      const p50 = variant.cloudstack![1].duration_p50_s!;
+      expect(Math.abs(p50 - 12)).toBeLessThanOrEqual(12 * TREND_PERCENTILE_RELATIVE_ERROR + 0.0005);
+
+      // Another table: the job_tracking rollups are not used, and the next run starts afresh.
+      expect(await rollupMark(t.store, CLOUDSTACK_SPEC)).toBeNull();
+      const fresh = await rollUpKindPending(t.store, CLOUDSTACK_SPEC, END);
+      expect(fresh.jobs).toBe(4);
+      expect(await rollupMark(t.store, CLOUDSTACK_SPEC)).toBe(END);
+      const rolled = await cloudstack({ vcenter: 'vc-anything' });
+      expect(rolled.sources.cloudstack_jobs.rollup_hours).toBeGreaterThan(0);
+      expect(rolled.cloudstack).toEqual(variant.cloudstack);
+
+      await t.store.db.schema.dropTable('job_tracking').execute();
+      expect(await cloudstackJobTable(t.store.db)).toBe('cloudstack_job_tracking');
+      await t.store.db.schema.dropTable('cloudstack_job_tracking').execute();
+      expect(await cloudstackJobTable(t.store.db)).toBeNull();
+      const none = await cloudstack();
+      expect(none.cloudstack_source).toBeNull();
+      expect(none.cloudstack).toEqual([]);
+      // The rollup of a missing table rolls up nothing, without failing.
+      const run = await rollUpAll(t.store, END + 2 * HOUR_MS);
+      expect(run.kinds.cloudstack_jobs_hourly.rows).toBe(0);
+    });
+
+    test('with ROLLUP on, the server backfills every kind on start', async () => {
+      const on = await buildTestApp(target, { vms: 3, days: 2 }, { env: { ROLLUP: '1' } });
+      try {
+        const run = await on.app.rollups.run();
+        expect(run.ran).toBe(true);
+        expect(Object.keys(run.kinds ?? {}).sort()).toEqual(OPS_ROLLUPS.map((s) => s.name).sort());
+        const jobsMark = await rolledUpTo(on.store);
+        for (const spec of OPS_ROLLUPS) expect(await rollupMark(on.store, spec)).toBe(jobsMark);
+      } finally {
+        await on.dispose();
+      }
+    });
+  },
+);

@@ -43,8 +43,13 @@ export type RollupTable =
   | 'omi_rollup_cloudstack_jobs_hourly';
 
 export interface RollupSpec<D extends string, S extends string, H extends string> {
-  /** Its omi_rollup_state row. */
+  /** Its omi_rollup_state row (unless stateName says otherwise). */
   name: string;
+  /**
+   * The omi_rollup_state row when it depends on the database (e.g. which table the rows come
+   * from): a new name starts the rollup afresh.
+   */
+  stateName?(store: Pick<Db, 'db'>): Promise<string>;
   table: RollupTable;
   dimensions: readonly D[];
   sums: readonly S[];
@@ -166,9 +171,18 @@ export async function rollUpKindHours(
   return result;
 }
 
+const stateNameOf = (store: Pick<Db, 'db'>, spec: AnySpec) =>
+  spec.stateName ? spec.stateName(store) : Promise.resolve(spec.name);
+
+/** Every hour before this is in the spec's rollup table; null when it has to start afresh. */
+export async function rollupMark(store: Pick<Db, 'db'>, spec: AnySpec): Promise<number | null> {
+  return rolledUpTo(store, await stateNameOf(store, spec));
+}
+
 /**
  * Rolls up every complete hour of one kind not yet rolled up, and the last LATE_HOURS again;
- * on the first run from the hour of its earliest row (the backfill). Idempotent.
+ * on the first run (for its state name) from the hour of its earliest row, after removing any
+ * rows left from another source (the backfill). Idempotent.
  */
 export async function rollUpKindPending(
   store: Db,
@@ -176,14 +190,16 @@ export async function rollUpKindPending(
   nowMs: number,
 ): Promise<RollupResult & { toMs: number }> {
   const toMs = hourOf(nowMs);
-  const mark = await rolledUpTo(store, spec.name);
+  const name = await stateNameOf(store, spec);
+  const mark = await rolledUpTo(store, name);
   let fromMs: number;
   if (mark !== null) fromMs = Math.min(toMs, Math.max(0, mark - LATE_HOURS * HOUR_MS));
   else {
+    await store.db.deleteFrom(spec.table).execute();
     const firstMs = await spec.firstMs(store);
     fromMs = firstMs === null ? toMs : Math.min(toMs, hourOf(firstMs));
   }
-  const mark_ = (trx: Transaction<Database>, endMs: number) => markRolledUpTo(trx, store, endMs, spec.name);
+  const mark_ = (trx: Transaction<Database>, endMs: number) => markRolledUpTo(trx, store, endMs, name);
   const result = await rollUpKindHours(store, spec, fromMs, toMs, mark_);
   if (fromMs === toMs) await inTransaction(store, (trx) => mark_(trx, toMs));
   return { ...result, toMs };
@@ -265,7 +281,7 @@ export async function readBucketed<T extends AnySpec>(
   }
   const narrowed = { ...req, filters };
 
-  const span = rollupSpan(narrowed, await rolledUpTo(store, spec.name));
+  const span = rollupSpan(narrowed, await rollupMark(store, spec));
   const rawRanges = span
     ? [
         { from: req.fromMs, to: span.from },

@@ -333,6 +333,11 @@ export const CLOUDSTACK_SPEC: RollupSpec<
   sums: CLOUDSTACK_SUMS,
   histograms: DURATION,
   dimensionFilters: { vcenter: 'vcenter', datacenter: 'datacenter' },
+  // Rolled up afresh when the OMA's CloudStack table changes (rows of one never mix with the other's).
+  stateName: async (store) => {
+    const table = await cloudstackJobTable(store.db);
+    return table === 'job_tracking' ? 'cloudstack_jobs_hourly' : `cloudstack_jobs_hourly:${table ?? 'none'}`;
+  },
   // cloudstack_job_tracking rows name no VM context.
   applicableFilters: async (store) =>
     (await cloudstackJobTable(store.db)) === 'job_tracking' ? CONTEXT_FILTERS : [],

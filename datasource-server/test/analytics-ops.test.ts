@@ -898,6 +898,27 @@ describe.each(TARGETS)('ops analytics on %s', (target) => {
       expect(column(kpis, 'value')).toEqual(summary.data.map((k) => k.value));
     });
 
+    test('an empty time range gives frames without rows, not an error', async () => {
+      const results = await query({
+        range: { from: range.to, to: range.to },
+        queries: [
+          { refId: 'A', queryType: 'cbtPerformance' },
+          { refId: 'B', queryType: 'volumePerformance', view: 'trend' },
+          { refId: 'C', queryType: 'analyticsSummary' },
+        ],
+      });
+      for (const [refId, name] of [
+        ['A', 'cbt_trend'],
+        ['B', 'volume_trend'],
+        ['C', 'analytics_summary'],
+      ]) {
+        expect(results[refId].error).toBeUndefined();
+        const [frame] = results[refId].frames as WireFrame[];
+        expect(frame.name).toBe(name);
+        expect(frame.fields.every((f) => f.values.length === 0)).toBe(true);
+      }
+    });
+
     test('an unknown field or view fails that query alone', async () => {
       const results = await query({
         range,

@@ -1,5 +1,12 @@
 // CBT, volume operation and KPI query types: the same figures as the REST endpoints, as frames.
-import { CBT_VIEWS, VOLUME_VIEWS, type WireFrame } from '@oma-insights/contracts';
+import {
+  CBT_BUCKET_RULE,
+  CBT_VIEWS,
+  CLOUDSTACK_BUCKET_RULE,
+  VOLUME_BUCKET_RULE,
+  VOLUME_VIEWS,
+  type WireFrame,
+} from '@oma-insights/contracts';
 import { cbtPerformance as cbtOf } from '../analytics/ops/cbt-performance';
 import { cbtFrames, summaryFrame, volumeFrames } from '../analytics/ops/frames';
 import type { Filters } from '../analytics/ops/rollup-engine';
@@ -19,6 +26,8 @@ function filtersOf(q: WithFilters): Filters {
   );
 }
 
+// An empty time range (from = to) gives frames without rows, as migrationTrends does.
+
 /** The buckets of a trend: as migrationTrends (intervalMs widened to maxDataPoints and the cap). */
 function bucketed({ range, intervalMs, maxDataPoints }: QueryContext, q: WithFilters) {
   return {
@@ -31,8 +40,13 @@ function bucketed({ range, intervalMs, maxDataPoints }: QueryContext, q: WithFil
 
 export async function cbtPerformance(ctx: QueryContext, q: QueryOf<'cbtPerformance'>): Promise<WireFrame[]> {
   const view = q.view ?? CBT_VIEWS[0];
-  if (ctx.range.from >= ctx.range.to)
-    return cbtFrames(q.refId, view, { interval_ms: 0, bucket_rule: '', filters_not_applied: [] } as never);
+  if (ctx.range.from >= ctx.range.to) {
+    return cbtFrames(q.refId, view, {
+      interval_ms: 0,
+      bucket_rule: CBT_BUCKET_RULE,
+      filters_not_applied: [],
+    });
+  }
   return cbtFrames(q.refId, view, await cbtOf(ctx, bucketed(ctx, q), [view]));
 }
 
@@ -44,8 +58,10 @@ export async function volumePerformance(
   if (ctx.range.from >= ctx.range.to) {
     return volumeFrames(q.refId, view, {
       interval_ms: 0,
+      bucket_rules: { volume_operations: VOLUME_BUCKET_RULE, cloudstack_jobs: CLOUDSTACK_BUCKET_RULE },
+      cloudstack_source: null,
       filters_not_applied: { volume_operations: [], cloudstack_jobs: [] },
-    } as never);
+    });
   }
   return volumeFrames(q.refId, view, await volumeOf(ctx, bucketed(ctx, q), [view]));
 }
@@ -54,7 +70,10 @@ export async function analyticsSummary(
   ctx: QueryContext,
   q: QueryOf<'analyticsSummary'>,
 ): Promise<WireFrame[]> {
-  if (ctx.range.from >= ctx.range.to) return [summaryFrame(q.refId, { data: [] } as never)];
+  if (ctx.range.from >= ctx.range.to) {
+    const at = new Date(ctx.range.from).toISOString();
+    return [summaryFrame(q.refId, { data: [], previous_from: at, previous_to: at })];
+  }
   return [
     summaryFrame(
       q.refId,

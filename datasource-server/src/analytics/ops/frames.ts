@@ -123,7 +123,22 @@ function notices(what: string, names: readonly string[]) {
     : [];
 }
 
-export function cbtFrames(refId: string, view: 'trend' | 'summary', cbt: CbtPerformance): WireFrame[] {
+type CbtFigures = Pick<
+  CbtPerformance,
+  'interval_ms' | 'bucket_rule' | 'filters_not_applied' | 'trend' | 'summary'
+>;
+type VolumeFigures = Pick<
+  VolumePerformance,
+  | 'interval_ms'
+  | 'bucket_rules'
+  | 'cloudstack_source'
+  | 'filters_not_applied'
+  | 'operations'
+  | 'trend'
+  | 'cloudstack'
+>;
+
+export function cbtFrames(refId: string, view: 'trend' | 'summary', cbt: CbtFigures): WireFrame[] {
   const meta = {
     custom: { interval_ms: cbt.interval_ms, bucket_rule: cbt.bucket_rule },
     notices: notices('CBT syncs', cbt.filters_not_applied),
@@ -136,7 +151,7 @@ export function cbtFrames(refId: string, view: 'trend' | 'summary', cbt: CbtPerf
 export function volumeFrames(
   refId: string,
   view: 'operations' | 'trend' | 'cloudstack',
-  volume: VolumePerformance,
+  volume: VolumeFigures,
 ): WireFrame[] {
   const volumeNotices = notices('Volume operations', volume.filters_not_applied.volume_operations);
   const cloudstackNotices = notices('CloudStack jobs', volume.filters_not_applied.cloudstack_jobs);
@@ -171,7 +186,10 @@ export function volumeFrames(
   }
 }
 
-export function summaryFrame(refId: string, summary: AnalyticsSummary): WireFrame {
+export function summaryFrame(
+  refId: string,
+  summary: Pick<AnalyticsSummary, 'data' | 'previous_from' | 'previous_to'>,
+): WireFrame {
   return toFrame('analytics_summary', refId, KPIS, summary.data, {
     custom: { previous_from: summary.previous_from, previous_to: summary.previous_to },
   });

@@ -360,6 +360,16 @@ export interface OmiRollupCbtHourlyTable {
   duration_histogram: string;
 }
 
+/**
+ * When each cbt_history row was created (epoch ms), by its id: the time index the OMA's table
+ * lacks. Filled by primary-key ranges; rows above the mark in omi_rollup_state
+ * ('cbt_sync_times') are not in it yet.
+ */
+export interface OmiCbtSyncTimesTable {
+  cbt_id: number;
+  created_ms: number;
+}
+
 /** Finished volume operations of one UTC hour of completed_at, per VM context dimension and type. */
 export interface OmiRollupVolumeOpsHourlyTable {
   id: Generated<number>;
@@ -422,6 +432,7 @@ export interface Database {
   omi_rollup_jobs_hourly: OmiRollupJobsHourlyTable;
   omi_rollup_state: OmiRollupStateTable;
   omi_rollup_cbt_hourly: OmiRollupCbtHourlyTable;
+  omi_cbt_sync_times: OmiCbtSyncTimesTable;
   omi_rollup_volume_ops_hourly: OmiRollupVolumeOpsHourlyTable;
   omi_rollup_cloudstack_jobs_hourly: OmiRollupCloudstackJobsHourlyTable;
 }

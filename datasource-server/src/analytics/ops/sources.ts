@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { ANALYTICS_FILTERS, type CloudstackJobTable } from '@oma-insights/contracts';
 import type { Db } from '../../db/connect';
 import { hasTable } from '../../db/probe';
+import { cbtTimesMark } from './cbt-times';
 import { finishedJobs, FINISHED_STATUSES } from '../rollups/job-facts';
 import { JOBS_ROLLUP } from '../rollups/roll-up';
 import type { Fact, FilterName, Filters, RollupSpec } from './rollup-engine';
@@ -46,51 +47,67 @@ export type CbtFact = Fact<(typeof CBT_DIMS)[number], (typeof CBT_SUMS)[number],
 /**
  * cbt_history rows created in [from, to), with the replication job's dimensions and, for a
  * successful incremental sync, when its disk last synced successfully before (the change rate's
- * interval). Uses no index on created_at (the OMA has none); the previous sync is found through
- * the vm_context_id index.
+ * interval; found through the vm_context_id index). The OMA has no index on created_at: rows in
+ * our time index are read through it by primary key, newer ones by primary-key range (see
+ * cbt-times.ts); before the first index run, by scanning.
  */
 async function cbtFacts(store: Store, fromMs: number, toMs: number, filters: Filters): Promise<CbtFact[]> {
-  let query = store.db
-    .selectFrom('cbt_history as c')
-    .leftJoin('replication_jobs as j', 'j.id', 'c.job_id')
-    .select([
-      'c.created_at',
-      'c.sync_type',
-      'c.sync_success',
-      'c.bytes_transferred',
-      'c.blocks_changed',
-      'c.sync_duration_seconds',
-      'j.v_center_host',
-      'j.datacenter',
-      'j.replication_type',
-      'j.vm_group_id',
-    ])
-    .select((eb) =>
-      eb
-        .case()
-        .when(eb.and([eb('c.sync_type', '=', 'incremental'), eb('c.sync_success', '=', 1)]))
-        .then(
-          eb
-            .selectFrom('cbt_history as p')
-            .select((p) => p.fn.max('p.created_at').as('at'))
-            .whereRef('p.vm_context_id', '=', 'c.vm_context_id')
-            .whereRef('p.disk_id', '=', 'c.disk_id')
-            .where('p.sync_success', '=', 1)
-            .whereRef('p.created_at', '<', 'c.created_at'),
-        )
-        .end()
-        .as('previous_at'),
-    )
-    .where('c.created_at', '>=', store.time.toDb(fromMs))
-    .where('c.created_at', '<', store.time.toDb(toMs));
-  if (filters.vcenter !== undefined) query = query.where('j.v_center_host', '=', filters.vcenter);
-  if (filters.datacenter !== undefined) query = query.where('j.datacenter', '=', filters.datacenter);
-  if (filters.replication_type !== undefined)
-    query = query.where('j.replication_type', '=', filters.replication_type);
-  if (filters.vm_group !== undefined) query = query.where('j.vm_group_id', '=', filters.vm_group);
-  if (filters.vm !== undefined) query = query.where('j.source_vm_name', '=', filters.vm);
+  const base = () => {
+    let query = store.db
+      .selectFrom('cbt_history as c')
+      .leftJoin('replication_jobs as j', 'j.id', 'c.job_id')
+      .select([
+        'c.created_at',
+        'c.sync_type',
+        'c.sync_success',
+        'c.bytes_transferred',
+        'c.blocks_changed',
+        'c.sync_duration_seconds',
+        'j.v_center_host',
+        'j.datacenter',
+        'j.replication_type',
+        'j.vm_group_id',
+      ])
+      .select((eb) =>
+        eb
+          .case()
+          .when(eb.and([eb('c.sync_type', '=', 'incremental'), eb('c.sync_success', '=', 1)]))
+          .then(
+            eb
+              .selectFrom('cbt_history as p')
+              .select((p) => p.fn.max('p.created_at').as('at'))
+              .whereRef('p.vm_context_id', '=', 'c.vm_context_id')
+              .whereRef('p.disk_id', '=', 'c.disk_id')
+              .where('p.sync_success', '=', 1)
+              .whereRef('p.created_at', '<', 'c.created_at'),
+          )
+          .end()
+          .as('previous_at'),
+      )
+      .where('c.created_at', '>=', store.time.toDb(fromMs))
+      .where('c.created_at', '<', store.time.toDb(toMs));
+    if (filters.vcenter !== undefined) query = query.where('j.v_center_host', '=', filters.vcenter);
+    if (filters.datacenter !== undefined) query = query.where('j.datacenter', '=', filters.datacenter);
+    if (filters.replication_type !== undefined)
+      query = query.where('j.replication_type', '=', filters.replication_type);
+    if (filters.vm_group !== undefined) query = query.where('j.vm_group_id', '=', filters.vm_group);
+    if (filters.vm !== undefined) query = query.where('j.source_vm_name', '=', filters.vm);
+    return query;
+  };
+  const mark = await cbtTimesMark(store);
+  const rows =
+    mark === null
+      ? await base().execute()
+      : [
+          ...(await base()
+            .innerJoin('omi_cbt_sync_times as i', 'i.cbt_id', 'c.id')
+            .where('i.created_ms', '>=', fromMs)
+            .where('i.created_ms', '<', toMs)
+            .execute()),
+          ...(await base().where('c.id', '>', mark).execute()),
+        ];
   const facts: CbtFact[] = [];
-  for (const row of await query.execute()) {
+  for (const row of rows) {
     const atMs = store.time.toMs(row.created_at);
     if (atMs === null) continue;
     const ok = Number(row.sync_success) === 1;
@@ -142,8 +159,16 @@ export const CBT_SPEC: RollupSpec<
   },
   applicableFilters: async () => ALL_FILTERS,
   facts: cbtFacts,
-  firstMs: (store) =>
-    firstEnd(
+  firstMs: async (store) => {
+    if ((await cbtTimesMark(store)) !== null) {
+      const row = await store.db
+        .selectFrom('omi_cbt_sync_times')
+        .select((eb) => eb.fn.min('created_ms').as('first'))
+        .where('created_ms', '>=', 0)
+        .executeTakeFirst();
+      return row?.first === null || row?.first === undefined ? null : Number(row.first);
+    }
+    return firstEnd(
       store,
       (since) =>
         store.db
@@ -152,7 +177,8 @@ export const CBT_SPEC: RollupSpec<
           .where('created_at', '>=', since)
           .executeTakeFirst(),
       (r) => r.first,
-    ),
+    );
+  },
 };
 
 // --- Volume operations ----------------------------------------------------------------------

@@ -7,6 +7,7 @@ import { cronExpression } from '../../cloudstack/schedule';
 import type { Db } from '../../db/connect';
 import { shortCause } from '../../db/errors';
 import { withDatabaseLock } from '../../db/lock';
+import { indexCbtTimes } from '../ops/cbt-times';
 import { rollUpKindPending } from '../ops/rollup-engine';
 import { OPS_ROLLUPS } from '../ops/sources';
 import { rollUpPending, type RollupResult } from './roll-up';
@@ -31,6 +32,8 @@ export interface RollupRun extends RollupResult {
 /** Rolls up replication jobs, then every ops kind, each up to the same hour with its own mark. */
 export async function rollUpAll(store: Db, nowMs: number) {
   const jobs = await rollUpPending(store, nowMs);
+  // The CBT time index first: the CBT rollup reads through it.
+  await indexCbtTimes(store);
   const kinds: Record<string, RollupResult> = {};
   for (const spec of OPS_ROLLUPS) kinds[spec.name] = await rollUpKindPending(store, spec, nowMs);
   return { ...jobs, kinds };

@@ -212,6 +212,18 @@ export function ownMigrations(dialect: DialectName): Record<string, Migration> {
           .addColumn('duration_ms_sum', 'bigint', count)
           .addColumn('duration_histogram', t.longtext, count)
           .execute();
+        // The OMA has no index on cbt_history.created_at: the rollup job keeps each row's time
+        // here (read by primary-key ranges), so partial hours read cbt_history by primary key.
+        await db.schema
+          .createTable('omi_cbt_sync_times')
+          .addColumn('cbt_id', 'bigint', (c) => c.primaryKey())
+          .addColumn('created_ms', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('idx_omi_cbt_sync_times_created')
+          .on('omi_cbt_sync_times')
+          .column('created_ms')
+          .execute();
         for (const table of [
           'omi_rollup_cbt_hourly',
           'omi_rollup_volume_ops_hourly',

@@ -12,6 +12,7 @@ import performanceRoutes from './analytics/performance/routes';
 import successRateRoutes from './analytics/success-rates/routes';
 import healthSampler from './system-health/plugin';
 import systemHealthRoutes from './system-health/routes';
+import analyticsOpsRoutes from './analytics/ops/routes';
 import authPlugin from './auth/plugin';
 import analyticsRollups from './analytics/rollups/plugin';
 import changeFeed from './change-feed/plugin';
@@ -165,6 +166,7 @@ export async function buildApp(options: AppOptions) {
       await api.register(successRateRoutes);
       await api.register(systemHealthRoutes);
       await api.register(performanceRoutes);
+      await api.register(analyticsOpsRoutes);
       await api.register(liveChannels, { now: options.now });
       await api.register(notificationRoutes);
     },

@@ -173,6 +173,28 @@ export interface JobTrackingTable {
   job_category: string | null;
 }
 
+/**
+ * The CloudStack job table some OMA versions have instead of job_tracking (never created here;
+ * analytics read it where it exists).
+ */
+export interface CloudstackJobTrackingTable {
+  id: string;
+  cloudstack_job_id: string | null;
+  cloudstack_command: string | null;
+  cloudstack_status: string | null;
+  operation_type: string | null;
+  correlation_id: string | null;
+  parent_job_id: string | null;
+  status: string | null;
+  retry_count: number | null;
+  error_message: string | null;
+  initiated_at: DbTime | null;
+  submitted_at: DbTime | null;
+  completed_at: DbTime | null;
+  created_at: DbTime | null;
+  updated_at: DbTime | null;
+}
+
 export interface OsseaConfigsTable {
   id: Generated<number>;
   name: string;
@@ -311,6 +333,78 @@ export interface OmiRollupJobsHourlyTable {
   throughput_histogram: string;
 }
 
+/**
+ * cbt_history rows (finished disk syncs) of one UTC hour of created_at and one combination of
+ * dimensions taken from the row's replication job ('' when absent). Counts and sums; the
+ * histogram is Histogram.serialize() text of sync_duration_seconds.
+ */
+export interface OmiRollupCbtHourlyTable {
+  id: Generated<number>;
+  bucket_start_ms: number;
+  vcenter: string;
+  datacenter: string;
+  replication_type: string;
+  vm_group: string;
+  sync_type: string;
+  syncs: number;
+  successful: number;
+  bytes_sum: number;
+  blocks_sum: number;
+  /** Rows with a sync_duration_seconds. */
+  duration_count: number;
+  duration_s_sum: number;
+  /** Successful incremental syncs whose disk had an earlier successful sync. */
+  change_count: number;
+  change_bytes_sum: number;
+  /** Sum of the time since each of those disks' previous successful sync. */
+  change_interval_ms_sum: number;
+  duration_histogram: string;
+}
+
+/**
+ * When each cbt_history row was created (epoch ms), by its id: the time index the OMA's table
+ * lacks. Filled by primary-key ranges; rows above the mark in omi_rollup_state
+ * ('cbt_sync_times') are not in it yet.
+ */
+export interface OmiCbtSyncTimesTable {
+  cbt_id: number;
+  created_ms: number;
+}
+
+/** Finished volume operations of one UTC hour of completed_at, per VM context dimension and type. */
+export interface OmiRollupVolumeOpsHourlyTable {
+  id: Generated<number>;
+  bucket_start_ms: number;
+  vcenter: string;
+  datacenter: string;
+  operation_type: string;
+  operations: number;
+  completed: number;
+  failed: number;
+  cancelled: number;
+  duration_count: number;
+  duration_ms_sum: number;
+  /** Seconds. */
+  duration_histogram: string;
+}
+
+/** Finished CloudStack jobs of one UTC hour of completed_at, per VM context dimension and operation. */
+export interface OmiRollupCloudstackJobsHourlyTable {
+  id: Generated<number>;
+  bucket_start_ms: number;
+  vcenter: string;
+  datacenter: string;
+  operation: string;
+  jobs: number;
+  completed: number;
+  failed: number;
+  cancelled: number;
+  duration_count: number;
+  duration_ms_sum: number;
+  /** Seconds. */
+  duration_histogram: string;
+}
+
 /** How far a rollup is complete: every hour before rolled_up_to_ms is in its table. */
 export interface OmiRollupStateTable {
   name: string;
@@ -403,6 +497,7 @@ export interface Database {
   volume_operations: VolumeOperationsTable;
   volume_operation_history: VolumeOperationHistoryTable;
   job_tracking: JobTrackingTable;
+  cloudstack_job_tracking: CloudstackJobTrackingTable;
   ossea_configs: OsseaConfigsTable;
   omi_cloudstack_networks: OmiCloudstackNetworksTable;
   omi_mapping_audit: OmiMappingAuditTable;
@@ -418,6 +513,10 @@ export interface Database {
   omi_migration_analytics: OmiMigrationAnalyticsTable;
   omi_notifications: OmiNotificationsTable;
   omi_change_feed_marks: OmiChangeFeedMarksTable;
+  omi_rollup_cbt_hourly: OmiRollupCbtHourlyTable;
+  omi_cbt_sync_times: OmiCbtSyncTimesTable;
+  omi_rollup_volume_ops_hourly: OmiRollupVolumeOpsHourlyTable;
+  omi_rollup_cloudstack_jobs_hourly: OmiRollupCloudstackJobsHourlyTable;
 }
 
 export type VmContextRow = Selectable<VmReplicationContextsTable>;

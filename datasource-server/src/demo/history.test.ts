@@ -77,3 +77,53 @@ describe('demo world', () => {
     expect(mean(night)).toBeGreaterThan(mean(day));
   });
 });
+
+describe('volume operations and CloudStack jobs', () => {
+  const world = buildWorld(7);
+  const histories = Array.from({ length: 150 }, (_, i) =>
+    buildHistory(world, buildVm(world, i), window, 1, UTC),
+  );
+  const operations = histories.flatMap((h) => h.volumeOperations);
+  const tracking = histories.flatMap((h) => h.jobTracking);
+
+  test('cover create, attach, detach and cleanup, with failures, inside the window', () => {
+    const types = new Set(operations.map((o) => o.type));
+    expect([...types].sort()).toEqual(['attach', 'cleanup', 'create', 'detach']);
+    for (const type of ['attach', 'detach']) {
+      expect(operations.filter((o) => o.type === type && o.status === 'failed').length).toBeGreaterThan(0);
+    }
+    for (const o of operations) {
+      const [start, end] = [UTC.toMs(o.created_at)!, UTC.toMs(o.completed_at)!];
+      expect(start).toBeLessThanOrEqual(end);
+      expect(end).toBeLessThanOrEqual(window.end);
+    }
+    expect(new Set(operations.map((o) => o.id)).size).toBe(operations.length);
+  });
+
+  test('each operation ran one CloudStack job with the same outcome and times', () => {
+    expect(tracking).toHaveLength(operations.length);
+    const byOperation = new Map(tracking.map((j) => [j.external_job_id, j]));
+    for (const o of operations) {
+      const job = byOperation.get(o.id)!;
+      expect({ status: job.status, started: job.started_at, completed: job.completed_at }).toEqual({
+        status: o.status,
+        started: o.created_at,
+        completed: o.completed_at,
+      });
+      expect(job.cloudstack_job_id).toBeTruthy();
+    }
+  });
+
+  test('a sync that timed out attaching a volume has a failed attach ending with it', () => {
+    const timedOut = histories.flatMap((h) =>
+      h.jobs.filter((j) => j.status === 'failed' && /volume attach timed out/.test(j.error_message ?? '')),
+    );
+    expect(timedOut.length).toBeGreaterThan(0);
+    for (const job of timedOut) {
+      const attach = operations.find(
+        (o) => o.type === 'attach' && o.status === 'failed' && JSON.parse(o.request).job_id === job.id,
+      );
+      expect(UTC.toMs(attach?.completed_at)).toBe(UTC.toMs(job.completed_at)! - 1000);
+    }
+  });
+});

@@ -1,6 +1,6 @@
 // One VM's replication history: an initial full copy, then nightly incrementals, with CBT rows,
 // volume operations and CloudStack job tracking. Pure and deterministic for (seed, VM index).
-import type { ErrorClassification } from '@oma-insights/contracts';
+import type { ErrorClassification, VOLUME_OPERATION_TYPES } from '@oma-insights/contracts';
 import type {
   CbtHistoryTable,
   JobTrackingTable,
@@ -381,7 +381,110 @@ export function buildHistory(
     }
   }
 
+  addLaterVolumeOperations(
+    Rng.derive(world.seed, 2_000_000 + vm.index),
+    vm,
+    jobs,
+    currentStatus,
+    window,
+    { operations: volumeOperations, history: volumeHistory, tracking: jobTracking },
+    time,
+  );
+
   return { context, jobs, disks, cbt, volumeOperations, volumeHistory, jobTracking, mappings };
+}
+
+type VolumeOperationType = (typeof VOLUME_OPERATION_TYPES)[number];
+
+/** Where volume operations, their status history and their CloudStack jobs go. */
+interface VolumeRows {
+  operations: VolumeOperationsTable[];
+  history: VmHistory['volumeHistory'];
+  tracking: JobTrackingTable[];
+}
+
+const CLOUDSTACK_COMMANDS: Record<VolumeOperationType, string> = {
+  create: 'createVolume',
+  attach: 'attachVolume',
+  detach: 'detachVolume',
+  delete: 'deleteVolume',
+  cleanup: 'deleteVolume',
+};
+
+/** One finished volume operation: its row, its status changes and the CloudStack job it ran. */
+function recordVolumeOperation(
+  rng: Rng,
+  out: VolumeRows,
+  time: DbTime,
+  op: {
+    id: string;
+    type: VolumeOperationType;
+    vm: VmSpec;
+    volumeId: string;
+    request: Record<string, unknown>;
+    response: Record<string, unknown> | null;
+    error: string | null;
+    startedAt: number;
+    endedAt: number;
+    failed: boolean;
+  },
+) {
+  const status = op.failed ? 'failed' : 'completed';
+  const { id, startedAt, endedAt } = op;
+  out.operations.push({
+    id,
+    type: op.type,
+    status,
+    volume_id: op.volumeId,
+    vm_id: op.vm.contextId,
+    request: JSON.stringify(op.request),
+    response: op.response ? JSON.stringify(op.response) : null,
+    error: op.failed ? op.error : null,
+    created_at: time.toDb(startedAt),
+    updated_at: time.toDb(endedAt),
+    completed_at: time.toDb(endedAt),
+  });
+  out.history.push(
+    {
+      operation_id: id,
+      previous_status: null,
+      new_status: 'pending',
+      changed_at: time.toDb(startedAt),
+      details: null,
+    },
+    {
+      operation_id: id,
+      previous_status: 'pending',
+      new_status: 'executing',
+      changed_at: time.toDb(startedAt + 500),
+      details: null,
+    },
+    {
+      operation_id: id,
+      previous_status: 'executing',
+      new_status: status,
+      changed_at: time.toDb(endedAt),
+      details: JSON.stringify({ duration_ms: endedAt - startedAt - 500 }),
+    },
+  );
+  out.tracking.push({
+    id: rng.uuid(),
+    parent_job_id: null,
+    job_type: 'cloudstack',
+    operation: CLOUDSTACK_COMMANDS[op.type],
+    status,
+    cloudstack_job_id: rng.uuid(),
+    external_job_id: id,
+    metadata: JSON.stringify({ volume_id: op.volumeId, ...op.request }),
+    error_message: op.failed ? 'resource unavailable' : null,
+    started_at: time.toDb(startedAt),
+    completed_at: time.toDb(endedAt),
+    created_at: time.toDb(startedAt),
+    updated_at: time.toDb(endedAt),
+    percent_complete: 100,
+    context_id: op.vm.contextId,
+    job_category: 'system',
+  });
 }
 
 /** The initial copy provisions one CloudStack volume per disk: create then attach, each a CloudStack job. */
@@ -402,70 +505,116 @@ function addVolumeOperations(
     for (const type of ['create', 'attach'] as const) {
       const id = `op-${rng.hex(12)}`;
       const seconds = type === 'create' ? rng.int(4, 40) + Math.round(disk.sizeGb / 100) : rng.int(2, 25);
-      const failedOp = rng.chance(0.012 * vm.dc.failureFactor);
-      const startedAt = at;
+      const failed = rng.chance(0.012 * vm.dc.failureFactor);
       const endedAt = Math.min(attachedBy + 600_000, at + seconds * 1000);
-      const status = failedOp ? 'failed' : 'completed';
-      operations.push({
+      recordVolumeOperation(rng, { operations, history, tracking }, time, {
         id,
         type,
-        status,
-        volume_id: volumeId,
-        vm_id: vm.contextId,
-        request: JSON.stringify({ job_id: jobId, disk_id: disk.diskId, size_gb: disk.sizeGb, type }),
-        response: failedOp
-          ? null
-          : JSON.stringify({
-              volume_id: volumeId,
-              device_path: `/dev/vd${'bcdefg'[disk.unitNumber] ?? 'z'}`,
-            }),
-        error: failedOp ? 'CloudStack async job failed: resource unavailable, retried successfully' : null,
-        created_at: time.toDb(startedAt),
-        updated_at: time.toDb(endedAt),
-        completed_at: time.toDb(endedAt),
-      });
-      history.push(
-        {
-          operation_id: id,
-          previous_status: null,
-          new_status: 'pending',
-          changed_at: time.toDb(startedAt),
-          details: null,
-        },
-        {
-          operation_id: id,
-          previous_status: 'pending',
-          new_status: 'executing',
-          changed_at: time.toDb(startedAt + 500),
-          details: null,
-        },
-        {
-          operation_id: id,
-          previous_status: 'executing',
-          new_status: status,
-          changed_at: time.toDb(endedAt),
-          details: JSON.stringify({ duration_ms: endedAt - startedAt - 500 }),
-        },
-      );
-      tracking.push({
-        id: rng.uuid(),
-        parent_job_id: null,
-        job_type: 'cloudstack',
-        operation: type === 'create' ? 'createVolume' : 'attachVolume',
-        status,
-        cloudstack_job_id: rng.uuid(),
-        external_job_id: id,
-        metadata: JSON.stringify({ volume_id: volumeId, replication_job_id: jobId }),
-        error_message: failedOp ? 'resource unavailable' : null,
-        started_at: time.toDb(startedAt),
-        completed_at: time.toDb(endedAt),
-        created_at: time.toDb(startedAt),
-        updated_at: time.toDb(endedAt),
-        percent_complete: 100,
-        context_id: vm.contextId,
-        job_category: 'system',
+        vm,
+        volumeId,
+        request: { job_id: jobId, disk_id: disk.diskId, size_gb: disk.sizeGb, type },
+        response: { volume_id: volumeId, device_path: `/dev/vd${'bcdefg'[disk.unitNumber] ?? 'z'}` },
+        error: 'CloudStack async job failed: resource unavailable, retried successfully',
+        startedAt: at,
+        endedAt,
+        failed,
       });
       at = endedAt + 1000;
     }
+  }
+}
+
+/** How often each later volume operation fails (times the site's failure factor). */
+const LATER_FAILURE_RATES = { attach: 0.012, detach: 0.025, cleanup: 0.03, delete: 0.02, create: 0.012 };
+
+/**
+ * Volume operations after the initial copy: a failed attach behind each sync that timed out
+ * attaching a volume, cleanup of the volumes of a failed initial copy, and detach/attach moving
+ * the volumes to the failover VM (and back after a test failover's cleanup). Drawn from their own
+ * random stream, so the rest of the history is the same with or without them.
+ */
+function addLaterVolumeOperations(
+  rng: Rng,
+  vm: VmSpec,
+  jobs: ReplicationJobsTable[],
+  status: string,
+  window: HistoryWindow,
+  out: VolumeRows,
+  time: DbTime,
+) {
+  const operation = (type: VolumeOperationType, jobId: string, disk: VmSpec['disks'][number], at: number) => {
+    const failed = rng.chance(LATER_FAILURE_RATES[type] * vm.dc.failureFactor);
+    const seconds = failed
+      ? rng.int(60, 600)
+      : type === 'attach' || type === 'detach'
+        ? rng.int(2, 30)
+        : rng.int(3, 45);
+    const endedAt = at + seconds * 1000;
+    if (endedAt > window.end) return null;
+    recordVolumeOperation(rng, out, time, {
+      id: `op-${rng.hex(12)}`,
+      type,
+      vm,
+      volumeId: `vol-${vm.contextId.slice(0, 8)}-${disk.unitNumber}`,
+      request: { job_id: jobId, disk_id: disk.diskId, type },
+      response: failed ? null : { volume_id: `vol-${vm.contextId.slice(0, 8)}-${disk.unitNumber}` },
+      error:
+        type === 'detach'
+          ? 'CloudStack detachVolume failed: volume is busy on the host'
+          : 'CloudStack async job failed: resource unavailable',
+      startedAt: at,
+      endedAt,
+      failed,
+    });
+    return endedAt + 1000;
+  };
+  /** Every disk's volume goes through the given types in turn; stops at the end of history. */
+  const sequence = (types: VolumeOperationType[], jobId: string, startAt: number) => {
+    let at: number | null = startAt;
+    for (const disk of vm.disks) {
+      for (const type of types) {
+        if (at === null) return null;
+        at = operation(type, jobId, disk, at);
+      }
+    }
+    return at;
+  };
+
+  for (const job of jobs) {
+    const endedAt = time.toMs(job.completed_at)!;
+    if (job.status === 'failed' && /volume attach timed out/.test(job.error_message ?? '')) {
+      // The sync's attach hit the 600 s timeout: it ended when the sync gave up.
+      const disk = vm.disks[rng.int(0, vm.disks.length - 1)];
+      const startedAt = endedAt - 600_000 - rng.int(1, 20) * 1000;
+      recordVolumeOperation(rng, out, time, {
+        id: `op-${rng.hex(12)}`,
+        type: 'attach',
+        vm,
+        volumeId: `vol-${vm.contextId.slice(0, 8)}-${disk.unitNumber}`,
+        request: { job_id: job.id, disk_id: disk.diskId, type: 'attach' },
+        response: null,
+        error: 'CloudStack attachVolume timed out after 600s',
+        startedAt,
+        endedAt: endedAt - 1000,
+        failed: true,
+      });
+    }
+    if (job.status === 'failed' && job.replication_type === 'initial') {
+      sequence(['cleanup'], job.id, endedAt + rng.int(1, 10) * 60_000);
+    }
+  }
+
+  const last = jobs[jobs.length - 1];
+  if (!last || last.status !== 'completed') return;
+  const lastAt = time.toMs(last.completed_at)!;
+  if (status === 'failed_over_test' || status === 'failed_over_live') {
+    sequence(['detach', 'attach'], last.id, lastAt + rng.int(1, 24) * HOUR + rng.int(0, 59) * 60_000);
+  } else if (status === 'ready_for_failover' && rng.chance(0.3)) {
+    // A test failover some time ago, cleaned up after a few hours: the volumes went back.
+    const earlier = jobs[rng.int(0, jobs.length - 1)];
+    if (earlier.status !== 'completed') return;
+    const at = time.toMs(earlier.completed_at)! + rng.int(1, 12) * HOUR;
+    const moved = sequence(['detach', 'attach'], earlier.id, at);
+    if (moved !== null) sequence(['detach', 'attach'], earlier.id, moved + rng.int(1, 6) * HOUR);
   }
 }

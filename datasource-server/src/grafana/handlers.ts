@@ -23,6 +23,7 @@ import { performanceMetrics, successRates, systemHealth } from './analytics-job-
 import { notifications } from '../notifications/query';
 import { liveProgress } from './live-handlers';
 import { networkAdoption, networkRecommendations, networkTopology, networkVms } from './network-handlers';
+import { analyticsSummary, cbtPerformance, volumePerformance } from './ops-handlers';
 import { listOf, type QueryOf } from './query-types';
 import { cbtHistory, vmDisks } from './vm-detail-handlers';
 
@@ -388,4 +389,7 @@ export const HANDLERS: { [K in QueryType]: Handler<K> } = {
   systemHealth,
   notifications,
   liveProgress,
+  cbtPerformance,
+  volumePerformance,
+  analyticsSummary,
 };

@@ -15,6 +15,8 @@ import {
   StringEnum,
   SUCCESS_RATE_GROUPS,
   VARIABLE_KINDS,
+  CBT_VIEWS,
+  VOLUME_VIEWS,
   type QueryType,
 } from '@oma-insights/contracts';
 
@@ -208,6 +210,28 @@ export const QUERY_SCHEMAS = {
       job: Type.Optional(Type.String({ minLength: 1, maxLength: 191 })),
       limit: Type.Optional(limit),
     },
+    strict,
+  ),
+  cbtPerformance: Type.Object(
+    {
+      refId: QueryRefId,
+      queryType: Type.Literal('cbtPerformance'),
+      view: Type.Optional(StringEnum(CBT_VIEWS)),
+      ...jobFilters,
+    },
+    strict,
+  ),
+  volumePerformance: Type.Object(
+    {
+      refId: QueryRefId,
+      queryType: Type.Literal('volumePerformance'),
+      view: Type.Optional(StringEnum(VOLUME_VIEWS)),
+      ...jobFilters,
+    },
+    strict,
+  ),
+  analyticsSummary: Type.Object(
+    { refId: QueryRefId, queryType: Type.Literal('analyticsSummary'), ...jobFilters },
     strict,
   ),
 } satisfies Record<QueryType, TSchema>;

@@ -12,3 +12,4 @@ export * from './analytics-predictions';
 export * from './analytics-trends';
 export * from './analytics-jobs';
 export * from './notifications';
+export * from './analytics-ops';

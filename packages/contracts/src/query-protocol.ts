@@ -88,6 +88,29 @@ export const VM_DETAIL_QUERY_TYPES = ['vmDisks', 'cbtHistory'] as const;
  */
 export const ANALYTICS_JOB_QUERY_TYPES = ['successRates', 'performanceMetrics', 'systemHealth'] as const;
 
+/**
+ * CBT sync and volume operation analytics and the headline KPIs (issue 9), over the query's time
+ * range; filters vcenter?, datacenter?, vm?, replication_type?, vm_group? as in migrationTrends
+ * (a filter that does not apply to some rows is named in the frame's `meta.notices`):
+ * - `cbtPerformance` {view?: CBT_VIEWS, default trend}: `trend` a wide time series frame
+ *   `cbt_trend`: time, syncs, successful, failed, success_rate, full_syncs, incremental_syncs,
+ *   bytes, full_bytes, incremental_bytes, change_rate_bytes_per_hour, duration_p50_s,
+ *   duration_p95_s (buckets as migrationTrends); `summary` a table `cbt_summary`, one row per
+ *   sync type and 'all': sync_type, syncs, successful, failed, success_rate, bytes,
+ *   blocks_changed, avg_bytes, change_rate_bytes_per_hour, duration_avg_s, duration_p50_s,
+ *   duration_p95_s, duration_p99_s.
+ * - `volumePerformance` {view?: VOLUME_VIEWS, default operations}: `operations` a table
+ *   `volume_operations`: operation_type, operations, completed, failed, cancelled, failure_rate,
+ *   duration_avg_s, duration_p50_s, duration_p95_s, duration_p99_s; `trend` a wide time series
+ *   frame `volume_trend`: time, operations, completed, failed, cancelled, failure_rate,
+ *   duration_p50_s, duration_p95_s, cloudstack_jobs, cloudstack_failed, cloudstack_failure_rate;
+ *   `cloudstack` a table `cloudstack_jobs`: operation, jobs, completed, failed, cancelled,
+ *   failure_rate, duration_avg_s, duration_p50_s, duration_p95_s, duration_p99_s.
+ * - `analyticsSummary`: a table `analytics_summary`, one row per KPI: kpi, label, unit, value,
+ *   previous, change, change_ratio, note (previous: the period of equal length before the range).
+ */
+export const ANALYTICS_OPS_QUERY_TYPES = ['cbtPerformance', 'volumePerformance', 'analyticsSummary'] as const;
+
 /** Breakdowns of a `successRates` query (GET /analytics/success-rates?group_by=). */
 export const SUCCESS_RATE_GROUPS = [
   'vcenter',
@@ -139,6 +162,7 @@ export const QUERY_TYPES = [
   ...ANALYTICS_JOB_QUERY_TYPES,
   ...NOTIFICATION_QUERY_TYPES,
   ...LIVE_QUERY_TYPES,
+  ...ANALYTICS_OPS_QUERY_TYPES,
 ] as const;
 export type QueryType = (typeof QUERY_TYPES)[number];
 

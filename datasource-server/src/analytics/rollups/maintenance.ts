@@ -7,6 +7,9 @@ import { cronExpression } from '../../cloudstack/schedule';
 import type { Db } from '../../db/connect';
 import { shortCause } from '../../db/errors';
 import { withDatabaseLock } from '../../db/lock';
+import { indexCbtTimes } from '../ops/cbt-times';
+import { rollUpKindPending } from '../ops/rollup-engine';
+import { OPS_ROLLUPS } from '../ops/sources';
 import { rollUpPending, type RollupResult } from './roll-up';
 
 export interface RollupConfig {
@@ -22,6 +25,18 @@ export interface RollupRun extends RollupResult {
   /** False when another instance held the lock; nothing was done. */
   ran: boolean;
   toMs: number | null;
+  /** The other kinds (CBT syncs, volume operations, CloudStack jobs), by omi_rollup_state name. */
+  kinds?: Record<string, RollupResult>;
+}
+
+/** Rolls up replication jobs, then every ops kind, each up to the same hour with its own mark. */
+export async function rollUpAll(store: Db, nowMs: number) {
+  const jobs = await rollUpPending(store, nowMs);
+  // The CBT time index first: the CBT rollup reads through it.
+  await indexCbtTimes(store);
+  const kinds: Record<string, RollupResult> = {};
+  for (const spec of OPS_ROLLUPS) kinds[spec.name] = await rollUpKindPending(store, spec, nowMs);
+  return { ...jobs, kinds };
 }
 
 export class RollupMaintenance {
@@ -76,16 +91,18 @@ export class RollupMaintenance {
 
   private async attempt(): Promise<RollupRun> {
     try {
-      const result = await withDatabaseLock(this.store, LOCK_NAME, () =>
-        rollUpPending(this.store, this.clock()),
-      );
+      const result = await withDatabaseLock(this.store, LOCK_NAME, () => rollUpAll(this.store, this.clock()));
       const run: RollupRun = result
         ? { ...result, ran: true }
         : { hours: 0, rows: 0, jobs: 0, ran: false, toMs: null };
       this.lastRun = run;
       this.lastSuccessAt = new Date();
       this.lastError = null;
-      if (run.ran) this.log.debug({ rollup: run }, 'rolled up replication jobs');
+      if (run.ran)
+        this.log.debug(
+          { rollup: run },
+          'rolled up replication jobs, CBT syncs, volume operations, CloudStack jobs',
+        );
       else this.log.debug('another instance is rolling up; skipped');
       return run;
     } catch (err) {

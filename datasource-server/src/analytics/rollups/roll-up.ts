@@ -117,26 +117,31 @@ export async function rollUpHours(
   return result;
 }
 
-/** Every hour before this is rolled up; null before the first run. */
-export async function rolledUpTo(store: Pick<Db, 'db'>): Promise<number | null> {
+/** Every hour before this is rolled up (in the rollup `name`); null before the first run. */
+export async function rolledUpTo(store: Pick<Db, 'db'>, name = JOBS_ROLLUP): Promise<number | null> {
   const row = await store.db
     .selectFrom('omi_rollup_state')
     .select('rolled_up_to_ms')
-    .where('name', '=', JOBS_ROLLUP)
+    .where('name', '=', name)
     .executeTakeFirst();
   return row ? Number(row.rolled_up_to_ms) : null;
 }
 
-async function markRolledUpTo(trx: Transaction<Database>, store: Db, toMs: number) {
+export async function markRolledUpTo(
+  trx: Transaction<Database>,
+  store: Db,
+  toMs: number,
+  name = JOBS_ROLLUP,
+) {
   const updated = await trx
     .updateTable('omi_rollup_state')
     .set({ rolled_up_to_ms: toMs, updated_at: store.time.toDb(Date.now()) })
-    .where('name', '=', JOBS_ROLLUP)
+    .where('name', '=', name)
     .executeTakeFirst();
   if (Number(updated.numUpdatedRows) === 0) {
     await trx
       .insertInto('omi_rollup_state')
-      .values({ name: JOBS_ROLLUP, rolled_up_to_ms: toMs, updated_at: store.time.toDb(Date.now()) })
+      .values({ name, rolled_up_to_ms: toMs, updated_at: store.time.toDb(Date.now()) })
       .execute();
   }
 }

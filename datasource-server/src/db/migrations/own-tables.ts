@@ -1,5 +1,5 @@
 // This project's own tables (prefixed omi_). Created in both modes; never touch OMA tables.
-import type { Kysely, Migration } from 'kysely';
+import type { ColumnDefinitionBuilder, Kysely, Migration } from 'kysely';
 import type { DialectName } from '../connect';
 import { HEALTH_METRICS, VMA_LOAD_FIELDS } from '@oma-insights/contracts';
 import { SERVER_LOAD_FIGURES } from '../schema';
@@ -281,6 +281,75 @@ export function ownMigrations(dialect: DialectName): Record<string, Migration> {
           .addColumn('mark_id', 'varchar(191)', (c) => c.notNull())
           .addColumn('saved_at', t.datetime, (c) => c.notNull())
           .execute();
+      },
+    },
+    '2026_11_26_501_ops_rollups': {
+      async up(db: Kysely<any>) {
+        // CBT syncs, volume operations and CloudStack jobs per UTC hour of their end time and
+        // filter dimensions (see src/analytics/ops). Like omi_rollup_jobs_hourly: no unique key,
+        // an hour is replaced as a whole; absent dimensions are ''.
+        const rollup = (table: string) =>
+          db.schema
+            .createTable(table)
+            .addColumn(...t.autoId('id'))
+            .addColumn('bucket_start_ms', 'bigint', (c) => c.notNull())
+            .addColumn('vcenter', 'text', (c) => c.notNull())
+            .addColumn('datacenter', 'text', (c) => c.notNull());
+        const count = (c: ColumnDefinitionBuilder) => c.notNull();
+        await rollup('omi_rollup_cbt_hourly')
+          .addColumn('replication_type', 'text', count)
+          .addColumn('vm_group', 'text', count)
+          .addColumn('sync_type', 'text', count)
+          .addColumn('syncs', 'bigint', count)
+          .addColumn('successful', 'bigint', count)
+          .addColumn('bytes_sum', 'bigint', count)
+          .addColumn('blocks_sum', 'bigint', count)
+          .addColumn('duration_count', 'bigint', count)
+          .addColumn('duration_s_sum', 'bigint', count)
+          .addColumn('change_count', 'bigint', count)
+          .addColumn('change_bytes_sum', 'bigint', count)
+          .addColumn('change_interval_ms_sum', 'bigint', count)
+          .addColumn('duration_histogram', t.longtext, count)
+          .execute();
+        await rollup('omi_rollup_volume_ops_hourly')
+          .addColumn('operation_type', 'varchar(64)', count)
+          .addColumn('operations', 'bigint', count)
+          .addColumn('completed', 'bigint', count)
+          .addColumn('failed', 'bigint', count)
+          .addColumn('cancelled', 'bigint', count)
+          .addColumn('duration_count', 'bigint', count)
+          .addColumn('duration_ms_sum', 'bigint', count)
+          .addColumn('duration_histogram', t.longtext, count)
+          .execute();
+        await rollup('omi_rollup_cloudstack_jobs_hourly')
+          .addColumn('operation', 'varchar(191)', count)
+          .addColumn('jobs', 'bigint', count)
+          .addColumn('completed', 'bigint', count)
+          .addColumn('failed', 'bigint', count)
+          .addColumn('cancelled', 'bigint', count)
+          .addColumn('duration_count', 'bigint', count)
+          .addColumn('duration_ms_sum', 'bigint', count)
+          .addColumn('duration_histogram', t.longtext, count)
+          .execute();
+        // The OMA has no index on cbt_history.created_at: the rollup job keeps each row's time
+        // here (read by primary-key ranges), so partial hours read cbt_history by primary key.
+        await db.schema
+          .createTable('omi_cbt_sync_times')
+          .addColumn('cbt_id', 'bigint', (c) => c.primaryKey())
+          .addColumn('created_ms', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('idx_omi_cbt_sync_times_created')
+          .on('omi_cbt_sync_times')
+          .column('created_ms')
+          .execute();
+        for (const table of [
+          'omi_rollup_cbt_hourly',
+          'omi_rollup_volume_ops_hourly',
+          'omi_rollup_cloudstack_jobs_hourly',
+        ]) {
+          await db.schema.createIndex(`idx_${table}_bucket`).on(table).column('bucket_start_ms').execute();
+        }
       },
     },
   };

@@ -21,45 +21,21 @@ import {
   type VariableKind,
 } from '@oma-insights/contracts/query-protocol';
 
-/**
- * Analytics query types of issue 9 that the server is learning beside migrationTrends (the
- * contracts' QUERY_TYPES gains them as their server side lands). Listed here so the editor offers
- * them now; once QUERY_TYPES holds them this list can go (the union below stays valid either way).
- */
-export const PENDING_ANALYTICS_QUERY_TYPES = [
-  'successRates',
-  'performanceMetrics',
-  'cbtPerformance',
-  'volumePerformance',
-  'analyticsSummary',
-] as const;
-
-/**
- * Query types the server's `POST /api/v1/query` answers: the lists live in the shared contracts.
- * The network ones join QUERY_TYPES as the server learns them; each is listed once.
- */
-export type QueryType =
-  | (typeof QUERY_TYPES)[number]
-  | (typeof NETWORK_QUERY_TYPES)[number]
-  | (typeof PENDING_ANALYTICS_QUERY_TYPES)[number]
-  | StreamingQueryType;
+/** Query types the server's `POST /api/v1/query` answers: the lists live in the shared contracts. */
+export type QueryType = (typeof QUERY_TYPES)[number];
 
 /**
  * Query types this data source streams (LoadingState.Streaming) over the server's live channels,
- * polling `POST /query` for the same type when the WebSocket is unavailable. The server answers
- * `liveProgress`; `notifications` and `systemHealth` join QUERY_TYPES with their server handlers.
+ * polling `POST /query` for the same type when the WebSocket is unavailable.
  */
-export const STREAMING_QUERY_TYPES = ['liveProgress', 'notifications', 'systemHealth'] as const;
+export const STREAMING_QUERY_TYPES = [
+  'liveProgress',
+  'notifications',
+  'systemHealth',
+] as const satisfies readonly QueryType[];
 export type StreamingQueryType = (typeof STREAMING_QUERY_TYPES)[number];
 
-export const KNOWN_QUERY_TYPES: readonly QueryType[] = [
-  ...new Set<QueryType>([
-    ...QUERY_TYPES,
-    ...NETWORK_QUERY_TYPES,
-    ...PENDING_ANALYTICS_QUERY_TYPES,
-    ...STREAMING_QUERY_TYPES,
-  ]),
-];
+export const KNOWN_QUERY_TYPES: readonly QueryType[] = QUERY_TYPES;
 
 /**
  * How streaming queries get their updates: `websocket` only over the live channel, `polling` only

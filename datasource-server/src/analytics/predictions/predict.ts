@@ -5,6 +5,7 @@ import type { VmContextStatus, VmPrediction } from '@oma-insights/contracts';
 import type { Database } from '../../db/schema';
 import type { DbTime } from '../../db/time';
 import { isMigrated, nextSync, timeToFinish } from './forecast';
+import { predictionCache } from './cache';
 import { loadVms, trainedModel } from './load';
 
 export interface PredictionFilter {
@@ -16,16 +17,24 @@ export interface PredictionFilter {
 
 const within = (list: string[] | undefined, value: string) => !list?.length || list.includes(value);
 
-/** The model learns from every VM; only the filtered ones are predicted and counted. */
+/**
+ * The model learns from every VM; only the filtered ones are predicted and counted. It learns from
+ * the jobs finished by `at`, or by `now` when `at` is later: the server's kept model (cache.ts)
+ * for any time it has not moved past, a fresh training for an earlier one (`fresh` forces that).
+ */
 export async function predictNextSyncs(
   db: Kysely<Database>,
   time: DbTime,
   filter: PredictionFilter,
   at: number,
   concurrency: number,
+  { now = Date.now(), fresh = false }: { now?: number; fresh?: boolean } = {},
 ) {
   const vms = await loadVms(db);
-  const model = await trainedModel(db, time, vms, at);
+  const learnedBy = Math.min(at, now);
+  const model =
+    (fresh ? null : await predictionCache(db, time).modelAt(vms, learnedBy)) ??
+    (await trainedModel(db, time, vms, learnedBy));
   const rows = vms
     .filter((v) => !filter.contextId || v.context_id === filter.contextId)
     .filter((v) => within(filter.vmNames, v.vm_name) && within(filter.vcenters, v.vcenter_host))

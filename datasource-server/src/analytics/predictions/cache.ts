@@ -1,0 +1,121 @@
+// The trained model kept per store and brought forward with the jobs finished since, so a request
+// replays only what is new instead of the whole history (and never sums all of cbt_history again).
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema';
+import type { DbTime } from '../../db/time';
+import {
+  finishedUpdatedAfter,
+  historyStart,
+  lastFinishedUpdate,
+  loadFacts,
+  loadFinishedAfter,
+  loadHistory,
+  loadRunning,
+  replay,
+  replayEvents,
+  type VmRow,
+} from './load';
+import { SyncModel } from './model';
+
+interface Trained {
+  model: SyncModel;
+  /** historyStart of the training: a new day starts a new training. */
+  since: number;
+  /** VM facts the model was built with, as JSON: new disks or VMs start a new training. */
+  facts: string;
+  /** Every event up to here has been replayed. */
+  until: number;
+  /** The newest event replayed: the model is also the fresh one for any time in [last, until]. */
+  last: number;
+  /** The newest updated_at of a finished job when last read. */
+  updated: number;
+}
+
+/**
+ * A model equal to a fresh `trainedModel(at)`, kept current incrementally:
+ *  - built in full on first use, when the day (historyStart) changes, or when VMs or disks change;
+ *  - then each call replays only the jobs that finished after `until` (status + completed_at index)
+ *    and the starts of jobs started since (running ones too, so their error is learned when they
+ *    end, as a fresh replay does), with the CBT copy seconds of just those jobs.
+ * A finished job whose row changed (updated_at, as the OMA sets it on every write) after the last
+ * call but that ended before it (a back-dated import, an OMA clock behind this server's, a
+ * finished job rewritten) starts a new training, as its events would land inside the replayed
+ * past. A row that appears without a newer updated_at, or is deleted, is seen at the next full
+ * training (at the latest the next UTC day's first call).
+ * Calls are serialised; concurrent ones share the work.
+ */
+export class PredictionCache {
+  private trained: Trained | null = null;
+  /** Full trainings, and incremental steps forward, so far. */
+  readonly counts = { trainings: 0, steps: 0 };
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly time: DbTime,
+  ) {}
+
+  /** The model as of `at` (not in the future), or null when `at` is before what it has learned. */
+  modelAt(vms: VmRow[], at: number): Promise<SyncModel | null> {
+    const run = this.queue.then(() => this.advance(vms, at));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async advance(vms: VmRow[], at: number): Promise<SyncModel | null> {
+    const { db, time } = this;
+    const facts = await loadFacts(db, vms);
+    const factsKey = JSON.stringify(facts);
+    const since = historyStart(at);
+    let t = this.trained;
+    if (t && (t.since !== since || t.facts !== factsKey)) {
+      // A past day's request trains on demand; a new day or new facts start over.
+      if (since < t.since) return null;
+      t = null;
+    }
+    if (t && at > t.until) {
+      const changed = await finishedUpdatedAfter(db, time, since, t.updated);
+      const until = t.until;
+      if (changed.some((row) => row.completedMs !== null && row.completedMs <= until)) t = null;
+      else for (const row of changed) t.updated = Math.max(t.updated, row.updatedMs ?? -Infinity);
+    }
+    if (!t) {
+      // Read first: a row written while the history loads is then looked at again next time.
+      const updated = await lastFinishedUpdate(db, time);
+      const [{ jobs }, running] = await Promise.all([
+        loadHistory(db, time, vms, since, at),
+        loadRunning(db, time, since, at),
+      ]);
+      const model = new SyncModel(facts);
+      const events = replayEvents(jobs, running, -Infinity, at);
+      replay(model, events);
+      this.counts.trainings += 1;
+      t = { model, since, facts: factsKey, until: at, last: events.at(-1)?.at ?? -Infinity, updated };
+      this.trained = t;
+      return model;
+    }
+    if (at > t.until) {
+      // Running jobs first: one that ends between the two reads is then found finished too.
+      const running = await loadRunning(db, time, t.until + 1, at);
+      const finished = await loadFinishedAfter(db, time, since, t.until);
+      const events = replayEvents(finished, running, t.until, at);
+      replay(t.model, events);
+      this.counts.steps += 1;
+      t.until = at;
+      if (events.length) t.last = events[events.length - 1].at;
+    }
+    return at >= t.last ? t.model : null;
+  }
+}
+
+const caches = new WeakMap<Kysely<Database>, PredictionCache>();
+
+/** One cache per database handle, i.e. per server. */
+export function predictionCache(db: Kysely<Database>, time: DbTime): PredictionCache {
+  let cache = caches.get(db);
+  if (!cache) {
+    cache = new PredictionCache(db, time);
+    caches.set(db, cache);
+  }
+  return cache;
+}

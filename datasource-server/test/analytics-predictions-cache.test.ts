@@ -1,0 +1,191 @@
+// The server's kept prediction model against a fresh training: identical answers as jobs start and
+// finish, after a new day and for a past time; the backtest does not use it.
+import type { Backtest, PredictionList } from '@oma-insights/contracts';
+import { predictionCache } from '../src/analytics/predictions/cache';
+import { predictNextSyncs } from '../src/analytics/predictions/predict';
+import { newJobRow } from '../src/vm-contexts/new-job';
+import { bearer, buildTestApp, TARGETS, type TestApp } from './helper';
+
+const H = 3_600_000;
+const at = (iso: string) => Date.parse(iso);
+
+describe.each(TARGETS)('kept prediction model on %s', (target) => {
+  let t: TestApp;
+  const get = (url: string) =>
+    t.app.inject({ method: 'GET', url: `/api/v1${url}`, headers: bearer('reader') });
+  /** The kept model's answer and a fresh training's, both as of `when`. */
+  const both = async (when: number) => {
+    const { db, time } = t.store;
+    const kept = await predictNextSyncs(db, time, {}, when, 4, { now: when });
+    const fresh = await predictNextSyncs(db, time, {}, when, 4, { now: when, fresh: true });
+    return { kept, fresh };
+  };
+
+  beforeAll(async () => {
+    // A demo world ending 2026-11-01T12:00Z.
+    t = await buildTestApp(target, { vms: 12, days: 20 });
+  });
+  afterAll(() => t?.dispose());
+
+  test('the backtest answers the same before and after the model is kept', async () => {
+    const url = '/analytics/predictions/backtest?from=2026-10-20T00:00:00Z&to=2026-11-01T00:00:00Z';
+    const before = await get(url);
+    expect(before.statusCode).toBe(200);
+    expect((before.json() as Backtest).jobs).toBeGreaterThan(50);
+    await both(at('2026-10-30T23:00:00Z'));
+    expect((await get(url)).json()).toEqual(before.json());
+  });
+
+  test('brought forward through a day of finished jobs, it answers as a fresh training at each step', async () => {
+    const cache = predictionCache(t.store.db, t.store.time);
+    const { trainings, steps: stepped } = cache.counts;
+    const steps = [
+      '2026-10-31T01:00:00Z',
+      '2026-10-31T05:00:00Z',
+      '2026-10-31T13:30:00Z',
+      '2026-10-31T23:59:00Z',
+    ];
+    let previous: PredictionList | null = null;
+    for (const step of steps) {
+      const { kept, fresh } = await both(at(step));
+      expect(kept.data.length).toBe(12);
+      expect(kept).toEqual(fresh);
+      if (previous) expect(kept).not.toEqual(previous);
+      previous = kept;
+    }
+    // The day's first step trained (the model kept before was of the day before), the rest were
+    // incremental.
+    expect(cache.counts).toEqual({ trainings: trainings + 1, steps: stepped + 3 });
+    // A new day trains again, and still agrees.
+    const { kept, fresh } = await both(at('2026-11-01T11:00:00Z'));
+    expect(kept).toEqual(fresh);
+    expect(cache.counts).toEqual({ trainings: trainings + 2, steps: stepped + 3 });
+  });
+
+  test('a past time is a fresh training; the kept model is not moved back', async () => {
+    const cache = predictionCache(t.store.db, t.store.time);
+    const { trainings, steps } = cache.counts;
+    const { kept, fresh } = await both(at('2026-10-25T08:00:00Z'));
+    expect(kept).toEqual(fresh);
+    expect(cache.counts).toEqual({ trainings, steps });
+    const later = await both(at('2026-11-01T11:30:00Z'));
+    expect(later.kept).toEqual(later.fresh);
+    expect(cache.counts).toEqual({ trainings, steps: steps + 1 });
+  });
+
+  test('a job running when the model was kept, and new ones, are learned as they finish', async () => {
+    const { db, time } = t.store;
+    const cache = predictionCache(db, time);
+    const [a, b] = await db
+      .selectFrom('vm_replication_contexts')
+      .select(['context_id', 'vmware_vm_id', 'vm_name', 'vm_path', 'vcenter_host', 'datacenter'])
+      .orderBy('vm_name')
+      .limit(2)
+      .execute();
+    const start = at('2026-11-01T12:30:00Z');
+    await db
+      .insertInto('replication_jobs')
+      .values(
+        newJobRow(a, 'job-cache-running', time.toDb(start), {
+          status: 'replicating',
+          started_at: time.toDb(start),
+          total_bytes: 30e9,
+        }),
+      )
+      .execute();
+    const before = await both(start + H / 2);
+    expect(before.kept).toEqual(before.fresh);
+    const { trainings, steps } = cache.counts;
+
+    // It completes; another VM's incremental starts and completes; each with a CBT row.
+    const done = (id: string, vm: typeof a, from: number, to: number, bytes: number) =>
+      Promise.all([
+        db
+          .insertInto('cbt_history')
+          .values({
+            vm_context_id: vm.context_id,
+            job_id: id,
+            disk_id: 'disk-2000',
+            change_id: `c-${id}`,
+            sync_type: 'incremental',
+            bytes_transferred: bytes,
+            sync_duration_seconds: (to - from) / 1000 - 90,
+            sync_success: 1,
+            created_at: time.toDb(to - 5_000),
+          })
+          .execute(),
+      ]);
+    await db
+      .updateTable('replication_jobs')
+      .set({
+        status: 'completed',
+        bytes_transferred: 30e9,
+        completed_at: time.toDb(start + 2 * H),
+      })
+      .where('id', '=', 'job-cache-running')
+      .execute();
+    await done('job-cache-running', a, start, start + 2 * H, 30e9);
+    await db
+      .insertInto('replication_jobs')
+      .values(
+        newJobRow(b, 'job-cache-new', time.toDb(start + H), {
+          status: 'completed',
+          started_at: time.toDb(start + H),
+          completed_at: time.toDb(start + H + 20 * 60_000),
+          total_bytes: 4e9,
+          bytes_transferred: 4e9,
+        }),
+      )
+      .execute();
+    await done('job-cache-new', b, start + H, start + H + 20 * 60_000, 4e9);
+
+    const after = await both(start + 3 * H);
+    expect(after.kept).toEqual(after.fresh);
+    expect(cache.counts).toEqual({ trainings, steps: steps + 1 });
+    const samples = (list: PredictionList, vm: string) =>
+      list.data.find((p) => p.context_id === vm)?.basis.samples.vm;
+    // Both VMs' own throughput now counts one more copy (at most the 8 kept).
+    for (const vm of [a, b]) {
+      const was = samples(before.kept, vm.context_id) ?? 0;
+      expect(samples(after.kept, vm.context_id)).toBe(Math.min(8, was + 1));
+    }
+    // Over HTTP, as of the same time: the same answer.
+    const res = await get(`/analytics/predictions?at=${new Date(start + 3 * H).toISOString()}`);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual(JSON.parse(JSON.stringify(after.fresh)));
+  });
+
+  test('a finished job written later with an earlier end trains the model again', async () => {
+    const { db, time } = t.store;
+    const cache = predictionCache(db, time);
+    const vm = await db
+      .selectFrom('vm_replication_contexts')
+      .select(['context_id', 'vmware_vm_id', 'vm_name', 'vm_path', 'vcenter_host', 'datacenter'])
+      .orderBy('vm_name', 'desc')
+      .executeTakeFirstOrThrow();
+    const kept = at('2026-11-01T15:30:00Z');
+    const before = await both(kept);
+    expect(before.kept).toEqual(before.fresh);
+    const { trainings } = cache.counts;
+    // Ended at 14:00, written at 15:45 (after the model learned up to 15:30).
+    const start = at('2026-11-01T13:00:00Z');
+    await db
+      .insertInto('replication_jobs')
+      .values(
+        newJobRow(vm, 'job-cache-late', time.toDb(at('2026-11-01T15:45:00Z')), {
+          status: 'completed',
+          started_at: time.toDb(start),
+          completed_at: time.toDb(start + H),
+          total_bytes: 9e9,
+          bytes_transferred: 9e9,
+        }),
+      )
+      .execute();
+    const after = await both(at('2026-11-01T16:00:00Z'));
+    expect(after.kept).toEqual(after.fresh);
+    expect(cache.counts.trainings).toBe(trainings + 1);
+    const own = (list: PredictionList) =>
+      list.data.find((p) => p.context_id === vm.context_id)?.basis.samples.vm;
+    expect(own(after.kept)).toBe(Math.min(8, (own(before.kept) ?? 0) + 1));
+  });
+});

@@ -20,7 +20,13 @@ import { rollUpAll } from '../src/analytics/rollups/maintenance';
 import { HOUR_MS } from '../src/analytics/rollups/job-facts';
 import { rolledUpTo } from '../src/analytics/rollups/roll-up';
 import { rollupMark, rollUpKindHours, rollUpKindPending } from '../src/analytics/ops/rollup-engine';
-import { cloudstackJobTable, CLOUDSTACK_SPEC, OPS_ROLLUPS } from '../src/analytics/ops/sources';
+import {
+  CBT_SPEC,
+  cloudstackJobTable,
+  CLOUDSTACK_SPEC,
+  OPS_ROLLUPS,
+  VOLUME_SPEC,
+} from '../src/analytics/ops/sources';
 import { parseInterval } from '../src/analytics/trends/migration-trends';
 import { Rng } from '../src/demo/rng';
 import { bearer, buildTestApp, FIXED_END, TARGETS, type TestApp } from './helper';
@@ -1013,18 +1019,22 @@ describe.each(TARGETS.filter((t) => t === 'sqlite' || t === 'mysql'))(
       for (const spec of OPS_ROLLUPS) await rollUpKindHours(t.store, spec, END - 72 * HOUR_MS, END);
       expect(await snapshot()).toEqual(before);
 
-      const sum = async (
+      // Each grouping set holds every row once.
+      const sums = async (
         table: 'omi_rollup_cbt_hourly' | 'omi_rollup_volume_ops_hourly',
         column: 'syncs' | 'operations',
       ) =>
-        Number(
+        Object.fromEntries(
           (
             await t.store.db
               .selectFrom(table)
-              .select((eb) => eb.fn.sum<number>(column as never).as('n'))
-              .executeTakeFirst()
-          )?.n ?? 0,
+              .select((eb) => ['grouping', eb.fn.sum<number>(column as never).as('n')])
+              .groupBy('grouping')
+              .execute()
+          ).map((r) => [r.grouping, Number(r.n)]),
         );
+      const everySet = (spec: (typeof OPS_ROLLUPS)[number], n: number) =>
+        Object.fromEntries(spec.groupingSets!.map((set) => [set.grouping, n]));
       const [cbtRows] = (
         await sql<{
           n: number;
@@ -1032,14 +1042,28 @@ describe.each(TARGETS.filter((t) => t === 'sqlite' || t === 'mysql'))(
           t.store.db,
         )
       ).rows;
-      expect(await sum('omi_rollup_cbt_hourly', 'syncs')).toBe(Number(cbtRows.n));
+      expect(await sums('omi_rollup_cbt_hourly', 'syncs')).toEqual(everySet(CBT_SPEC, Number(cbtRows.n)));
       const [volumeRows] = (
         await sql<{ n: number }>`select count(*) as n from volume_operations
         where status in ('completed', 'failed', 'cancelled') and completed_at < ${t.store.time.toDb(END)}`.execute(
           t.store.db,
         )
       ).rows;
-      expect(await sum('omi_rollup_volume_ops_hourly', 'operations')).toBe(Number(volumeRows.n));
+      expect(await sums('omi_rollup_volume_ops_hourly', 'operations')).toEqual(
+        everySet(VOLUME_SPEC, Number(volumeRows.n)),
+      );
+      // The unfiltered sets are the small ones.
+      const rowsOf = async (grouping: string) =>
+        Number(
+          (
+            await t.store.db
+              .selectFrom('omi_rollup_cbt_hourly')
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .where('grouping', '=', grouping)
+              .executeTakeFirst()
+          )?.n,
+        );
+      expect(await rowsOf('sync_type')).toBeLessThan(await rowsOf('full'));
     });
 
     test('CloudStack jobs come from cloudstack_job_tracking where an OMA has it, else job_tracking, else none', async () => {

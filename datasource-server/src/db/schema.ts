@@ -340,6 +340,8 @@ export interface OmiRollupJobsHourlyTable {
  */
 export interface OmiRollupCbtHourlyTable {
   id: Generated<number>;
+  /** Its grouping set (src/analytics/ops/sources.ts): 'full', or the dimensions it carries; the others are ''. */
+  grouping: string;
   bucket_start_ms: number;
   vcenter: string;
   datacenter: string;
@@ -374,6 +376,8 @@ export interface OmiCbtSyncTimesTable {
 /** Finished volume operations of one UTC hour of completed_at, per VM context dimension and type. */
 export interface OmiRollupVolumeOpsHourlyTable {
   id: Generated<number>;
+  /** Its grouping set (src/analytics/ops/sources.ts): 'full', or the dimensions it carries; the others are ''. */
+  grouping: string;
   bucket_start_ms: number;
   vcenter: string;
   datacenter: string;
@@ -391,6 +395,8 @@ export interface OmiRollupVolumeOpsHourlyTable {
 /** Finished CloudStack jobs of one UTC hour of completed_at, per VM context dimension and operation. */
 export interface OmiRollupCloudstackJobsHourlyTable {
   id: Generated<number>;
+  /** Its grouping set (src/analytics/ops/sources.ts): 'full', or the dimensions it carries; the others are ''. */
+  grouping: string;
   bucket_start_ms: number;
   vcenter: string;
   datacenter: string;

@@ -1,6 +1,13 @@
 import { Histogram } from '../histogram/histogram';
 import { changeRate, ratio } from './measures';
-import { addFact, emptyAggregate, mergeAggregate, rollupRows, type RollupSpec } from './rollup-engine';
+import {
+  addFact,
+  emptyAggregate,
+  groupingFor,
+  mergeAggregate,
+  rollupRows,
+  type RollupSpec,
+} from './rollup-engine';
 
 const HOUR = 3_600_000;
 const spec = {
@@ -41,6 +48,72 @@ describe('rollupRows', () => {
     expect(first.count()).toBe(2);
     // A row without a duration adds to the counts, not to the histogram.
     expect(Histogram.deserialize(String(rows[1].duration_histogram)).count()).toBe(0);
+  });
+});
+
+describe('grouping sets', () => {
+  const grouped = {
+    ...spec,
+    groupingSets: [
+      { grouping: 'operation_type', carries: ['operation_type'] },
+      { grouping: 'full', carries: ['operation_type', 'vcenter'] },
+    ],
+  } satisfies RollupSpec<'vcenter' | 'operation_type', 'operations' | 'failed', 'duration_histogram'>;
+
+  test('every fact is in one row of each set; a set stores "" for a dimension it does not carry', () => {
+    const facts = [
+      fact(10 * HOUR + 1, 'vc-a', 'attach', false, 4),
+      fact(10 * HOUR + 2, 'vc-b', 'attach', true, 600),
+      fact(10 * HOUR + 3, 'vc-b', 'detach', false, null),
+      fact(11 * HOUR, 'vc-a', 'attach', false, 8),
+    ];
+    const rows = rollupRows(grouped, facts);
+    const of = (grouping: string) =>
+      rows.filter((r) => r.grouping === grouping).map(({ duration_histogram: _h, ...r }) => r);
+    expect(of('operation_type')).toEqual([
+      {
+        grouping: 'operation_type',
+        bucket_start_ms: 10 * HOUR,
+        vcenter: '',
+        operation_type: 'attach',
+        operations: 2,
+        failed: 1,
+      },
+      {
+        grouping: 'operation_type',
+        bucket_start_ms: 10 * HOUR,
+        vcenter: '',
+        operation_type: 'detach',
+        operations: 1,
+        failed: 0,
+      },
+      {
+        grouping: 'operation_type',
+        bucket_start_ms: 11 * HOUR,
+        vcenter: '',
+        operation_type: 'attach',
+        operations: 1,
+        failed: 0,
+      },
+    ]);
+    expect(of('full')).toHaveLength(4);
+    expect(rows).toHaveLength(7);
+    for (const grouping of ['operation_type', 'full']) {
+      const inSet = rows.filter((r) => r.grouping === grouping);
+      expect(inSet.reduce((n, r) => n + Number(r.operations), 0)).toBe(facts.length);
+      expect(inSet.reduce((n, r) => n + Histogram.deserialize(String(r.duration_histogram)).count(), 0)).toBe(
+        3,
+      );
+    }
+  });
+
+  test('a reader takes the smallest set carrying what it groups and filters by', () => {
+    expect(groupingFor(grouped, [])?.grouping).toBe('operation_type');
+    expect(groupingFor(grouped, ['operation_type'])?.grouping).toBe('operation_type');
+    expect(groupingFor(grouped, ['vcenter'])?.grouping).toBe('full');
+    expect(groupingFor(grouped, ['vcenter', 'operation_type'])?.grouping).toBe('full');
+    // A spec without sets has no grouping column.
+    expect(groupingFor<'vcenter'>({}, ['vcenter'])).toBeNull();
   });
 });
 

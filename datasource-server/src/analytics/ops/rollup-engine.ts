@@ -37,10 +37,21 @@ export interface Aggregate<S extends string, H extends string> {
 }
 
 export type RollupTable =
-  | 'omi_rollup_jobs_hourly'
-  | 'omi_rollup_cbt_hourly'
-  | 'omi_rollup_volume_ops_hourly'
-  | 'omi_rollup_cloudstack_jobs_hourly';
+  'omi_rollup_cbt_hourly' | 'omi_rollup_volume_ops_hourly' | 'omi_rollup_cloudstack_jobs_hourly';
+
+/**
+ * Rows of a rollup that carry only some dimension values ('' for the others): an hour has a few
+ * hundred rows but the product of every dimension has more combinations, so rows keyed by all of
+ * them barely compress. A reader takes the smallest set that carries what it groups and filters by.
+ */
+export interface GroupingSet<D extends string> {
+  /** The rollup rows' `grouping` column. */
+  grouping: string;
+  carries: readonly D[];
+}
+
+/** The set keyed by every dimension (its `grouping` is 'full'). */
+export const FULL_GROUPING = 'full';
 
 export interface RollupSpec<D extends string, S extends string, H extends string> {
   /** Its omi_rollup_state row (unless stateName says otherwise). */
@@ -52,6 +63,11 @@ export interface RollupSpec<D extends string, S extends string, H extends string
   stateName?(store: Pick<Db, 'db'>): Promise<string>;
   table: RollupTable;
   dimensions: readonly D[];
+  /**
+   * Smallest first, the last carrying every dimension (FULL_GROUPING); each row is in one set.
+   * Absent: the table has no grouping column and one row per hour and combination of all.
+   */
+  groupingSets?: readonly GroupingSet<D>[];
   sums: readonly S[];
   histograms: readonly H[];
   /** Request filters that are rollup dimensions (vm never is: it reads raw rows). */
@@ -105,20 +121,41 @@ export function mergeAggregate<S extends string, H extends string>(
   return into;
 }
 
-/** The rollup rows of some facts: one per hour and combination of dimensions. Pure. */
+/** The smallest grouping set of the spec that carries every dimension in `needed`; null: the spec has none. */
+export function groupingFor<D extends string>(
+  spec: Pick<RollupSpec<D, string, string>, 'groupingSets'>,
+  needed: readonly D[],
+): GroupingSet<D> | null {
+  if (!spec.groupingSets) return null;
+  const set = spec.groupingSets.find((s) => needed.every((d) => s.carries.includes(d)));
+  if (!set) throw new Error(`No grouping set carries ${needed.join(', ')}`);
+  return set;
+}
+
+/** The rollup rows of some facts: one per hour, grouping set and combination of its dimensions. Pure. */
 export function rollupRows<D extends string, S extends string, H extends string>(
   spec: RollupSpec<D, S, H>,
   facts: readonly Fact<D, S, H>[],
 ): Record<string, string | number>[] {
-  const groups = new Map<string, { bucket: number; dims: Record<D, string>; aggregate: Aggregate<S, H> }>();
+  const sets: readonly (GroupingSet<D> | null)[] = spec.groupingSets ?? [null];
+  const groups = new Map<
+    string,
+    { bucket: number; set: GroupingSet<D> | null; dims: Record<D, string>; aggregate: Aggregate<S, H> }
+  >();
   for (const fact of facts) {
     const bucket = hourOf(fact.atMs);
-    const key = JSON.stringify([bucket, ...spec.dimensions.map((d) => fact.dims[d])]);
-    let group = groups.get(key);
-    if (!group) groups.set(key, (group = { bucket, dims: fact.dims, aggregate: emptyAggregate(spec) }));
-    addFact(group.aggregate, fact);
+    for (const set of sets) {
+      const dims = Object.fromEntries(
+        spec.dimensions.map((d) => [d, !set || set.carries.includes(d) ? fact.dims[d] : '']),
+      ) as Record<D, string>;
+      const key = JSON.stringify([bucket, set?.grouping ?? null, ...spec.dimensions.map((d) => dims[d])]);
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = { bucket, set, dims, aggregate: emptyAggregate(spec) }));
+      addFact(group.aggregate, fact);
+    }
   }
-  return [...groups.values()].map(({ bucket, dims, aggregate }) => ({
+  return [...groups.values()].map(({ bucket, set, dims, aggregate }) => ({
+    ...(set ? { grouping: set.grouping } : {}),
     bucket_start_ms: bucket,
     ...Object.fromEntries(spec.dimensions.map((d) => [d, dims[d]])),
     ...aggregate.sums,
@@ -295,10 +332,16 @@ export async function readBucketed<T extends AnySpec>(
       .select(['bucket_start_ms', ...groupBy, ...spec.sums, ...spec.histograms] as never[])
       .where('bucket_start_ms', '>=', span.from)
       .where('bucket_start_ms', '<', span.to);
+    const filtered: D[] = [];
     for (const [name, value] of Object.entries(filters) as [FilterName, string][]) {
-      const column = spec.dimensionFilters[name];
-      if (column) query = query.where(column as never, '=', value as never);
+      const column = spec.dimensionFilters[name] as D | undefined;
+      if (column) {
+        query = query.where(column as never, '=', value as never);
+        filtered.push(column);
+      }
     }
+    const set = groupingFor<D>(spec, [...groupBy, ...filtered]);
+    if (set) query = query.where('grouping' as never, '=', set.grouping as never);
     for (const row of (await query.execute()) as Record<string, string | number>[]) {
       mergeAggregate(groupOf(bucketOf(Number(row.bucket_start_ms)), row), {
         sums: Object.fromEntries(spec.sums.map((s: S) => [s, Number(row[s])])) as Record<S, number>,

@@ -6,9 +6,15 @@ import { ANALYTICS_FILTERS, type CloudstackJobTable } from '@oma-insights/contra
 import type { Db } from '../../db/connect';
 import { hasTable } from '../../db/probe';
 import { cbtTimesMark } from './cbt-times';
-import { finishedJobs, FINISHED_STATUSES } from '../rollups/job-facts';
-import { JOBS_ROLLUP } from '../rollups/roll-up';
-import type { Fact, FilterName, Filters, RollupSpec } from './rollup-engine';
+import { FINISHED_STATUSES } from '../rollups/job-facts';
+import {
+  FULL_GROUPING,
+  type Fact,
+  type FilterName,
+  type Filters,
+  type GroupingSet,
+  type RollupSpec,
+} from './rollup-engine';
 
 type Store = Pick<Db, 'db' | 'time'>;
 
@@ -25,6 +31,18 @@ async function firstEnd<T>(
 ) {
   const row = await query(store.time.toDb(0));
   return store.time.toMs((row ? pick(row) : null) as string | null);
+}
+
+/**
+ * The grouping sets of a rollup whose rows always carry `base` (what its views break down by):
+ * `base` alone (unfiltered reads), `base` and one filter dimension, and every dimension.
+ */
+function groupingSets<D extends string>(base: D, filterDims: readonly D[]): GroupingSet<D>[] {
+  return [
+    { grouping: base, carries: [base] },
+    ...filterDims.map((d) => ({ grouping: d, carries: [base, d] })),
+    { grouping: FULL_GROUPING, carries: [base, ...filterDims] },
+  ];
 }
 
 // --- CBT syncs -----------------------------------------------------------------------------
@@ -149,6 +167,7 @@ export const CBT_SPEC: RollupSpec<
   name: 'cbt_syncs_hourly',
   table: 'omi_rollup_cbt_hourly',
   dimensions: CBT_DIMS,
+  groupingSets: groupingSets('sync_type', ['vcenter', 'datacenter', 'replication_type', 'vm_group']),
   sums: CBT_SUMS,
   histograms: DURATION,
   dimensionFilters: {
@@ -242,6 +261,7 @@ export const VOLUME_SPEC: RollupSpec<VolumeDims, (typeof VOLUME_SUMS)[number], '
   name: 'volume_operations_hourly',
   table: 'omi_rollup_volume_ops_hourly',
   dimensions: [...OUTCOME_DIMS, 'operation_type'],
+  groupingSets: groupingSets<VolumeDims>('operation_type', OUTCOME_DIMS),
   sums: VOLUME_SUMS,
   histograms: DURATION,
   dimensionFilters: { vcenter: 'vcenter', datacenter: 'datacenter' },
@@ -356,6 +376,7 @@ export const CLOUDSTACK_SPEC: RollupSpec<
   name: 'cloudstack_jobs_hourly',
   table: 'omi_rollup_cloudstack_jobs_hourly',
   dimensions: [...OUTCOME_DIMS, 'operation'],
+  groupingSets: groupingSets<CloudstackDims>('operation', OUTCOME_DIMS),
   sums: CLOUDSTACK_SUMS,
   histograms: DURATION,
   dimensionFilters: { vcenter: 'vcenter', datacenter: 'datacenter' },
@@ -376,72 +397,6 @@ export const CLOUDSTACK_SPEC: RollupSpec<
       and completed_at >= ${store.time.toDb(0)}`.execute(store.db);
     return store.time.toMs(rows[0]?.first ?? null);
   },
-};
-
-// --- Replication jobs (read side of omi_rollup_jobs_hourly, kept by analytics/rollups) ---------
-
-const JOB_DIMS = [
-  'vcenter',
-  'datacenter',
-  'replication_type',
-  'vm_group',
-  'error_classification',
-  'status',
-] as const;
-const JOB_SUMS = [
-  'jobs',
-  'bytes_sum',
-  'duration_count',
-  'duration_ms_sum',
-  'throughput_count',
-  'throughput_bps_sum',
-] as const;
-const JOB_HISTOGRAMS = ['duration_histogram', 'throughput_histogram'] as const;
-
-/** Finished replication jobs, read like the ops kinds (for the summary's KPIs). */
-export const JOBS_SPEC: RollupSpec<
-  (typeof JOB_DIMS)[number],
-  (typeof JOB_SUMS)[number],
-  (typeof JOB_HISTOGRAMS)[number]
-> = {
-  name: JOBS_ROLLUP,
-  table: 'omi_rollup_jobs_hourly',
-  dimensions: JOB_DIMS,
-  sums: JOB_SUMS,
-  histograms: JOB_HISTOGRAMS,
-  dimensionFilters: {
-    vcenter: 'vcenter',
-    datacenter: 'datacenter',
-    replication_type: 'replication_type',
-    vm_group: 'vm_group',
-  },
-  applicableFilters: async () => ALL_FILTERS,
-  facts: async (store, fromMs, toMs, filters) =>
-    (await finishedJobs(store, fromMs, toMs, filters)).map((f) => ({
-      atMs: f.completedAtMs,
-      dims: {
-        vcenter: f.vcenter,
-        datacenter: f.datacenter,
-        replication_type: f.replicationType,
-        vm_group: f.vmGroup,
-        error_classification: f.errorClassification,
-        status: f.status,
-      },
-      sums: {
-        jobs: 1,
-        bytes_sum: f.bytes,
-        duration_count: f.durationMs === null ? 0 : 1,
-        duration_ms_sum: f.durationMs ?? 0,
-        throughput_count: f.throughputBps === null ? 0 : 1,
-        throughput_bps_sum: f.throughputBps ?? 0,
-      },
-      values: {
-        duration_histogram: f.durationMs === null ? null : f.durationMs / 1000,
-        throughput_histogram: f.throughputBps,
-      },
-    })),
-  // Rolled up by analytics/rollups (rollUpPending), never through this spec.
-  firstMs: async () => null,
 };
 
 /** The kinds the ops maintenance rolls up, each with its own omi_rollup_state row. */

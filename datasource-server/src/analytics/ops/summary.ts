@@ -1,5 +1,5 @@
 // GET /analytics/summary and the analyticsSummary query: headline KPIs over [from, to) against the
-// period of equal length before it. Range KPIs come from the rollups (jobs: omi_rollup_jobs_hourly,
+// period of equal length before it. Range KPIs come from the rollups (jobs: through the job rollups' reader,
 // the migration trends' table) plus raw rows for partial hours, so they equal raw SQL; state KPIs
 // (VM statuses, the prediction) are as of now, which the OMA keeps no history of.
 import {
@@ -11,10 +11,18 @@ import {
 } from '@oma-insights/contracts';
 import type { Db } from '../../db/connect';
 import { predictNextSyncs } from '../predictions/predict';
-import { FINISHED_STATUSES } from '../rollups/job-facts';
+import {
+  addFact,
+  HOUR_MS,
+  emptyAggregate,
+  FINISHED_STATUSES,
+  mergeAggregate,
+  type JobAggregate,
+} from '../rollups/job-facts';
+import { readFinishedJobs } from '../rollups/read';
 import { changeRate, quantile, ratio, round } from './measures';
 import { readBucketed, total, type FilterName, type Filters } from './rollup-engine';
-import { CBT_SPEC, CLOUDSTACK_SPEC, JOBS_SPEC, VOLUME_SPEC } from './sources';
+import { CBT_SPEC, CLOUDSTACK_SPEC, VOLUME_SPEC } from './sources';
 
 type Store = Pick<Db, 'db' | 'time'>;
 
@@ -52,25 +60,50 @@ async function vmStatuses(store: Store, filters: Filters): Promise<Map<string, n
   return new Map((await query.execute()).map((r) => [r.current_status, Number(r.n)]));
 }
 
+/** Finished replication jobs of [from, to) through the job rollups' reader: all of them, per status, failures per class. */
+async function jobFigures(store: Store, fromMs: number, toMs: number, filters: Filters) {
+  const all: JobAggregate = emptyAggregate();
+  const byStatus = new Map<string, number>();
+  const failuresByClass = new Map<string, number>();
+  const count = (status: string, errorClassification: string, jobs: number) => {
+    byStatus.set(status, (byStatus.get(status) ?? 0) + jobs);
+    if (status === 'failed')
+      failuresByClass.set(errorClassification, (failuresByClass.get(errorClassification) ?? 0) + jobs);
+  };
+  // Folded into one bucket, so any whole-hour width lets the rollups answer every whole hour
+  // (whole days: the reader may also take daily rows).
+  await readFinishedJobs(
+    store,
+    { fromMs, toMs, intervalMs: 24 * HOUR_MS, filters },
+    {
+      rollup(_hourMs, dims, jobs, aggregate) {
+        mergeAggregate(all, aggregate!);
+        count(dims.status, dims.errorClassification, jobs);
+      },
+      fact(fact) {
+        addFact(all, fact);
+        count(fact.status, fact.errorClassification, 1);
+      },
+    },
+  );
+  return { all, byStatus, failuresByClass };
+}
+
 async function periodFigures(store: Store, fromMs: number, toMs: number, filters: Filters) {
   const req = { fromMs, toMs, intervalMs: null, filters };
   const [jobs, cbt, volume, cloudstack, active] = await Promise.all([
-    readBucketed(store, JOBS_SPEC, req, ['status', 'error_classification']),
+    jobFigures(store, fromMs, toMs, filters),
     readBucketed(store, CBT_SPEC, req),
     readBucketed(store, VOLUME_SPEC, req),
     readBucketed(store, CLOUDSTACK_SPEC, req),
     activeJobsAt(store, toMs, filters),
   ]);
-  const jobGroups = [...jobs.buckets[0].values()];
-  const jobsWhere = (pick: (dims: { status?: string; error_classification?: string }) => boolean) =>
-    jobGroups.filter((g) => pick(g.dims)).reduce((sum, g) => sum + g.aggregate.sums.jobs, 0);
-  const allJobs = total(JOBS_SPEC, jobGroups);
   const c = total(CBT_SPEC, cbt.buckets[0].values()).sums;
   const v = total(VOLUME_SPEC, volume.buckets[0].values()).sums;
   const k = total(CLOUDSTACK_SPEC, cloudstack.buckets[0].values()).sums;
-  const j = allJobs.sums;
-  const failuresOf = (cls: string) =>
-    jobsWhere((d) => d.status === 'failed' && (d.error_classification ?? '') === cls);
+  const j = jobs.all;
+  const withStatus = (status: string) => jobs.byStatus.get(status) ?? 0;
+  const failuresOf = (cls: string) => jobs.failuresByClass.get(cls) ?? 0;
   return {
     notApplied: {
       cbt: cbt.notApplied,
@@ -79,20 +112,17 @@ async function periodFigures(store: Store, fromMs: number, toMs: number, filters
     },
     values: {
       migrations: j.jobs,
-      migrations_completed: jobsWhere((d) => d.status === 'completed'),
-      success_rate: ratio(
-        jobsWhere((d) => d.status === 'completed'),
-        j.jobs,
-      ),
-      migrations_failed: jobsWhere((d) => d.status === 'failed'),
-      migrations_cancelled: jobsWhere((d) => d.status === 'cancelled'),
+      migrations_completed: withStatus('completed'),
+      success_rate: ratio(withStatus('completed'), j.jobs),
+      migrations_failed: withStatus('failed'),
+      migrations_cancelled: withStatus('cancelled'),
       ...Object.fromEntries(ERROR_CLASSIFICATIONS.map((cls) => [`failures_${cls}`, failuresOf(cls)])),
       failures_unclassified: failuresOf(''),
-      duration_p50: quantile(allJobs.histograms.duration_histogram, 0.5),
-      duration_p95: quantile(allJobs.histograms.duration_histogram, 0.95),
-      bytes_moved: j.bytes_sum,
-      avg_throughput: j.throughput_count ? round(j.throughput_bps_sum / j.throughput_count) : null,
-      peak_throughput: quantile(allJobs.histograms.throughput_histogram, 1),
+      duration_p50: quantile(j.duration, 0.5),
+      duration_p95: quantile(j.duration, 0.95),
+      bytes_moved: j.bytes,
+      avg_throughput: j.throughputCount ? round(j.throughputBpsSum / j.throughputCount) : null,
+      peak_throughput: quantile(j.throughput, 1),
       active_jobs: active,
       cbt_syncs: c.syncs,
       cbt_success_rate: ratio(c.successful, c.syncs),

@@ -352,5 +352,39 @@ export function ownMigrations(dialect: DialectName): Record<string, Migration> {
         }
       },
     },
+    '2026_11_26_901_ops_rollup_grouping_sets': {
+      async up(db: Kysely<any>) {
+        // The ops rollups also at coarser grouping sets (see src/analytics/ops/sources.ts). The rows
+        // there were are all 'full'; they are dropped and the rollups' marks reset, so the next
+        // maintenance run backfills every set (readers use raw rows meanwhile). The CBT time index
+        // (omi_cbt_sync_times) stays.
+        const tables = [
+          'omi_rollup_cbt_hourly',
+          'omi_rollup_volume_ops_hourly',
+          'omi_rollup_cloudstack_jobs_hourly',
+        ];
+        for (const table of tables) {
+          await db.schema
+            .alterTable(table)
+            .addColumn('grouping', 'varchar(32)', (c) => c.notNull().defaultTo('full'))
+            .execute();
+          await db.schema
+            .createIndex(`idx_${table}_grouping`)
+            .on(table)
+            .columns(['grouping', 'bucket_start_ms'])
+            .execute();
+          await db.deleteFrom(table).execute();
+        }
+        await db
+          .deleteFrom('omi_rollup_state')
+          .where((eb) =>
+            eb.or([
+              eb('name', 'in', ['cbt_syncs_hourly', 'volume_operations_hourly']),
+              eb('name', 'like', 'cloudstack_jobs_hourly%'),
+            ]),
+          )
+          .execute();
+      },
+    },
   };
 }

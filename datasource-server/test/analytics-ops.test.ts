@@ -1064,6 +1064,20 @@ describe.each(TARGETS.filter((t) => t === 'sqlite' || t === 'mysql'))(
           )?.n,
         );
       expect(await rowsOf('sync_type')).toBeLessThan(await rowsOf('full'));
+      // Each whole UTC day before the mark has daily rows: the hourly rows merged per set and dimensions.
+      const lastDay = Math.floor(END / (24 * HOUR_MS)) * 24 * HOUR_MS;
+      for (const spec of OPS_ROLLUPS) {
+        const perGroup = async (table: string, dayRows: boolean) =>
+          (
+            await sql<{ grouping: string; day: number; n: number }>`select grouping, ${
+              dayRows ? sql.ref('bucket_start_ms') : sql`bucket_start_ms - bucket_start_ms % ${24 * HOUR_MS}`
+            } as day, sum(${sql.ref(spec.sums[0])}) as n from ${sql.table(table)}
+            where bucket_start_ms < ${lastDay} group by 1, 2 order by 1, 2`.execute(t.store.db)
+          ).rows.map((r) => [r.grouping, Number(r.day), Number(r.n)]);
+        const daily = await perGroup(spec.dailyTable!, true);
+        expect(daily.length).toBeGreaterThan(spec.groupingSets!.length);
+        expect(daily).toEqual(await perGroup(spec.table, false));
+      }
     });
 
     test('CloudStack jobs come from cloudstack_job_tracking where an OMA has it, else job_tracking, else none', async () => {

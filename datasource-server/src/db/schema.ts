@@ -520,9 +520,13 @@ export interface Database {
   omi_notifications: OmiNotificationsTable;
   omi_change_feed_marks: OmiChangeFeedMarksTable;
   omi_rollup_cbt_hourly: OmiRollupCbtHourlyTable;
+  /** The hourly rows merged per UTC day (bucket_start_ms: the day's start). */
+  omi_rollup_cbt_daily: OmiRollupCbtHourlyTable;
   omi_cbt_sync_times: OmiCbtSyncTimesTable;
   omi_rollup_volume_ops_hourly: OmiRollupVolumeOpsHourlyTable;
+  omi_rollup_volume_ops_daily: OmiRollupVolumeOpsHourlyTable;
   omi_rollup_cloudstack_jobs_hourly: OmiRollupCloudstackJobsHourlyTable;
+  omi_rollup_cloudstack_jobs_daily: OmiRollupCloudstackJobsHourlyTable;
 }
 
 export type VmContextRow = Selectable<VmReplicationContextsTable>;

@@ -10,6 +10,8 @@ import { inTransaction } from '../../db/dialect';
 import type { Database } from '../../db/schema';
 import { Histogram } from '../histogram/histogram';
 import { hourOf, HOUR_MS, type JobFilters } from '../rollups/job-facts';
+
+const DAY_MS = 24 * HOUR_MS;
 import {
   LATE_HOURS,
   markRolledUpTo,
@@ -35,6 +37,9 @@ export interface Aggregate<S extends string, H extends string> {
   sums: Record<S, number>;
   histograms: Record<H, Histogram>;
 }
+
+export type DailyTable =
+  'omi_rollup_cbt_daily' | 'omi_rollup_volume_ops_daily' | 'omi_rollup_cloudstack_jobs_daily';
 
 export type RollupTable =
   'omi_rollup_cbt_hourly' | 'omi_rollup_volume_ops_hourly' | 'omi_rollup_cloudstack_jobs_hourly';
@@ -62,6 +67,11 @@ export interface RollupSpec<D extends string, S extends string, H extends string
    */
   stateName?(store: Pick<Db, 'db'>): Promise<string>;
   table: RollupTable;
+  /**
+   * The same rows merged per UTC day (same columns), for each day whose every hour is rolled up:
+   * a read over whole days takes a row per day instead of 24.
+   */
+  dailyTable?: DailyTable;
   dimensions: readonly D[];
   /**
    * Smallest first, the last carrying every dimension (FULL_GROUPING); each row is in one set.
@@ -163,6 +173,67 @@ export function rollupRows<D extends string, S extends string, H extends string>
   }));
 }
 
+/** An hourly or daily rollup row's aggregate. */
+function rowAggregate<S extends string, H extends string>(
+  spec: Pick<RollupSpec<string, S, H>, 'sums' | 'histograms'>,
+  row: Record<string, unknown>,
+): Aggregate<S, H> {
+  return {
+    sums: Object.fromEntries(spec.sums.map((s) => [s, Number(row[s])])) as Record<S, number>,
+    histograms: Object.fromEntries(
+      spec.histograms.map((h) => [h, Histogram.deserialize(String(row[h]))]),
+    ) as Record<H, Histogram>,
+  };
+}
+
+/**
+ * Replaces the daily rows of each UTC day that has an hour in [start, end) and ends by `end`
+ * (every hour before `end` is rolled up) with its hourly rows merged.
+ */
+async function rollUpDays(
+  trx: Transaction<Database>,
+  spec: AnySpec,
+  dailyTable: DailyTable,
+  start: number,
+  end: number,
+) {
+  const sets: readonly (string | null)[] = spec.groupingSets?.map((s: GroupingSet<string>) => s.grouping) ?? [
+    null,
+  ];
+  for (let day = Math.floor(start / DAY_MS) * DAY_MS; day + DAY_MS <= end; day += DAY_MS) {
+    const hours = (await trx
+      .selectFrom(spec.table)
+      .selectAll()
+      .where('bucket_start_ms', '>=', day)
+      .where('bucket_start_ms', '<', day + DAY_MS)
+      .execute()) as Record<string, unknown>[];
+    const merged = new Map<string, { row: Record<string, unknown>; aggregate: AggregateOf<AnySpec> }>();
+    for (const row of hours) {
+      const key = JSON.stringify([
+        sets[0] === null ? null : row.grouping,
+        ...spec.dimensions.map((d) => row[d]),
+      ]);
+      const into = merged.get(key);
+      if (into) mergeAggregate(into.aggregate, rowAggregate(spec, row));
+      else merged.set(key, { row, aggregate: rowAggregate(spec, row) });
+    }
+    const rows = [...merged.values()].map(({ row, aggregate }) => ({
+      ...(sets[0] === null ? {} : { grouping: row.grouping }),
+      bucket_start_ms: day,
+      ...Object.fromEntries(spec.dimensions.map((d) => [d, row[d]])),
+      ...aggregate.sums,
+      ...Object.fromEntries(spec.histograms.map((h) => [h, aggregate.histograms[h].serialize()])),
+    }));
+    await trx.deleteFrom(dailyTable).where('bucket_start_ms', '=', day).execute();
+    for (let i = 0; i < rows.length; i += INSERT_BATCH) {
+      await trx
+        .insertInto(dailyTable)
+        .values(rows.slice(i, i + INSERT_BATCH) as never)
+        .execute();
+    }
+  }
+}
+
 /** Hours replaced per transaction, and rows per insert. */
 const CHUNK_HOURS = 24;
 const INSERT_BATCH = 200;
@@ -200,6 +271,7 @@ export async function rollUpKindHours(
           .values(rows.slice(i, i + INSERT_BATCH) as never)
           .execute();
       }
+      if (spec.dailyTable) await rollUpDays(trx, spec, spec.dailyTable, start, end);
       await afterChunk?.(trx, end);
     });
     result.rows += rows.length;
@@ -233,6 +305,7 @@ export async function rollUpKindPending(
   if (mark !== null) fromMs = Math.min(toMs, Math.max(0, mark - LATE_HOURS * HOUR_MS));
   else {
     await store.db.deleteFrom(spec.table).execute();
+    if (spec.dailyTable) await store.db.deleteFrom(spec.dailyTable).execute();
     const firstMs = await spec.firstMs(store);
     fromMs = firstMs === null ? toMs : Math.min(toMs, hourOf(firstMs));
   }
@@ -327,29 +400,41 @@ export async function readBucketed<T extends AnySpec>(
     : [{ from: req.fromMs, to: req.toMs }];
 
   if (span) {
-    let query = store.db
-      .selectFrom(spec.table)
-      .select(['bucket_start_ms', ...groupBy, ...spec.sums, ...spec.histograms] as never[])
-      .where('bucket_start_ms', '>=', span.from)
-      .where('bucket_start_ms', '<', span.to);
     const filtered: D[] = [];
-    for (const [name, value] of Object.entries(filters) as [FilterName, string][]) {
+    for (const name of Object.keys(filters) as FilterName[]) {
       const column = spec.dimensionFilters[name] as D | undefined;
-      if (column) {
-        query = query.where(column as never, '=', value as never);
-        filtered.push(column);
-      }
+      if (column) filtered.push(column);
     }
     const set = groupingFor<D>(spec, [...groupBy, ...filtered]);
-    if (set) query = query.where('grouping' as never, '=', set.grouping as never);
-    for (const row of (await query.execute()) as Record<string, string | number>[]) {
-      mergeAggregate(groupOf(bucketOf(Number(row.bucket_start_ms)), row), {
-        sums: Object.fromEntries(spec.sums.map((s: S) => [s, Number(row[s])])) as Record<S, number>,
-        histograms: Object.fromEntries(
-          spec.histograms.map((h: H) => [h, Histogram.deserialize(String(row[h]))]),
-        ) as Record<H, Histogram>,
-      });
-    }
+    const readRows = async (table: RollupTable | DailyTable, from: number, to: number) => {
+      if (!(from < to)) return;
+      let query = store.db
+        .selectFrom(table)
+        .select(['bucket_start_ms', ...groupBy, ...spec.sums, ...spec.histograms] as never[])
+        .where('bucket_start_ms', '>=', from)
+        .where('bucket_start_ms', '<', to);
+      for (const [name, value] of Object.entries(filters) as [FilterName, string][]) {
+        const column = spec.dimensionFilters[name];
+        if (column) query = query.where(column as never, '=', value as never);
+      }
+      if (set) query = query.where('grouping' as never, '=', set.grouping as never);
+      for (const row of (await query.execute()) as Record<string, string | number>[]) {
+        mergeAggregate(groupOf(bucketOf(Number(row.bucket_start_ms)), row), rowAggregate(spec, row));
+      }
+    };
+    // Whole UTC days from the daily rows when every bucket is whole days (so a day lies in one).
+    const byDay = spec.dailyTable && (req.intervalMs === null || req.intervalMs % DAY_MS === 0);
+    const days = {
+      from: Math.ceil(span.from / DAY_MS) * DAY_MS,
+      to: Math.floor(span.to / DAY_MS) * DAY_MS,
+    };
+    if (byDay && days.from < days.to) {
+      await Promise.all([
+        readRows(spec.table, span.from, days.from),
+        readRows(spec.dailyTable!, days.from, days.to),
+        readRows(spec.table, days.to, span.to),
+      ]);
+    } else await readRows(spec.table, span.from, span.to);
   }
   for (const range of rawRanges) {
     for (const fact of await spec.facts(store, range.from, range.to, filters)) {

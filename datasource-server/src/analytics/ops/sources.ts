@@ -166,6 +166,7 @@ export const CBT_SPEC: RollupSpec<
 > = {
   name: 'cbt_syncs_hourly',
   table: 'omi_rollup_cbt_hourly',
+  dailyTable: 'omi_rollup_cbt_daily',
   dimensions: CBT_DIMS,
   groupingSets: groupingSets('sync_type', ['vcenter', 'datacenter', 'replication_type', 'vm_group']),
   sums: CBT_SUMS,
@@ -260,6 +261,7 @@ async function volumeFacts(
 export const VOLUME_SPEC: RollupSpec<VolumeDims, (typeof VOLUME_SUMS)[number], 'duration_histogram'> = {
   name: 'volume_operations_hourly',
   table: 'omi_rollup_volume_ops_hourly',
+  dailyTable: 'omi_rollup_volume_ops_daily',
   dimensions: [...OUTCOME_DIMS, 'operation_type'],
   groupingSets: groupingSets<VolumeDims>('operation_type', OUTCOME_DIMS),
   sums: VOLUME_SUMS,
@@ -375,6 +377,7 @@ export const CLOUDSTACK_SPEC: RollupSpec<
 > = {
   name: 'cloudstack_jobs_hourly',
   table: 'omi_rollup_cloudstack_jobs_hourly',
+  dailyTable: 'omi_rollup_cloudstack_jobs_daily',
   dimensions: [...OUTCOME_DIMS, 'operation'],
   groupingSets: groupingSets<CloudstackDims>('operation', OUTCOME_DIMS),
   sums: CLOUDSTACK_SUMS,

@@ -354,10 +354,10 @@ export function ownMigrations(dialect: DialectName): Record<string, Migration> {
     },
     '2026_11_26_901_ops_rollup_grouping_sets': {
       async up(db: Kysely<any>) {
-        // The ops rollups also at coarser grouping sets (see src/analytics/ops/sources.ts). The rows
-        // there were are all 'full'; they are dropped and the rollups' marks reset, so the next
-        // maintenance run backfills every set (readers use raw rows meanwhile). The CBT time index
-        // (omi_cbt_sync_times) stays.
+        // The ops rollups also at coarser grouping sets (see src/analytics/ops/sources.ts) and per
+        // UTC day (*_daily: the same columns). The rows there were are all 'full'; they are dropped
+        // and the rollups' marks reset, so the next maintenance run backfills every set and day
+        // (readers use raw rows meanwhile). The CBT time index (omi_cbt_sync_times) stays.
         const tables = [
           'omi_rollup_cbt_hourly',
           'omi_rollup_volume_ops_hourly',
@@ -374,6 +374,54 @@ export function ownMigrations(dialect: DialectName): Record<string, Migration> {
             .columns(['grouping', 'bucket_start_ms'])
             .execute();
           await db.deleteFrom(table).execute();
+        }
+        const dimensionsAndSums: Record<string, [string, string][]> = {
+          omi_rollup_cbt_daily: [
+            ['replication_type', 'text'],
+            ['vm_group', 'text'],
+            ['sync_type', 'text'],
+            ...[
+              'syncs',
+              'successful',
+              'bytes_sum',
+              'blocks_sum',
+              'duration_count',
+              'duration_s_sum',
+              'change_count',
+              'change_bytes_sum',
+              'change_interval_ms_sum',
+            ].map((c): [string, string] => [c, 'bigint']),
+          ],
+          omi_rollup_volume_ops_daily: [
+            ['operation_type', 'varchar(64)'],
+            ...['operations', 'completed', 'failed', 'cancelled', 'duration_count', 'duration_ms_sum'].map(
+              (c): [string, string] => [c, 'bigint'],
+            ),
+          ],
+          omi_rollup_cloudstack_jobs_daily: [
+            ['operation', 'varchar(191)'],
+            ...['jobs', 'completed', 'failed', 'cancelled', 'duration_count', 'duration_ms_sum'].map(
+              (c): [string, string] => [c, 'bigint'],
+            ),
+          ],
+        };
+        for (const [table, columns] of Object.entries(dimensionsAndSums)) {
+          let create = db.schema
+            .createTable(table)
+            .addColumn(...t.autoId('id'))
+            .addColumn('grouping', 'varchar(32)', (c) => c.notNull())
+            .addColumn('bucket_start_ms', 'bigint', (c) => c.notNull())
+            .addColumn('vcenter', 'text', (c) => c.notNull())
+            .addColumn('datacenter', 'text', (c) => c.notNull());
+          for (const [name, type] of columns)
+            create = create.addColumn(name, type as 'text', (c) => c.notNull());
+          await create.addColumn('duration_histogram', t.longtext, (c) => c.notNull()).execute();
+          await db.schema
+            .createIndex(`idx_${table}_grouping`)
+            .on(table)
+            .columns(['grouping', 'bucket_start_ms'])
+            .execute();
+          await db.schema.createIndex(`idx_${table}_bucket`).on(table).column('bucket_start_ms').execute();
         }
         await db
           .deleteFrom('omi_rollup_state')

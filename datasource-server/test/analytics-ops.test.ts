@@ -1069,7 +1069,11 @@ describe.each(TARGETS.filter((t) => t === 'sqlite' || t === 'mysql'))(
       for (const spec of OPS_ROLLUPS) {
         const perGroup = async (table: string, dayRows: boolean) =>
           (
-            await sql<{ grouping: string; day: number; n: number }>`select grouping, ${
+            await sql<{
+              grouping: string;
+              day: number;
+              n: number;
+            }>`select ${sql.ref('grouping')} as ${sql.ref('grouping')}, ${
               dayRows ? sql.ref('bucket_start_ms') : sql`bucket_start_ms - bucket_start_ms % ${24 * HOUR_MS}`
             } as day, sum(${sql.ref(spec.sums[0])}) as n from ${sql.table(table)}
             where bucket_start_ms < ${lastDay} group by 1, 2 order by 1, 2`.execute(t.store.db)

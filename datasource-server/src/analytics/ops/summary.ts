@@ -45,7 +45,8 @@ async function activeJobsAt(store: Store, atMs: number, filters: Filters): Promi
     if (filters.vm !== undefined) query = query.where('source_vm_name', '=', filters.vm);
     return Number((await query.executeTakeFirst())?.n ?? 0);
   };
-  return (await count(false)) + (await count(true));
+  const [running, finishedLater] = await Promise.all([count(false), count(true)]);
+  return running + finishedLater;
 }
 
 /** VM contexts per current status, narrowed by the context filters. */

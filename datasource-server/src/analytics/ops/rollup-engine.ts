@@ -399,7 +399,7 @@ export async function readBucketed<T extends AnySpec>(
       ].filter((r) => r.from < r.to)
     : [{ from: req.fromMs, to: req.toMs }];
 
-  if (span) {
+  const readRollups = async (span: { from: number; to: number }) => {
     const filtered: D[] = [];
     for (const name of Object.keys(filters) as FilterName[]) {
       const column = spec.dimensionFilters[name] as D | undefined;
@@ -435,11 +435,14 @@ export async function readBucketed<T extends AnySpec>(
         readRows(spec.table, days.to, span.to),
       ]);
     } else await readRows(spec.table, span.from, span.to);
-  }
-  for (const range of rawRanges) {
-    for (const fact of await spec.facts(store, range.from, range.to, filters)) {
-      addFact(groupOf(bucketOf(fact.atMs), fact.dims), fact);
-    }
+  };
+  // Rollup rows and raw rows at once (adding and merging are exact in any order).
+  const [, rawFacts] = await Promise.all([
+    span ? readRollups(span) : null,
+    Promise.all(rawRanges.map((range) => spec.facts(store, range.from, range.to, filters))),
+  ]);
+  for (const facts of rawFacts) {
+    for (const fact of facts) addFact(groupOf(bucketOf(fact.atMs), fact.dims), fact);
   }
 
   return {

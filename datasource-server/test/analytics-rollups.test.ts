@@ -2,6 +2,7 @@
 // counts and sums equal a GROUP BY over the raw table, re-running changes nothing, running jobs
 // never count, and one instance at a time holds MariaDB's lock.
 import { sql } from 'kysely';
+import { databaseLockName } from '../src/db/lock';
 import { HOUR_MS } from '../src/analytics/rollups/job-facts';
 import { RollupMaintenance } from '../src/analytics/rollups/maintenance';
 import { rolledUpTo, rollUpHours, rollUpPending, RollupRangeError } from '../src/analytics/rollups/roll-up';
@@ -147,11 +148,11 @@ describe.each(TARGETS.filter((t) => t !== 'mysql-oma-dump'))('hourly rollups (%s
         FIXED_END.getTime(),
       );
       await t.store.db.connection().execute(async (conn) => {
-        await sql`select get_lock('omi_rollup_jobs_hourly', 0)`.execute(conn);
+        await sql`select get_lock(${databaseLockName('omi_rollup_jobs_hourly')}, 0)`.execute(conn);
         try {
           expect((await maintenance.run()).ran).toBe(false);
         } finally {
-          await sql`select release_lock('omi_rollup_jobs_hourly')`.execute(conn);
+          await sql`select release_lock(${databaseLockName('omi_rollup_jobs_hourly')})`.execute(conn);
         }
       });
       expect((await maintenance.run()).ran).toBe(true);

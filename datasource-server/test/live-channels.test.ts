@@ -578,7 +578,11 @@ describe('live channels at shutdown', () => {
 describe('ten stalled clients', () => {
   test('are each closed as too slow while a healthy client receives every event in order', async () => {
     const t = await buildTestApp('sqlite', undefined, {
-      config: (c) => ({ ...tight!(c), live: { ...tight!(c).live, maxConnections: 16 } }),
+      // No heartbeat during the test: a paused client cannot answer pings, and should end as too slow.
+      config: (c) => ({
+        ...tight!(c),
+        live: { ...tight!(c).live, maxConnections: 16, heartbeatMs: 600_000 },
+      }),
     });
     try {
       const server = await Server.start(t);

@@ -69,11 +69,13 @@ async function someVms(t: TestApp, n: number): Promise<VmContextRow[]> {
 /** Another program holding the lock a scheduled job takes (MariaDB's GET_LOCK). */
 async function holdLock(url: string, name: string) {
   const conn = await createConnection({ uri: url });
-  const [rows] = await conn.query('select get_lock(?, 0) as got', [name]);
+  // Qualified by the database as db/lock names it.
+  const lock = "left(concat(database(), '/', ?), 64)";
+  const [rows] = await conn.query(`select get_lock(${lock}, 0) as got`, [name]);
   expect((rows as { got: number }[])[0].got).toBe(1);
   // Release before closing: the server frees a dead connection's lock only once it notices.
   return async () => {
-    await conn.query('select release_lock(?)', [name]);
+    await conn.query(`select release_lock(${lock})`, [name]);
     await conn.end();
   };
 }

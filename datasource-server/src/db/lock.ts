@@ -45,15 +45,22 @@ export async function withDatabaseLock<T>(
     return redisLocks ? withRedisLock(redisLocks, name, work) : work();
   }
   return store.db.connection().execute(async (conn) => {
-    const { rows } = await sql<{ got: number | null }>`select get_lock(${name}, 0) as got`.execute(conn);
+    const lock = databaseLockName(name);
+    const { rows } = await sql<{ got: number | null }>`select get_lock(${lock}, 0) as got`.execute(conn);
     if (Number(rows[0]?.got) !== 1) return null;
     try {
       return await work();
     } finally {
-      await sql`select release_lock(${name})`.execute(conn);
+      await sql`select release_lock(${lock})`.execute(conn);
     }
   });
 }
+
+/**
+ * MariaDB's lock names are server-wide: qualified by the database, two OMA databases on one
+ * server (or test databases side by side) never block each other's work. At most 64 characters.
+ */
+export const databaseLockName = (name: string) => sql<string>`left(concat(database(), '/', ${name}), 64)`;
 
 async function withRedisLock<T>(
   { redis, prefix }: RedisLocks,

@@ -611,8 +611,14 @@ async function main() {
   await conn.query("SET time_zone = '+00:00'");
   let server;
   try {
-    if (reused) console.log('  reusing the kept database');
-    else {
+    if (reused) {
+      // A kept database may predate this build's migrations: apply them, as the server does at start.
+      const { openDatabase } = require('../datasource-server/dist/db/connect');
+      const { migrate } = require('../datasource-server/dist/db/migrate');
+      const store = openDatabase(url);
+      const { applied } = await migrate(store).finally(() => store.close());
+      console.log(`  reusing the kept database${applied.length ? ` (migrated: ${applied.join(', ')})` : ''}`);
+    } else {
       const t0 = performance.now();
       await seedAnalyticsWorld(conn, shape);
       console.log(`  seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -620,13 +626,23 @@ async function main() {
     }
     server = await startServer(url);
     await rollUp(server.app);
-    // What the rollups save: raw rows per rollup row (the endpoints read one rollup row for this many jobs).
-    const [[rolled]] = await conn.query(
-      'SELECT COUNT(*) AS n, SUM(jobs) AS jobs FROM omi_rollup_jobs_hourly',
-    );
-    console.log(
-      `  omi_rollup_jobs_hourly: ${Number(rolled.n).toLocaleString('en')} rows for ${Number(rolled.jobs).toLocaleString('en')} finished jobs (${(Number(rolled.jobs) / Math.max(1, Number(rolled.n))).toFixed(2)} jobs per row)`,
-    );
+    // What the rollups save: raw rows per rollup row (the endpoints read one rollup row for this
+    // many jobs), per grouping set (a read takes the smallest that covers its dimensions) and table.
+    for (const table of ['omi_rollup_jobs_hourly', 'omi_rollup_jobs_daily']) {
+      const [sets] = await conn
+        .query(
+          `SELECT \`grouping\` AS grp, COUNT(*) AS n, SUM(jobs) AS jobs FROM ${table} GROUP BY 1 ORDER BY 2`,
+        )
+        .catch(() => [[]]);
+      console.log(
+        `  ${table}: ${sets
+          .map(
+            (r) =>
+              `${r.grp} ${Number(r.n).toLocaleString('en')} rows (${(Number(r.jobs) / Math.max(1, Number(r.n))).toFixed(1)} jobs/row)`,
+          )
+          .join(', ')}`,
+      );
+    }
 
     const cases = buildCases(shape);
     const rows = [];

@@ -571,6 +571,19 @@ async function timeDashboard(request, end) {
   );
   const top = [...slowest.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3);
   console.log(`  slowest panels: ${top.map(([t, v]) => `${t} ${v.toFixed(0)} ms`).join(', ')}`);
+  // The same batch per query type alone: what each feature adds to the dashboard's wait.
+  const types = [...new Set(requests.flatMap((r) => r.body.queries.map((q) => q.queryType)))];
+  const perType = [];
+  for (const type of types) {
+    const only = requests
+      .map((r) => ({ ...r.body, queries: r.body.queries.filter((q) => q.queryType === type) }))
+      .filter((body) => body.queries.length > 0);
+    const { ms: typeMs } = await timed(() =>
+      Promise.all(only.map((body) => request('POST', '/query', body))),
+    );
+    perType.push(`${type} ${typeMs.toFixed(0)} ms (${only.length})`);
+  }
+  console.log(`  each query type's panel queries alone, at once: ${perType.join(', ')}`);
   if (errors.size) {
     console.log(`  ${errors.size} queries answered with an error (query types not on this server yet?):`);
     for (const [where, error] of [...errors.entries()].slice(0, 12))

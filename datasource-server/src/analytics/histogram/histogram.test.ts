@@ -59,6 +59,9 @@ describe('Histogram', () => {
     // 15 decades at 1% are ~1,700 buckets at most: well inside a TEXT column's 64 KiB.
     expect(text.length).toBeLessThan(65_535);
     expect(Histogram.deserialize(new Histogram().serialize()).count()).toBe(0);
+    // The extremes of a double fit.
+    const extremes = Histogram.of([Number.MIN_VALUE, Number.MAX_VALUE]);
+    expect(Histogram.deserialize(extremes.serialize()).serialize()).toBe(extremes.serialize());
   });
 
   test('the array form gives index steps; the older object form still reads the same', () => {
@@ -104,6 +107,8 @@ describe('Histogram', () => {
       '[0,3,1,-1,1]',
       '[0,1.5,1]',
       '["0"]',
+      '[0,100000000,1]',
+      '{"b":{"-99999999":1}}',
     ]) {
       expect(() => Histogram.deserialize(text)).toThrow(HistogramFormatError);
     }

@@ -66,7 +66,11 @@ export interface RollupSpec<D extends string, S extends string, H extends string
     filters: Filters,
   ): Promise<Fact<D, S, H>[]>;
   /** End time of the earliest row (where a backfill starts); null when there is none. */
-  firstMs(store: Pick<Db, 'db' | 'time'>): Promise<number | null>;
+  firstMs(store: Pick<Db, 'db' | 'time'>): Promise<number | null>; /**
+   * Which of the table's rows answer a read grouped by `groupBy` and narrowed by `filters`, when
+   * the table keeps the same facts at several grouping sets (the job rollups).
+   */
+  rowScope?(groupBy: readonly D[], filters: Filters): { column: string; value: string };
 }
 
 type AnySpec = RollupSpec<any, any, any>;
@@ -299,6 +303,8 @@ export async function readBucketed<T extends AnySpec>(
       const column = spec.dimensionFilters[name];
       if (column) query = query.where(column as never, '=', value as never);
     }
+    const scope = spec.rowScope?.(groupBy, filters);
+    if (scope) query = query.where(scope.column as never, '=', scope.value as never);
     for (const row of (await query.execute()) as Record<string, string | number>[]) {
       mergeAggregate(groupOf(bucketOf(Number(row.bucket_start_ms)), row), {
         sums: Object.fromEntries(spec.sums.map((s: S) => [s, Number(row[s])])) as Record<S, number>,

@@ -6,6 +6,7 @@ import { ANALYTICS_FILTERS, type CloudstackJobTable } from '@oma-insights/contra
 import type { Db } from '../../db/connect';
 import { hasTable } from '../../db/probe';
 import { cbtTimesMark } from './cbt-times';
+import { DIMENSION_COLUMN, groupingFor, JOB_DIMENSIONS } from '../rollups/grouping-sets';
 import { finishedJobs, FINISHED_STATUSES } from '../rollups/job-facts';
 import { JOBS_ROLLUP } from '../rollups/roll-up';
 import type { Fact, FilterName, Filters, RollupSpec } from './rollup-engine';
@@ -416,6 +417,13 @@ export const JOBS_SPEC: RollupSpec<
     vm_group: 'vm_group',
   },
   applicableFilters: async () => ALL_FILTERS,
+  // The smallest grouping set that carries what the read groups and filters by.
+  rowScope: (groupBy, filters) => {
+    const needed = [...groupBy, ...Object.keys(filters)].flatMap((column) =>
+      JOB_DIMENSIONS.filter((d) => DIMENSION_COLUMN[d] === column),
+    );
+    return { column: 'grouping', value: groupingFor(needed).grouping };
+  },
   facts: async (store, fromMs, toMs, filters) =>
     (await finishedJobs(store, fromMs, toMs, filters)).map((f) => ({
       atMs: f.completedAtMs,

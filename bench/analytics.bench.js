@@ -589,6 +589,19 @@ async function timeDashboard(request, end) {
   );
   const top = [...slowest.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3);
   console.log(`  slowest panels: ${top.map(([t, v]) => `${t} ${v.toFixed(0)} ms`).join(', ')}`);
+  // The same batch per query type alone: what each feature adds to the dashboard's wait.
+  const types = [...new Set(requests.flatMap((r) => r.body.queries.map((q) => q.queryType)))];
+  const perType = [];
+  for (const type of types) {
+    const only = requests
+      .map((r) => ({ ...r.body, queries: r.body.queries.filter((q) => q.queryType === type) }))
+      .filter((body) => body.queries.length > 0);
+    const { ms: typeMs } = await timed(() =>
+      Promise.all(only.map((body) => request('POST', '/query', body))),
+    );
+    perType.push(`${type} ${typeMs.toFixed(0)} ms (${only.length})`);
+  }
+  console.log(`  each query type's panel queries alone, at once: ${perType.join(', ')}`);
   if (errors.size) {
     console.log(`  ${errors.size} queries answered with an error (query types not on this server yet?):`);
     for (const [where, error] of [...errors.entries()].slice(0, 12))
@@ -629,8 +642,14 @@ async function main() {
   await conn.query("SET time_zone = '+00:00'");
   let server;
   try {
-    if (reused) console.log('  reusing the kept database');
-    else {
+    if (reused) {
+      // A kept database may predate this build's migrations: apply them, as the server does at start.
+      const { openDatabase } = require('../datasource-server/dist/db/connect');
+      const { migrate } = require('../datasource-server/dist/db/migrate');
+      const store = openDatabase(url);
+      const { applied } = await migrate(store).finally(() => store.close());
+      console.log(`  reusing the kept database${applied.length ? ` (migrated: ${applied.join(', ')})` : ''}`);
+    } else {
       const t0 = performance.now();
       await seedAnalyticsWorld(conn, shape);
       console.log(`  seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -638,13 +657,23 @@ async function main() {
     }
     server = await startServer(url);
     await rollUp(server.app);
-    // What the rollups save: raw rows per rollup row (the endpoints read one rollup row for this many jobs).
-    const [[rolled]] = await conn.query(
-      'SELECT COUNT(*) AS n, SUM(jobs) AS jobs FROM omi_rollup_jobs_hourly',
-    );
-    console.log(
-      `  omi_rollup_jobs_hourly: ${Number(rolled.n).toLocaleString('en')} rows for ${Number(rolled.jobs).toLocaleString('en')} finished jobs (${(Number(rolled.jobs) / Math.max(1, Number(rolled.n))).toFixed(2)} jobs per row)`,
-    );
+    // What the rollups save: raw rows per rollup row (the endpoints read one rollup row for this
+    // many jobs), per grouping set (a read takes the smallest that covers its dimensions) and table.
+    for (const table of ['omi_rollup_jobs_hourly', 'omi_rollup_jobs_daily']) {
+      const [sets] = await conn
+        .query(
+          `SELECT \`grouping\` AS grp, COUNT(*) AS n, SUM(jobs) AS jobs FROM ${table} GROUP BY 1 ORDER BY 2`,
+        )
+        .catch(() => [[]]);
+      console.log(
+        `  ${table}: ${sets
+          .map(
+            (r) =>
+              `${r.grp} ${Number(r.n).toLocaleString('en')} rows (${(Number(r.jobs) / Math.max(1, Number(r.n))).toFixed(1)} jobs/row)`,
+          )
+          .join(', ')}`,
+      );
+    }
 
     const cases = buildCases(shape, server);
     const rows = [];

@@ -6,6 +6,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import predictionRoutes from './analytics/predictions/routes';
+import predictionWarmup from './analytics/predictions/warmup';
 import analyticsTrendsRoutes from './analytics/trends/routes';
 import performanceRecorder from './analytics/performance/plugin';
 import performanceRoutes from './analytics/performance/routes';
@@ -84,6 +85,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(retention);
   await app.register(metrics);
   await app.register(analyticsRollups);
+  await app.register(predictionWarmup);
   await app.register(healthSampler);
   await app.register(performanceRecorder);
   await app.register(notifications);

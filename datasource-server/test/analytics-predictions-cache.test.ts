@@ -189,3 +189,33 @@ describe.each(TARGETS)('kept prediction model on %s', (target) => {
     expect(own(after.kept)).toBe(Math.min(8, (own(before.kept) ?? 0) + 1));
   });
 });
+
+describe('the predictions model with ROLLUP on', () => {
+  test('is trained when the server becomes ready, before any request', async () => {
+    const t = await buildTestApp('sqlite', { vms: 6, days: 10 }, { env: { ROLLUP: '1' } });
+    try {
+      const cache = predictionCache(t.store.db, t.store.time);
+      const deadline = Date.now() + 60_000;
+      while (cache.counts.trainings === 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(cache.counts.trainings).toBe(1);
+      // The first request is then served from it: brought forward, not trained again.
+      expect(
+        (await t.app.inject({ url: '/api/v1/analytics/predictions', headers: bearer('reader') })).statusCode,
+      ).toBe(200);
+      expect(cache.counts.trainings).toBe(1);
+    } finally {
+      await t.dispose();
+    }
+  });
+
+  test('is left untrained with ROLLUP=0 (the analytics background work off)', async () => {
+    const t = await buildTestApp('sqlite', { vms: 6, days: 10 });
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      expect(predictionCache(t.store.db, t.store.time).counts.trainings).toBe(0);
+    } finally {
+      await t.dispose();
+    }
+  });
+});

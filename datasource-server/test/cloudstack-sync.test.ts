@@ -92,6 +92,12 @@ async function startApp(opened: TestStore, env: Record<string, string>): Promise
     DEMO: '0',
     CLOUDSTACK_PAGE_SIZE: String(PAGE_SIZE),
     CLOUDSTACK_TIMEOUT_SECONDS: '1',
+    // The other clock-driven work has its own tests; here health reflects the sync alone.
+    ROLLUP: '0',
+    HEALTH_SAMPLE_INTERVAL_SECONDS: '0',
+    PERFORMANCE_BACKFILL_MINUTES: '0',
+    CHANGE_FEED_INTERVAL_MS: '0',
+    DETECTORS: '0',
     ...env,
   });
   const app = await buildApp({

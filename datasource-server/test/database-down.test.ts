@@ -15,7 +15,15 @@ describe('database down', () => {
     // Port 1 on loopback refuses connections at once.
     const url = 'mysql://root@127.0.0.1:1/migratekit_oma';
     store = openDatabase(url, { poolSize: 1 });
-    const config = loadConfig({ DB_URL: url, API_TOKENS, LOG_LEVEL: 'silent' });
+    // Clock-driven readers off (each has its own tests); the start-up work below runs once.
+    const config = loadConfig({
+      DB_URL: url,
+      API_TOKENS,
+      LOG_LEVEL: 'silent',
+      CHANGE_FEED_INTERVAL_MS: '0',
+      DETECTORS: '0',
+      HEALTH_SAMPLE_INTERVAL_SECONDS: '0',
+    });
     app = await buildApp({
       config,
       store,
@@ -28,6 +36,8 @@ describe('database down', () => {
     await app.cloudstackSync.whenIdle();
     // The rollup's first run fails the same way.
     await app.rollups.run().catch(() => undefined);
+    // And the performance backfill's.
+    await app.migrationAnalytics.backfill().catch(() => undefined);
   });
   afterAll(async () => {
     await app.close();
@@ -44,6 +54,7 @@ describe('database down', () => {
       'database unreachable: connection refused',
       'cloudstack_sync down: sync failed: cannot read ossea_configs: connection refused',
       'analytics_rollups down: rollup failed: connection refused',
+      'migration_analytics down: recording failed: connection refused',
     ]);
     expect(body.checks.db.message).toBe('connection refused');
     // A stranger learns the cause, not where the database is or who connects to it.

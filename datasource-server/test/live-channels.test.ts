@@ -574,3 +574,114 @@ describe('live channels at shutdown', () => {
     }
   });
 });
+
+describe('ten stalled clients', () => {
+  test('are each closed as too slow while a healthy client receives every event in order', async () => {
+    const t = await buildTestApp('sqlite', undefined, {
+      // No heartbeat during the test: a paused client cannot answer pings, and should end as too slow.
+      config: (c) => ({
+        ...tight!(c),
+        live: { ...tight!(c).live, maxConnections: 16, heartbeatMs: 600_000 },
+      }),
+    });
+    try {
+      const server = await Server.start(t);
+      const stalled = await Promise.all(Array.from({ length: 10 }, () => server.open('notifications')));
+      const healthy = await server.open('notifications');
+      await until(() => [...stalled, healthy].every((c) => c.messages.length === 1), 'the snapshots');
+      for (const client of stalled) client.ws.pause();
+      const big = 'x'.repeat(16 * 1024);
+      let published = 0;
+      // The kernel's socket buffers fill first; then the server gives up on each stalled client.
+      while (server.clients('notifications') > 1) {
+        for (let i = 0; i < 16; i++) await t.app.bus.publish('notification', notice(++published, big));
+        await until(() => healthy.messages.length === 1 + published, 'the healthy client to keep up');
+        if (published > 100_000) throw new Error('a stalled client was never closed');
+      }
+      expect(await metric(t, 'omi_live_clients_ended_total{channel="notifications",reason="too_slow"}')).toBe(
+        10,
+      );
+      expect(healthy.messages.slice(1).map((m) => m.seq)).toEqual(
+        Array.from({ length: published }, (_, i) => healthy.messages[1].seq + i),
+      );
+      for (const client of stalled) client.ws.resume();
+      const codes = await Promise.all(stalled.map((c) => c.closed.then((x) => x.code)));
+      for (const code of codes) expect([4008, 1006]).toContain(code);
+      healthy.ws.close();
+    } finally {
+      await t.dispose();
+    }
+  });
+});
+
+describe.each(TARGETS)('a server restart on %s', (target) => {
+  test('a reconnecting client gets resync and a snapshot, then converges to the database', async () => {
+    const first = await buildTestApp(target, { vms: 3, days: 2 }, { config: tight });
+    let second: TestApp | undefined;
+    try {
+      const vms = await first.store.db.selectFrom('vm_replication_contexts').selectAll().limit(2).execute();
+      const now = first.store.time.toDb(Date.now());
+      await first.store.db
+        .insertInto('replication_jobs')
+        .values([newJobRow(vms[0], 'restart-a', now), newJobRow(vms[1], 'restart-b', now)])
+        .execute();
+      const push = (t: TestApp, job: string, bytes: number) =>
+        t.app.inject({
+          method: 'POST',
+          url: `/api/v1/progress/${job}`,
+          headers: bearer('ingest'),
+          payload: { stage: 'Transfer', status: 'Streaming', bytes_transferred: bytes, total_bytes: 1000 },
+        });
+
+      const before = await Server.start(first);
+      const client = await before.open('progress');
+      await until(() => client.messages.length === 1, 'the snapshot');
+      expect((await push(first, 'restart-a', 100)).statusCode).toBe(200);
+      await until(() => client.messages.length === 2, 'the first push');
+      const last = client.messages[client.messages.length - 1];
+      await first.app.close();
+      expect((await client.closed).code).toBe(1001);
+
+      // Written while no server runs: another program, or a push the old server took last.
+      await first.store.db
+        .updateTable('replication_jobs')
+        .set({ bytes_transferred: 700, total_bytes: 1000, progress_percent: 70, status: 'replicating' })
+        .where('id', '=', 'restart-b')
+        .execute();
+
+      second = await buildTestApp(target, undefined, { config: tight, database: first });
+      const after = await Server.start(second);
+      const resumed = await after.open(`progress?since=${last.seq}&epoch=${last.epoch}`);
+      await until(() => resumed.messages.length >= 2, 'resync and snapshot');
+      expect(resumed.messages.map((m) => m.type).slice(0, 2)).toEqual(['resync', 'snapshot']);
+      expect((await push(second, 'restart-a', 900)).statusCode).toBe(200);
+      await until(() => resumed.messages.length === 3, 'a push to the new server');
+
+      // The client's view: the snapshot, then each update replacing its job's entry.
+      const view = new Map<string, ProgressEventData>();
+      for (const m of resumed.messages) {
+        if (m.type === 'snapshot')
+          for (const job of (m.data as { jobs: ProgressEventData[] }).jobs) view.set(job.job_id, job);
+        if (m.type === 'progress_update')
+          view.set((m.data as ProgressEventData).job_id, m.data as ProgressEventData);
+      }
+      const rows = await second.store.db
+        .selectFrom('replication_jobs')
+        .select(['id', 'bytes_transferred'])
+        .where('id', 'in', ['restart-a', 'restart-b'])
+        .orderBy('id')
+        .execute();
+      expect(rows.map((r) => [r.id, Number(r.bytes_transferred)])).toEqual([
+        ['restart-a', 900],
+        ['restart-b', 700],
+      ]);
+      expect(rows.map((r) => [r.id, view.get(r.id)?.bytes_transferred])).toEqual(
+        rows.map((r) => [r.id, Number(r.bytes_transferred)]),
+      );
+      resumed.ws.close();
+    } finally {
+      await second?.dispose();
+      await first.dispose();
+    }
+  });
+});

@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import { createConnection } from 'mysql2/promise';
 import WebSocket from 'ws';
 import { ChangeFeed } from '../src/change-feed/feed';
+import { mysqlLockName } from '../src/db/lock';
 import type { LiveEvent, NotificationEventData, ProgressEventData } from '../src/events/bus';
 import type { LiveMessage } from '../src/live/channel-log';
 import { newJobRow } from '../src/vm-contexts/new-job';
@@ -66,9 +67,11 @@ async function someVms(t: TestApp, n: number): Promise<VmContextRow[]> {
   return t.store.db.selectFrom('vm_replication_contexts').selectAll().orderBy('vm_name').limit(n).execute();
 }
 
-/** Another program holding the lock a scheduled job takes (MariaDB's GET_LOCK). */
-async function holdLock(url: string, name: string) {
+/** Another program holding the lock a scheduled job takes (MariaDB's GET_LOCK, named per database). */
+async function holdLock(url: string, lockName: string) {
   const conn = await createConnection({ uri: url });
+  const [[{ db }]] = (await conn.query('select database() as db')) as unknown as [[{ db: string }]];
+  const name = mysqlLockName(db, lockName);
   const [rows] = await conn.query('select get_lock(?, 0) as got', [name]);
   expect((rows as { got: number }[])[0].got).toBe(1);
   // Release before closing: the server frees a dead connection's lock only once it notices.

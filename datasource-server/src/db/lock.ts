@@ -1,8 +1,9 @@
-// One instance at a time for scheduled work. MariaDB: its named lock (GET_LOCK) across servers
-// that share the database; it is tied to a connection, so a crashed holder frees it at once.
+// One instance at a time for scheduled work. MariaDB: its named lock (GET_LOCK, named per
+// database) across servers that share the database; it is tied to a connection, so a crashed
+// holder frees it at once.
 // SQLite with REDIS_URL (several processes on one database file): a Redis lock. SQLite alone
 // (one file, one server): the caller's in-process guard is enough.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import type { Db } from './connect';
@@ -45,14 +46,33 @@ export async function withDatabaseLock<T>(
     return redisLocks ? withRedisLock(redisLocks, name, work) : work();
   }
   return store.db.connection().execute(async (conn) => {
-    const { rows } = await sql<{ got: number | null }>`select get_lock(${name}, 0) as got`.execute(conn);
+    const lock = mysqlLockName(
+      (await sql<{ db: string | null }>`select database() as db`.execute(conn)).rows[0]?.db,
+      name,
+    );
+    const { rows } = await sql<{ got: number | null }>`select get_lock(${lock}, 0) as got`.execute(conn);
     if (Number(rows[0]?.got) !== 1) return null;
     try {
       return await work();
     } finally {
-      await sql`select release_lock(${name})`.execute(conn);
+      await sql`select release_lock(${lock})`.execute(conn);
     }
   });
+}
+
+/** MariaDB allows lock names of at most 64 characters. */
+const MAX_LOCK_NAME = 64;
+
+/**
+ * The GET_LOCK name of `name` in `database`: MariaDB's lock names are server-wide, so the
+ * database's name is part of it (one database's backfill must not hold back another's). A name
+ * too long for MariaDB becomes a digest of it. Pure.
+ */
+export function mysqlLockName(database: string | null | undefined, name: string): string {
+  const full = `${database ?? ''}.${name}`;
+  return full.length <= MAX_LOCK_NAME
+    ? full
+    : `${name.slice(0, 23)}#${createHash('sha256').update(full).digest('hex').slice(0, 40)}`;
 }
 
 async function withRedisLock<T>(

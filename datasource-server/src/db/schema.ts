@@ -306,10 +306,17 @@ export interface OmiNetworkPerformanceMetricsTable {
 
 /**
  * Finished replication jobs of one UTC hour (by completed_at) and one combination of dimensions
- * (absent ones are ''). Counts and sums, never averages; histograms are Histogram.serialize() text.
+ * (absent ones are '') at one grouping set. Counts and sums, never averages; histograms are
+ * Histogram.serialize() text.
  */
 export interface OmiRollupJobsHourlyTable {
   id: Generated<number>;
+  /**
+   * The grouping set (src/analytics/rollups/grouping-sets.ts): 'full' (every dimension),
+   * 'status', or one dimension's column name (that dimension and status); the dimensions a set
+   * does not carry are ''.
+   */
+  grouping: string;
   /** Start of the hour, epoch milliseconds (UTC: unambiguous whatever DB_TIMEZONE is). */
   bucket_start_ms: number;
   vcenter: string;
@@ -410,6 +417,12 @@ export interface OmiRollupCloudstackJobsHourlyTable {
   /** Seconds. */
   duration_histogram: string;
 }
+
+/**
+ * The hourly rollup rows of one UTC day merged (bucket_start_ms is the day's start), for every
+ * day whose hours are all rolled up.
+ */
+export type OmiRollupJobsDailyTable = OmiRollupJobsHourlyTable;
 
 /** How far a rollup is complete: every hour before rolled_up_to_ms is in its table. */
 export interface OmiRollupStateTable {
@@ -513,6 +526,7 @@ export interface Database {
   omi_network_probe_targets: OmiNetworkProbeTargetsTable;
   omi_network_performance_metrics: OmiNetworkPerformanceMetricsTable;
   omi_rollup_jobs_hourly: OmiRollupJobsHourlyTable;
+  omi_rollup_jobs_daily: OmiRollupJobsDailyTable;
   omi_rollup_state: OmiRollupStateTable;
   omi_health_samples: OmiHealthSamplesTable;
   omi_job_load: OmiJobLoadTable;

@@ -59,6 +59,25 @@ describe('Histogram', () => {
     // 15 decades at 1% are ~1,700 buckets at most: well inside a TEXT column's 64 KiB.
     expect(text.length).toBeLessThan(65_535);
     expect(Histogram.deserialize(new Histogram().serialize()).count()).toBe(0);
+    // The extremes of a double fit.
+    const extremes = Histogram.of([Number.MIN_VALUE, Number.MAX_VALUE]);
+    expect(Histogram.deserialize(extremes.serialize()).serialize()).toBe(extremes.serialize());
+  });
+
+  test('the array form gives index steps; the older object form still reads the same', () => {
+    const histogram = new Histogram().add(0, 2).add(1).add(0.001, 3).add(1e9);
+    const text = histogram.serialize();
+    const parsed = JSON.parse(text) as number[];
+    expect(parsed[0]).toBe(2);
+    // Steps after the first are positive: the indexes ascend.
+    expect(parsed.filter((_, i) => i > 1 && i % 2 === 1).every((step) => step > 0)).toBe(true);
+    const older: Record<string, number> = {};
+    let index = 0;
+    for (let i = 1; i < parsed.length; i += 2) older[(index += parsed[i])] = parsed[i + 1];
+    const fromOlder = Histogram.deserialize(JSON.stringify({ z: 2, b: older }));
+    expect(fromOlder.serialize()).toBe(text);
+    expect(fromOlder.count()).toBe(7);
+    for (const q of QUANTILES) expect(fromOlder.quantile(q)).toBe(histogram.quantile(q));
   });
 
   test('an empty histogram has no quantiles; zeros are exact', () => {
@@ -81,6 +100,15 @@ describe('Histogram', () => {
       '{"b":{"x":1}}',
       '{"b":{"1":-2}}',
       '{"z":1.5,"b":{}}',
+      '[0,1]',
+      '[-1]',
+      '[0,3,-2]',
+      '[0,3,1,0,1]',
+      '[0,3,1,-1,1]',
+      '[0,1.5,1]',
+      '["0"]',
+      '[0,100000000,1]',
+      '{"b":{"-99999999":1}}',
     ]) {
       expect(() => Histogram.deserialize(text)).toThrow(HistogramFormatError);
     }

@@ -13,7 +13,7 @@ import type { Db } from '../../db/connect';
 import { predictNextSyncs } from '../predictions/predict';
 import {
   addFact,
-  HOUR_MS,
+  DAY_MS,
   emptyAggregate,
   FINISHED_STATUSES,
   mergeAggregate,
@@ -75,11 +75,11 @@ async function jobFigures(store: Store, fromMs: number, toMs: number, filters: F
   // (whole days: the reader may also take daily rows).
   await readFinishedJobs(
     store,
-    { fromMs, toMs, intervalMs: 24 * HOUR_MS, filters },
+    { fromMs, toMs, intervalMs: DAY_MS, filters, dimensions: ['errorClassification'] },
     {
-      rollup(_hourMs, dims, jobs, aggregate) {
+      rollup(_bucketStartMs, dims, jobs, aggregate) {
         mergeAggregate(all, aggregate!);
-        count(dims.status, dims.errorClassification, jobs);
+        count(dims.status, dims.errorClassification ?? '', jobs);
       },
       fact(fact) {
         addFact(all, fact);

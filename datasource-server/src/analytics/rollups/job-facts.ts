@@ -9,6 +9,7 @@ export const FINISHED_STATUSES = ['completed', 'failed', 'cancelled'] as const;
 export type FinishedStatus = (typeof FINISHED_STATUSES)[number];
 
 export const HOUR_MS = 3_600_000;
+export const DAY_MS = 24 * HOUR_MS;
 
 /** Filters that rollups carry as dimensions (vm is not one: a vm filter reads raw rows). */
 export interface JobFilters {
@@ -91,6 +92,8 @@ export function mergeAggregate(into: JobAggregate, other: JobAggregate): JobAggr
 }
 
 export const hourOf = (ms: number) => Math.floor(ms / HOUR_MS) * HOUR_MS;
+/** The start of the UTC day of `ms`. */
+export const dayOf = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
 
 /**
  * Finished jobs whose completed_at is in [fromMs, toMs), filtered. Uses the OMA's

@@ -1,11 +1,21 @@
-// Reads finished replication jobs over a range for any analytics view: whole hours that are
-// rolled up come from omi_rollup_jobs_hourly, the rest (partial first and last hours, hours not
-// yet rolled up, and everything when filtering by VM or when the bucket width is not whole hours)
-// from the raw table. Each view folds both through its own visitor, so its counts and sums equal
-// a raw computation exactly.
+// Reads finished replication jobs over a range for any analytics view: whole days that are
+// rolled up come from omi_rollup_jobs_daily (when the buckets are whole days), other whole hours
+// that are rolled up from omi_rollup_jobs_hourly, the rest (partial first and last hours, hours
+// not yet rolled up, and everything when filtering by VM or when the bucket width is not whole
+// hours) from the raw table. Rollup rows come from the smallest grouping set that carries the
+// dimensions the view needs and filters by. Each view folds both through its own visitor, so its
+// counts and sums equal a raw computation exactly.
 import type { Db } from '../../db/connect';
-import { Histogram } from '../histogram/histogram';
 import {
+  DIMENSION_COLUMN,
+  groupingFor,
+  rowAggregate,
+  type GroupingSet,
+  type JobDimension,
+  type RolledUpDimensions,
+} from './grouping-sets';
+import {
+  DAY_MS,
   finishedJobs,
   HOUR_MS,
   type FinishedStatus,
@@ -15,42 +25,140 @@ import {
 } from './job-facts';
 import { rolledUpTo } from './roll-up';
 
-/** The rollup dimensions of a group of finished jobs ('' for an absent one). */
-export type JobDimensions = Pick<
-  JobFact,
-  'vcenter' | 'datacenter' | 'replicationType' | 'vmGroup' | 'errorClassification' | 'status'
->;
+export type { JobDimensions, RolledUpDimensions } from './grouping-sets';
 
 export interface JobReadRequest {
   fromMs: number;
   toMs: number;
-  /** Buckets the caller folds into: rollups answer only when this is whole hours. */
+  /** Buckets the caller folds into (aligned to the epoch): rollups answer only when this is whole hours. */
   intervalMs: number;
   filters: JobFilters;
+  /** The dimensions the visitor reads from rollup rows besides status (which they always carry). */
+  dimensions: readonly JobDimension[];
 }
 
 export interface JobVisitor {
   /**
-   * A rollup row: `jobs` finished jobs with these dimensions in the hour starting at `hourMs`.
-   * `aggregate` only when the read asked for histograms and sums.
+   * A rollup row: `jobs` finished jobs with these dimensions in the hour or UTC day starting at
+   * `bucketStartMs` (a day only when the request's buckets are whole days, so it lies in one
+   * bucket). `dims` has status and the requested dimensions (perhaps more); `aggregate` only
+   * when the read asked for histograms and sums.
    */
-  rollup(hourMs: number, dims: JobDimensions, jobs: number, aggregate: JobAggregate | null): void;
+  rollup(bucketStartMs: number, dims: RolledUpDimensions, jobs: number, aggregate: JobAggregate | null): void;
   /** One finished job read from the raw table. */
   fact(fact: JobFact): void;
 }
 
 export interface JobReadSources {
-  /** Whole hours answered by the rollups. */
+  /** Whole hours answered by the rollups (a whole day counts 24). */
   rollupHours: number;
-  rawRanges: { from: number; to: number }[];
+  rawRanges: Span[];
+}
+
+export interface Span {
+  from: number;
+  to: number;
 }
 
 /** Which whole hours [from, to) the rollups answer for; null: none. Pure. */
-export function rollupSpan(req: JobReadRequest, mark: number | null): { from: number; to: number } | null {
+export function rollupSpan(req: Omit<JobReadRequest, 'dimensions'>, mark: number | null): Span | null {
   if (mark === null || req.filters.vm !== undefined || req.intervalMs % HOUR_MS !== 0) return null;
   const from = Math.ceil(req.fromMs / HOUR_MS) * HOUR_MS;
   const to = Math.min(Math.floor(req.toMs / HOUR_MS) * HOUR_MS, mark);
   return from < to ? { from, to } : null;
+}
+
+export interface ReadPlan {
+  /** Whole UTC days read from the daily rollups. */
+  days: Span | null;
+  /** Whole hours read from the hourly rollups. */
+  hours: Span[];
+  raw: Span[];
+  /** The grouping set the rollup rows are read at. */
+  set: GroupingSet;
+}
+
+const FILTER_DIMENSION = {
+  vcenter: 'vcenter',
+  datacenter: 'datacenter',
+  replication_type: 'replicationType',
+  vm_group: 'vmGroup',
+} as const satisfies Partial<Record<keyof JobFilters, JobDimension>>;
+
+const nonEmpty = (spans: Span[]) => spans.filter((s) => s.from < s.to);
+
+/** Where each part of the request is read from; `mark`: every hour before it is rolled up. Pure. */
+export function readPlan(req: JobReadRequest, mark: number | null): ReadPlan {
+  const filtered = (['vcenter', 'datacenter', 'replication_type', 'vm_group'] as const)
+    .filter((f) => req.filters[f] !== undefined)
+    .map((f) => FILTER_DIMENSION[f]);
+  const set = groupingFor([...req.dimensions, ...filtered]);
+  const span = rollupSpan(req, mark);
+  if (!span) return { days: null, hours: [], raw: [{ from: req.fromMs, to: req.toMs }], set };
+  const raw = nonEmpty([
+    { from: req.fromMs, to: span.from },
+    { from: span.to, to: req.toMs },
+  ]);
+  const days =
+    req.intervalMs % DAY_MS === 0
+      ? { from: Math.ceil(span.from / DAY_MS) * DAY_MS, to: Math.floor(span.to / DAY_MS) * DAY_MS }
+      : null;
+  if (!days || days.from >= days.to) return { days: null, hours: [span], raw, set };
+  return {
+    days,
+    hours: nonEmpty([
+      { from: span.from, to: days.from },
+      { from: days.to, to: span.to },
+    ]),
+    raw,
+    set,
+  };
+}
+
+async function readRollups(
+  store: Pick<Db, 'db'>,
+  table: 'omi_rollup_jobs_hourly' | 'omi_rollup_jobs_daily',
+  span: Span,
+  req: JobReadRequest,
+  set: GroupingSet,
+  visitor: JobVisitor,
+  detail: 'counts' | 'full',
+) {
+  let query = store.db
+    .selectFrom(table as 'omi_rollup_jobs_hourly')
+    .select([
+      'bucket_start_ms',
+      'vcenter',
+      'datacenter',
+      'replication_type',
+      'vm_group',
+      'error_classification',
+      'status',
+      'jobs',
+    ])
+    .where('grouping', '=', set.grouping)
+    .where('bucket_start_ms', '>=', span.from)
+    .where('bucket_start_ms', '<', span.to);
+  for (const filter of ['vcenter', 'datacenter', 'replication_type', 'vm_group'] as const) {
+    const value = req.filters[filter];
+    if (value !== undefined) query = query.where(filter, '=', value);
+  }
+  const full = query.select([
+    'bytes_sum',
+    'duration_count',
+    'duration_ms_sum',
+    'throughput_count',
+    'throughput_bps_sum',
+    'duration_histogram',
+    'throughput_histogram',
+  ]);
+  for (const row of await (detail === 'full' ? full : query).execute()) {
+    const dims: RolledUpDimensions = { status: row.status as FinishedStatus };
+    for (const d of set.carries) dims[d] = row[DIMENSION_COLUMN[d]];
+    const aggregate =
+      detail === 'full' ? rowAggregate(row as Awaited<ReturnType<typeof full.execute>>[number]) : null;
+    visitor.rollup(Number(row.bucket_start_ms), dims, Number(row.jobs), aggregate);
+  }
 }
 
 /**
@@ -63,73 +171,24 @@ export async function readFinishedJobs(
   visitor: JobVisitor,
   detail: 'counts' | 'full' = 'full',
 ): Promise<JobReadSources> {
-  const span = rollupSpan(req, await rolledUpTo(store));
-  const rawRanges = span
-    ? [
-        { from: req.fromMs, to: span.from },
-        { from: span.to, to: req.toMs },
-      ].filter((r) => r.from < r.to)
-    : [{ from: req.fromMs, to: req.toMs }];
-
-  if (span) {
-    let query = store.db
-      .selectFrom('omi_rollup_jobs_hourly')
-      .select([
-        'bucket_start_ms',
-        'vcenter',
-        'datacenter',
-        'replication_type',
-        'vm_group',
-        'error_classification',
-        'status',
-        'jobs',
-      ])
-      .where('bucket_start_ms', '>=', span.from)
-      .where('bucket_start_ms', '<', span.to);
-    const { vcenter, datacenter, replication_type, vm_group } = req.filters;
-    if (vcenter !== undefined) query = query.where('vcenter', '=', vcenter);
-    if (datacenter !== undefined) query = query.where('datacenter', '=', datacenter);
-    if (replication_type !== undefined) query = query.where('replication_type', '=', replication_type);
-    if (vm_group !== undefined) query = query.where('vm_group', '=', vm_group);
-    const full = query.select([
-      'bytes_sum',
-      'duration_count',
-      'duration_ms_sum',
-      'throughput_count',
-      'throughput_bps_sum',
-      'duration_histogram',
-      'throughput_histogram',
-    ]);
-    for (const row of await (detail === 'full' ? full : query).execute()) {
-      const dims: JobDimensions = {
-        vcenter: row.vcenter,
-        datacenter: row.datacenter,
-        replicationType: row.replication_type,
-        vmGroup: row.vm_group,
-        errorClassification: row.error_classification,
-        status: row.status as FinishedStatus,
-      };
-      const r = row as Partial<Awaited<ReturnType<typeof full.execute>>[number]>;
-      const aggregate: JobAggregate | null =
-        detail === 'full'
-          ? {
-              jobs: Number(row.jobs),
-              bytes: Number(r.bytes_sum),
-              durationCount: Number(r.duration_count),
-              durationMsSum: Number(r.duration_ms_sum),
-              throughputCount: Number(r.throughput_count),
-              throughputBpsSum: Number(r.throughput_bps_sum),
-              duration: Histogram.deserialize(r.duration_histogram!),
-              throughput: Histogram.deserialize(r.throughput_histogram!),
-            }
-          : null;
-      visitor.rollup(Number(row.bucket_start_ms), dims, Number(row.jobs), aggregate);
-    }
-  }
-  for (const range of rawRanges) {
-    for (const fact of await finishedJobs(store, range.from, range.to, req.filters)) visitor.fact(fact);
-  }
-  return { rollupHours: span ? (span.to - span.from) / HOUR_MS : 0, rawRanges };
+  const plan = readPlan(req, await rolledUpTo(store));
+  // The parts at once (visitors add up, so the order they see rows in does not matter).
+  await Promise.all([
+    ...(plan.days
+      ? [readRollups(store, 'omi_rollup_jobs_daily', plan.days, req, plan.set, visitor, detail)]
+      : []),
+    ...plan.hours.map((span) =>
+      readRollups(store, 'omi_rollup_jobs_hourly', span, req, plan.set, visitor, detail),
+    ),
+    ...plan.raw.map(async (range) => {
+      for (const fact of await finishedJobs(store, range.from, range.to, req.filters)) visitor.fact(fact);
+    }),
+  ]);
+  const hours = [...(plan.days ? [plan.days] : []), ...plan.hours].reduce(
+    (sum, s) => sum + (s.to - s.from) / HOUR_MS,
+    0,
+  );
+  return { rollupHours: hours, rawRanges: plan.raw };
 }
 
 /** The response's `sources`, as ISO times. */

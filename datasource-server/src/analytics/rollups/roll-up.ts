@@ -1,58 +1,19 @@
-// Recomputes hourly rollups of finished replication jobs from the raw table. An hour is replaced
-// as a whole in one transaction, so running it again (or concurrently with a reader) never
-// double-counts. Only complete hours are rolled up; the caller decides which.
+// Recomputes hourly rollups of finished replication jobs from the raw table, at every grouping
+// set (grouping-sets.ts), and the daily rollups of every day whose hours are all rolled up. An
+// hour (and a day) is replaced as a whole in one transaction, so running it again (or
+// concurrently with a reader) never double-counts. Only complete hours are rolled up; the caller
+// decides which.
 import type { Transaction } from 'kysely';
 import type { Db } from '../../db/connect';
 import { inTransaction } from '../../db/dialect';
 import type { Database } from '../../db/schema';
-import {
-  addFact,
-  emptyAggregate,
-  finishedJobs,
-  FINISHED_STATUSES,
-  hourOf,
-  HOUR_MS,
-  type JobAggregate,
-  type JobFact,
-} from './job-facts';
+import { fromColumns, groupFacts, mergeGroups, toColumns } from './grouping-sets';
+import { dayOf, DAY_MS, finishedJobs, FINISHED_STATUSES, hourOf, HOUR_MS } from './job-facts';
 
 export const JOBS_ROLLUP = 'replication_jobs_hourly';
-/** Hours replaced per transaction: a day keeps each read of the raw table short. */
-const CHUNK_HOURS = 24;
 const INSERT_BATCH = 200;
 
 export class RollupRangeError extends Error {}
-
-interface Dimensions {
-  bucketStartMs: number;
-  vcenter: string;
-  datacenter: string;
-  replicationType: string;
-  vmGroup: string;
-  errorClassification: string;
-  status: string;
-}
-
-/** Groups facts by hour and dimensions (the rollup's GROUP BY). Pure. */
-export function groupByHour(facts: readonly JobFact[]): { dims: Dimensions; aggregate: JobAggregate }[] {
-  const groups = new Map<string, { dims: Dimensions; aggregate: JobAggregate }>();
-  for (const fact of facts) {
-    const dims: Dimensions = {
-      bucketStartMs: hourOf(fact.completedAtMs),
-      vcenter: fact.vcenter,
-      datacenter: fact.datacenter,
-      replicationType: fact.replicationType,
-      vmGroup: fact.vmGroup,
-      errorClassification: fact.errorClassification,
-      status: fact.status,
-    };
-    const key = JSON.stringify(Object.values(dims));
-    let group = groups.get(key);
-    if (!group) groups.set(key, (group = { dims, aggregate: emptyAggregate() }));
-    addFact(group.aggregate, fact);
-  }
-  return [...groups.values()];
-}
 
 export interface RollupResult {
   hours: number;
@@ -61,8 +22,48 @@ export interface RollupResult {
 }
 
 /**
+ * Replaces the daily rows of the day starting at `dayMs` with the merge of its hourly rows, as
+ * the transaction sees them.
+ */
+async function rollUpDay(trx: Transaction<Database>, dayMs: number): Promise<void> {
+  const hourly = await trx
+    .selectFrom('omi_rollup_jobs_hourly')
+    .select([
+      'grouping',
+      'bucket_start_ms',
+      'vcenter',
+      'datacenter',
+      'replication_type',
+      'vm_group',
+      'error_classification',
+      'status',
+      'jobs',
+      'bytes_sum',
+      'duration_count',
+      'duration_ms_sum',
+      'throughput_count',
+      'throughput_bps_sum',
+      'duration_histogram',
+      'throughput_histogram',
+    ])
+    .where('bucket_start_ms', '>=', dayMs)
+    .where('bucket_start_ms', '<', dayMs + DAY_MS)
+    .execute();
+  const rows = mergeGroups(hourly.map(fromColumns), dayOf).map(toColumns);
+  await trx.deleteFrom('omi_rollup_jobs_daily').where('bucket_start_ms', '=', dayMs).execute();
+  for (let i = 0; i < rows.length; i += INSERT_BATCH) {
+    await trx
+      .insertInto('omi_rollup_jobs_daily')
+      .values(rows.slice(i, i + INSERT_BATCH))
+      .execute();
+  }
+}
+
+/**
  * Replaces the rollup rows of every hour in [fromHourMs, toHourMs) (both on an hour) with what
- * the raw table holds now. `afterChunk` runs inside each chunk's transaction (e.g. to advance the
+ * the raw table holds now, a UTC day (or what of it is in the range) per transaction. Each day
+ * whose hours are then all rolled up (before the range's end or the rolled-up mark) gets its
+ * daily rows again. `afterChunk` runs inside each chunk's transaction (e.g. to advance the
  * rolled-up mark with the rows).
  */
 export async function rollUpHours(
@@ -77,26 +78,11 @@ export async function rollUpHours(
     );
   }
   const result: RollupResult = { hours: (toHourMs - fromHourMs) / HOUR_MS, rows: 0, jobs: 0 };
-  for (let start = fromHourMs; start < toHourMs; start += CHUNK_HOURS * HOUR_MS) {
-    const end = Math.min(toHourMs, start + CHUNK_HOURS * HOUR_MS);
-    const groups = groupByHour(await finishedJobs(store, start, end));
-    const rows = groups.map(({ dims, aggregate }) => ({
-      bucket_start_ms: dims.bucketStartMs,
-      vcenter: dims.vcenter,
-      datacenter: dims.datacenter,
-      replication_type: dims.replicationType,
-      vm_group: dims.vmGroup,
-      error_classification: dims.errorClassification,
-      status: dims.status,
-      jobs: aggregate.jobs,
-      bytes_sum: aggregate.bytes,
-      duration_count: aggregate.durationCount,
-      duration_ms_sum: aggregate.durationMsSum,
-      throughput_count: aggregate.throughputCount,
-      throughput_bps_sum: aggregate.throughputBpsSum,
-      duration_histogram: aggregate.duration.serialize(),
-      throughput_histogram: aggregate.throughput.serialize(),
-    }));
+  for (let start = fromHourMs; start < toHourMs;) {
+    const day = dayOf(start);
+    const end = Math.min(toHourMs, day + DAY_MS);
+    const facts = await finishedJobs(store, start, end);
+    const rows = groupFacts(facts, hourOf).map(toColumns);
     await inTransaction(store, async (trx) => {
       await trx
         .deleteFrom('omi_rollup_jobs_hourly')
@@ -110,9 +96,12 @@ export async function rollUpHours(
           .execute();
       }
       await afterChunk?.(trx, end);
+      const mark = await rolledUpTo({ db: trx });
+      if (day + DAY_MS <= Math.max(end, mark ?? end)) await rollUpDay(trx, day);
     });
     result.rows += rows.length;
-    result.jobs += groups.reduce((sum, g) => sum + g.aggregate.jobs, 0);
+    result.jobs += facts.length;
+    start = end;
   }
   return result;
 }

@@ -9,7 +9,8 @@ import {
 } from '@oma-insights/contracts';
 import type { Db } from '../../db/connect';
 import type { JobFilters } from '../rollups/job-facts';
-import { describeSources, readFinishedJobs, type JobDimensions } from '../rollups/read';
+import type { JobDimension } from '../rollups/grouping-sets';
+import { describeSources, readFinishedJobs, type RolledUpDimensions } from '../rollups/read';
 import { bucketStarts } from '../trends/migration-trends';
 
 export type SuccessRateGrouping = SuccessRates['group_by'];
@@ -28,7 +29,7 @@ interface Outcomes {
   cancelled: number;
 }
 
-const DIMENSION: Record<Exclude<SuccessRateGrouping, 'day'>, keyof JobDimensions> = {
+const DIMENSION: Record<Exclude<SuccessRateGrouping, 'day'>, JobDimension> = {
   vcenter: 'vcenter',
   datacenter: 'datacenter',
   replication_type: 'replicationType',
@@ -61,8 +62,9 @@ export async function successRates(
   const dimension = req.groupBy === 'day' ? null : DIMENSION[req.groupBy];
   // group -> bucket index -> outcomes; '' (an absent dimension) is its own group.
   const cells = new Map<string, Map<number, Outcomes>>();
-  const add = (dims: JobDimensions, atMs: number, jobs: number) => {
-    const group = dimension ? String(dims[dimension]) : '';
+  const add = (dims: RolledUpDimensions, atMs: number, jobs: number) => {
+    // The read carries the dimension asked for; '' (an absent value) is a group of its own.
+    const group = dimension ? (dims[dimension] ?? '') : '';
     let row = cells.get(group);
     if (!row) cells.set(group, (row = new Map()));
     const i = bucketIndex(atMs);
@@ -72,9 +74,9 @@ export async function successRates(
   };
   const sources = await readFinishedJobs(
     store,
-    req,
+    { ...req, dimensions: dimension ? [dimension] : [] },
     {
-      rollup: (hourMs, dims, jobs) => add(dims, hourMs, jobs),
+      rollup: (bucketStartMs, dims, jobs) => add(dims, bucketStartMs, jobs),
       fact: (fact) => add(fact, fact.completedAtMs, 1),
     },
     'counts',

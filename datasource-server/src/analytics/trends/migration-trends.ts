@@ -91,18 +91,22 @@ export async function migrationTrends(
   const buckets = starts.map(emptyBucket);
   const bucketOf = (ms: number) => buckets[Math.floor((ms - starts[0]) / req.intervalMs)];
 
-  const sources = await readFinishedJobs(store, req, {
-    rollup(hourMs, dims, jobs, aggregate) {
-      const bucket = bucketOf(hourMs);
-      mergeAggregate(bucket.aggregate, aggregate!);
-      countStatus(bucket, dims.status, jobs);
+  const sources = await readFinishedJobs(
+    store,
+    { ...req, dimensions: [] },
+    {
+      rollup(bucketStartMs, dims, jobs, aggregate) {
+        const bucket = bucketOf(bucketStartMs);
+        mergeAggregate(bucket.aggregate, aggregate!);
+        countStatus(bucket, dims.status, jobs);
+      },
+      fact(fact) {
+        const bucket = bucketOf(fact.completedAtMs);
+        addFact(bucket.aggregate, fact);
+        countStatus(bucket, fact.status, 1);
+      },
     },
-    fact(fact) {
-      const bucket = bucketOf(fact.completedAtMs);
-      addFact(bucket.aggregate, fact);
-      countStatus(bucket, fact.status, 1);
-    },
-  });
+  );
 
   return {
     from: new Date(req.fromMs).toISOString(),

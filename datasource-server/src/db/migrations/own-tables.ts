@@ -352,6 +352,55 @@ export function ownMigrations(dialect: DialectName): Record<string, Migration> {
         }
       },
     },
+    '2026_11_26_801_job_rollup_grouping_sets': {
+      async up(db: Kysely<any>) {
+        // The job rollups also by status alone and by (one dimension, status) (see
+        // src/analytics/rollups/grouping-sets.ts), and per UTC day. The rows there were are all
+        // 'full'; they are dropped and the rollup's mark reset, so the next maintenance run
+        // backfills every grouping set and day (readers use raw rows meanwhile).
+        await db.schema
+          .alterTable('omi_rollup_jobs_hourly')
+          .addColumn('grouping', 'varchar(32)', (c) => c.notNull().defaultTo('full'))
+          .execute();
+        await db.schema
+          .createIndex('idx_omi_rollup_jobs_hourly_grouping')
+          .on('omi_rollup_jobs_hourly')
+          .columns(['grouping', 'bucket_start_ms'])
+          .execute();
+        await db.schema
+          .createTable('omi_rollup_jobs_daily')
+          .addColumn(...t.autoId('id'))
+          .addColumn('grouping', 'varchar(32)', (c) => c.notNull())
+          .addColumn('bucket_start_ms', 'bigint', (c) => c.notNull())
+          .addColumn('vcenter', 'text', (c) => c.notNull())
+          .addColumn('datacenter', 'text', (c) => c.notNull())
+          .addColumn('replication_type', 'text', (c) => c.notNull())
+          .addColumn('vm_group', 'text', (c) => c.notNull())
+          .addColumn('error_classification', 'text', (c) => c.notNull())
+          .addColumn('status', 'varchar(32)', (c) => c.notNull())
+          .addColumn('jobs', 'bigint', (c) => c.notNull())
+          .addColumn('bytes_sum', 'bigint', (c) => c.notNull())
+          .addColumn('duration_count', 'bigint', (c) => c.notNull())
+          .addColumn('duration_ms_sum', 'bigint', (c) => c.notNull())
+          .addColumn('throughput_count', 'bigint', (c) => c.notNull())
+          .addColumn('throughput_bps_sum', 'bigint', (c) => c.notNull())
+          .addColumn('duration_histogram', t.longtext, (c) => c.notNull())
+          .addColumn('throughput_histogram', t.longtext, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('idx_omi_rollup_jobs_daily_grouping')
+          .on('omi_rollup_jobs_daily')
+          .columns(['grouping', 'bucket_start_ms'])
+          .execute();
+        await db.schema
+          .createIndex('idx_omi_rollup_jobs_daily_bucket')
+          .on('omi_rollup_jobs_daily')
+          .column('bucket_start_ms')
+          .execute();
+        await db.deleteFrom('omi_rollup_jobs_hourly').execute();
+        await db.deleteFrom('omi_rollup_state').where('name', '=', 'replication_jobs_hourly').execute();
+      },
+    },
     '2026_11_26_901_ops_rollup_grouping_sets': {
       async up(db: Kysely<any>) {
         // The ops rollups also at coarser grouping sets (see src/analytics/ops/sources.ts) and per

@@ -11,16 +11,11 @@ import {
   type WireQueryResult,
 } from '@oma-insights/contracts';
 import { HOUR_MS } from '../src/analytics/rollups/job-facts';
-import { rolledUpTo, rollUpPending } from '../src/analytics/rollups/roll-up';
 import { parseInterval } from '../src/analytics/trends/migration-trends';
 import { Rng } from '../src/demo/rng';
-import { bearer, buildTestApp, FIXED_END, TARGETS, type TestApp } from './helper';
+import { buildJobWorld, END, START, type Filters } from './analytics-job-world';
+import { bearer, TARGETS, type TestApp } from './helper';
 
-const SEED = { vms: 30, days: 12 };
-const END = FIXED_END.getTime();
-const START = END - SEED.days * 24 * HOUR_MS;
-const ROLLED_UP_TO = END - 5 * HOUR_MS;
-type Filters = Partial<Record<'vcenter' | 'datacenter' | 'vm' | 'replication_type' | 'vm_group', string>>;
 type Grouping = (typeof SUCCESS_RATE_GROUPS)[number];
 
 const FILTER_COLUMN = {
@@ -50,44 +45,7 @@ describe.each(TARGETS)('success rates on %s', (target) => {
     });
 
   beforeAll(async () => {
-    t = await buildTestApp(target, SEED);
-    const db = t.store.db;
-    const distinct = async (column: 'v_center_host' | 'datacenter' | 'source_vm_name') =>
-      (await db.selectFrom('replication_jobs').select(column).distinct().orderBy(column).execute()).map(
-        (r) => r[column] as string,
-      );
-    values = {
-      vcenters: await distinct('v_center_host'),
-      datacenters: await distinct('datacenter'),
-      vms: await distinct('source_vm_name'),
-    };
-    if (target === 'mysql-oma-dump') {
-      await sql`insert into vm_machine_groups (id, name) values ('group-a', 'group-a')`.execute(db);
-    }
-    await db
-      .updateTable('replication_jobs')
-      .set({ vm_group_id: 'group-a' })
-      .where('datacenter', '=', values.datacenters[0])
-      .execute();
-    // Running jobs, two of them oddly with a completed_at inside the range: never counted.
-    const template = await db
-      .selectFrom('replication_jobs')
-      .selectAll()
-      .where('status', '=', 'completed')
-      .executeTakeFirstOrThrow();
-    await db
-      .insertInto('replication_jobs')
-      .values(
-        [0, 1, 2, 3].map((i) => ({
-          ...template,
-          id: `rates-running-${i}`,
-          status: i % 2 ? 'replicating' : 'pending',
-          completed_at: i < 2 ? t.store.time.toDb(END - (i * 30 + 90) * 60_000) : null,
-        })) as never,
-      )
-      .execute();
-    await rollUpPending(t.store, ROLLED_UP_TO + 17 * 60_000);
-    expect(await rolledUpTo(t.store)).toBe(ROLLED_UP_TO);
+    ({ t, values } = await buildJobWorld(target, 'rates'));
   });
   afterAll(async () => t?.dispose());
 
@@ -317,7 +275,7 @@ describe.each(TARGETS)('success rates on %s', (target) => {
         await t.app.inject({ method: 'POST', url: '/api/v1/query', headers: bearer('reader'), payload: body })
       ).json<{ results: Record<string, WireQueryResult> }>().results;
     const column = (frame: WireFrame, name: string) => frame.fields.find((f) => f.name === name)!.values;
-    const range = { from: new Date(END - 8 * 24 * HOUR_MS).toISOString(), to: FIXED_END.toISOString() };
+    const range = { from: new Date(END - 8 * 24 * HOUR_MS).toISOString(), to: new Date(END).toISOString() };
 
     test('a table per group, equal to the endpoint', async () => {
       const { A } = await query({

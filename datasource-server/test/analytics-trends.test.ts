@@ -12,18 +12,12 @@ import {
 } from '@oma-insights/contracts';
 import { exactQuantile } from '../src/analytics/histogram/histogram';
 import { HOUR_MS } from '../src/analytics/rollups/job-facts';
-import { rolledUpTo, rollUpPending } from '../src/analytics/rollups/roll-up';
 import { parseInterval } from '../src/analytics/trends/migration-trends';
 import { Rng } from '../src/demo/rng';
-import { bearer, buildTestApp, FIXED_END, TARGETS, type TestApp } from './helper';
+import { buildJobWorld, END, ROLLED_UP_TO, START, type Filters } from './analytics-job-world';
+import { bearer, TARGETS, type TestApp } from './helper';
 
-const SEED = { vms: 30, days: 12 };
-const END = FIXED_END.getTime();
-const START = END - SEED.days * 24 * HOUR_MS;
-/** The last hours stay un-rolled-up, as between two maintenance runs. */
-const ROLLED_UP_TO = END - 5 * HOUR_MS;
 const FINISHED = ['completed', 'failed', 'cancelled'];
-type Filters = Partial<Record<'vcenter' | 'datacenter' | 'vm' | 'replication_type' | 'vm_group', string>>;
 
 describe.each(TARGETS)('migration trends on %s', (target) => {
   let t: TestApp;
@@ -38,45 +32,7 @@ describe.each(TARGETS)('migration trends on %s', (target) => {
     });
 
   beforeAll(async () => {
-    t = await buildTestApp(target, SEED);
-    const db = t.store.db;
-    const distinct = async (column: 'v_center_host' | 'datacenter' | 'source_vm_name') =>
-      (await db.selectFrom('replication_jobs').select(column).distinct().orderBy(column).execute()).map(
-        (r) => r[column] as string,
-      );
-    values = {
-      vcenters: await distinct('v_center_host'),
-      datacenters: await distinct('datacenter'),
-      vms: await distinct('source_vm_name'),
-    };
-    // A VM group (the demo has none) and jobs that are still running, some oddly with a completed_at.
-    // The real OMA schema keeps groups in vm_machine_groups, which replication_jobs.vm_group_id references.
-    if (target === 'mysql-oma-dump') {
-      await sql`insert into vm_machine_groups (id, name) values ('group-a', 'group-a')`.execute(db);
-    }
-    await db
-      .updateTable('replication_jobs')
-      .set({ vm_group_id: 'group-a' })
-      .where('datacenter', '=', values.datacenters[0])
-      .execute();
-    const template = await db
-      .selectFrom('replication_jobs')
-      .selectAll()
-      .where('status', '=', 'completed')
-      .executeTakeFirstOrThrow();
-    await db
-      .insertInto('replication_jobs')
-      .values(
-        [0, 1, 2, 3].map((i) => ({
-          ...template,
-          id: `trends-running-${i}`,
-          status: i % 2 ? 'replicating' : 'pending',
-          completed_at: i < 2 ? t.store.time.toDb(END - (i * 30 + 90) * 60_000) : null,
-        })) as never,
-      )
-      .execute();
-    await rollUpPending(t.store, ROLLED_UP_TO + 17 * 60_000);
-    expect(await rolledUpTo(t.store)).toBe(ROLLED_UP_TO);
+    ({ t, values } = await buildJobWorld(target, 'trends'));
   });
   afterAll(async () => t?.dispose());
 
@@ -295,7 +251,7 @@ describe.each(TARGETS)('migration trends on %s', (target) => {
         await t.app.inject({ method: 'POST', url: '/api/v1/query', headers: bearer('reader'), payload: body })
       ).json<{ results: Record<string, WireQueryResult> }>().results;
     const column = (frame: WireFrame, name: string) => frame.fields.find((f) => f.name === name)!.values;
-    const range = { from: new Date(END - 5 * 24 * HOUR_MS).toISOString(), to: FIXED_END.toISOString() };
+    const range = { from: new Date(END - 5 * 24 * HOUR_MS).toISOString(), to: new Date(END).toISOString() };
 
     test('a wide time-series frame honouring intervalMs, equal to the endpoint', async () => {
       const { A } = await query({

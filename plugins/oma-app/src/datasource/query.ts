@@ -358,8 +358,6 @@ export function interpolateQuery(query: OmaQuery, interpolate: Interpolate): Oma
       };
     case 'networkPerformance':
     case 'networkAdoption':
-    case 'notifications':
-    case 'systemHealth':
       return query;
     case 'predictions':
       return {

@@ -104,8 +104,6 @@ export function switchQueryType(query: OmaQuery, queryType: QueryType): OmaQuery
     case 'predictions':
     case 'migrationTrends':
     case 'analyticsSummary':
-    case 'notifications':
-    case 'systemHealth':
       return { ...keep, queryType };
     case 'successRates':
       return { ...keep, queryType, group_by: DEFAULT_SUCCESS_RATE_GROUP };

@@ -229,9 +229,11 @@ function TypeFields({ query, change }: TypeFieldsProps) {
     case 'performanceMetrics':
       return <PerformanceMetricsFields query={query} change={change} />;
     case 'cbtPerformance':
-      return <CbtPerformanceFields query={query} change={change} />;
+      return <ViewAndFilterFields query={query} change={change} labels={CBT_VIEW_LABELS} views={CBT_VIEWS} />;
     case 'volumePerformance':
-      return <VolumePerformanceFields query={query} change={change} />;
+      return (
+        <ViewAndFilterFields query={query} change={change} labels={VOLUME_VIEW_LABELS} views={VOLUME_VIEWS} />
+      );
     case 'networkAdoption':
       return (
         <Text color="secondary" element="p">
@@ -897,31 +899,25 @@ function PerformanceMetricsFields({ query, change }: TypeFieldsProps<Performance
   );
 }
 
-function CbtPerformanceFields({ query, change }: TypeFieldsProps<CbtPerformanceQuery>) {
+/** A view picker over the analytics filters: the CBT and volume query types. */
+function ViewAndFilterFields<Q extends CbtPerformanceQuery | VolumePerformanceQuery>({
+  query,
+  change,
+  labels,
+  views,
+}: TypeFieldsProps<Q> & {
+  labels: Record<Q['view'], { label: string; description: string }>;
+  views: ReadonlyArray<Q['view']>;
+}) {
   return (
     <Stack direction="column" gap={0}>
       <InlineFieldRow>
         <ViewField
-          labels={CBT_VIEW_LABELS}
-          views={CBT_VIEWS}
+          labels={labels}
+          views={views}
           value={query.view}
-          onView={(view) => change({ ...query, view }, true)}
-        />
-      </InlineFieldRow>
-      <AnalyticsFilterFields query={query} change={change} />
-    </Stack>
-  );
-}
-
-function VolumePerformanceFields({ query, change }: TypeFieldsProps<VolumePerformanceQuery>) {
-  return (
-    <Stack direction="column" gap={0}>
-      <InlineFieldRow>
-        <ViewField
-          labels={VOLUME_VIEW_LABELS}
-          views={VOLUME_VIEWS}
-          value={query.view}
-          onView={(view) => change({ ...query, view }, true)}
+          // One of `views`, so still a Q (TypeScript widens the spread's view to the union).
+          onView={(view) => change({ ...query, view } as Q, true)}
         />
       </InlineFieldRow>
       <AnalyticsFilterFields query={query} change={change} />

@@ -183,6 +183,50 @@ describe.each(TARGETS)('ops analytics on %s', (target) => {
         })),
       )
       .execute();
+
+    // A late row that is the previous successful sync of an indexed one: a disk's sync written
+    // after the run, a minute before a sync of that disk the index already holds (both in hours
+    // not rolled up yet, as a late row in a rolled-up hour waits for the next run's re-roll).
+    const indexed = await db
+      .selectFrom('cbt_history')
+      .select(['id', 'vm_context_id', 'job_id', 'disk_id', 'change_id', 'created_at'])
+      .where('sync_type', '=', 'incremental')
+      .where('sync_success', '=', 1)
+      .where('created_at', '>=', toDb(ROLLED_UP_TO + 5 * 60_000))
+      .where('created_at', '<', toDb(END - 2 * HOUR_MS))
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
+    lateBefore = { id: Number(indexed.id), atMs: t.store.time.toMs(indexed.created_at)! };
+    await db
+      .insertInto('cbt_history')
+      .values({
+        vm_context_id: indexed.vm_context_id,
+        job_id: indexed.job_id,
+        disk_id: indexed.disk_id,
+        change_id: `${indexed.change_id}-late`,
+        sync_type: 'incremental',
+        sync_success: 1,
+        bytes_transferred: 2_000_000,
+        sync_duration_seconds: 30,
+        created_at: toDb(lateBefore.atMs - 60_000),
+      })
+      .execute();
+  });
+  /** An indexed sync whose previous successful sync of its disk is a row not indexed yet. */
+  let lateBefore: { id: number; atMs: number };
+
+  test('an indexed sync whose previous sync is not indexed yet: the change rate takes it', async () => {
+    const [from, to] = [lateBefore.atMs - 30_000, lateBefore.atMs + 1];
+    const { body } = await get<CbtPerformance>('cbt-performance', { from, to, view: 'summary' });
+    const all = body.summary!.find((r) => r.sync_type === 'all')!;
+    const raw = await rawCbt(from, to, {});
+    expect(raw.changeRate).not.toBeNull();
+    expectCloseRate(all.change_rate_bytes_per_hour, raw.changeRate, 'late previous');
+    // The interval is the minute since the late row, not the time since an older sync.
+    const [row] = await run(
+      sql<{ bytes: number }>`select bytes_transferred as bytes from cbt_history where id = ${lateBefore.id}`,
+    );
+    if (raw.syncs === 1) expectCloseRate(all.change_rate_bytes_per_hour, Number(row.bytes) * 60, 'one sync');
   });
 
   test('CBT rows written after the last rollup run are counted (read by primary key above the time index)', async () => {

@@ -55,22 +55,59 @@ describe.each(TARGETS)('kept prediction model on %s', (target) => {
     }
     // The day's first step trained (the model kept before was of the day before), the rest were
     // incremental.
-    expect(cache.counts).toEqual({ trainings: trainings + 1, steps: stepped + 3 });
+    expect(cache.counts).toMatchObject({ trainings: trainings + 1, steps: stepped + 3 });
     // A new day trains again, and still agrees.
     const { kept, fresh } = await both(at('2026-11-01T11:00:00Z'));
     expect(kept).toEqual(fresh);
-    expect(cache.counts).toEqual({ trainings: trainings + 2, steps: stepped + 3 });
+    expect(cache.counts).toMatchObject({ trainings: trainings + 2, steps: stepped + 3 });
   });
 
-  test('a past time is a fresh training; the kept model is not moved back', async () => {
+  test('a past time is trained once and kept; the kept model is not moved back', async () => {
     const cache = predictionCache(t.store.db, t.store.time);
-    const { trainings, steps } = cache.counts;
+    const { trainings, steps, past } = cache.counts;
     const { kept, fresh } = await both(at('2026-10-25T08:00:00Z'));
     expect(kept).toEqual(fresh);
-    expect(cache.counts).toEqual({ trainings, steps });
+    expect(cache.counts).toEqual({ trainings, steps, past: past + 1 });
+    // The same past time again (a dashboard over a fixed range): the kept past model answers.
+    const again = await both(at('2026-10-25T08:00:00Z'));
+    expect(again.kept).toEqual(kept);
+    expect(cache.counts).toEqual({ trainings, steps, past: past + 1 });
     const later = await both(at('2026-11-01T11:30:00Z'));
     expect(later.kept).toEqual(later.fresh);
-    expect(cache.counts).toEqual({ trainings, steps: steps + 1 });
+    expect(cache.counts).toEqual({ trainings, steps: steps + 1, past: past + 1 });
+  });
+
+  test('a time minutes before now is learned as of now, from the kept model', async () => {
+    const { db, time } = t.store;
+    const cache = predictionCache(db, time);
+    const now = at('2026-11-01T11:40:00Z');
+    const vm = await db
+      .selectFrom('vm_replication_contexts')
+      .select(['context_id', 'vmware_vm_id', 'vm_name', 'vm_path', 'vcenter_host', 'datacenter'])
+      .orderBy('vm_name')
+      .executeTakeFirstOrThrow();
+    // A job that ran from 11:32 (after the kept model's 11:30) to 11:38.
+    await db
+      .insertInto('replication_jobs')
+      .values(
+        newJobRow(vm, 'job-cache-recent', time.toDb(now - 2 * 60_000), {
+          status: 'completed',
+          started_at: time.toDb(now - 8 * 60_000),
+          completed_at: time.toDb(now - 2 * 60_000),
+          total_bytes: 2e9,
+          bytes_transferred: 2e9,
+        }),
+      )
+      .execute();
+    await predictNextSyncs(db, time, {}, now, 4, { now });
+    const { trainings, past } = cache.counts;
+    // The model has learned up to 11:40; a dashboard's range ends at 11:35, before that job
+    // ended: answered by the kept model as of now, not a training as of 11:35.
+    const recent = await predictNextSyncs(db, time, {}, now - 5 * 60_000, 4, { now });
+    const fresh = await predictNextSyncs(db, time, {}, now - 5 * 60_000, 4, { now, fresh: true });
+    expect(recent).toEqual(fresh);
+    expect(cache.counts.trainings).toBe(trainings);
+    expect(cache.counts.past).toBe(past);
   });
 
   test('a job running when the model was kept, and new ones, are learned as they finish', async () => {
@@ -141,7 +178,7 @@ describe.each(TARGETS)('kept prediction model on %s', (target) => {
 
     const after = await both(start + 3 * H);
     expect(after.kept).toEqual(after.fresh);
-    expect(cache.counts).toEqual({ trainings, steps: steps + 1 });
+    expect(cache.counts).toMatchObject({ trainings, steps: steps + 1 });
     const samples = (list: PredictionList, vm: string) =>
       list.data.find((p) => p.context_id === vm)?.basis.samples.vm;
     // Both VMs' own throughput now counts one more copy (at most the 8 kept).

@@ -378,6 +378,10 @@ export interface OmiRollupCbtHourlyTable {
 export interface OmiCbtSyncTimesTable {
   cbt_id: number;
   created_ms: number;
+  /** sha1 hex of vm_context_id and disk_id: the row's disk. */
+  disk_key: string;
+  /** cbt_history.sync_success as 1 or 0. */
+  success: number;
 }
 
 /** Finished volume operations of one UTC hour of completed_at, per VM context dimension and type. */

@@ -1,11 +1,12 @@
 // The raw OMA rows behind each ops rollup, read as facts, with the one bucket rule of all
 // analytics: a row counts once finished, in the hour (bucket) of its end time. Rollups and raw
 // reads both use these readers, so the two cannot disagree.
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import { ANALYTICS_FILTERS, type CloudstackJobTable } from '@oma-insights/contracts';
 import type { Db } from '../../db/connect';
+import type { Database } from '../../db/schema';
 import { hasTable } from '../../db/probe';
-import { cbtTimesMark } from './cbt-times';
+import { cbtTimesMark, diskKey } from './cbt-times';
 import { FINISHED_STATUSES } from '../rollups/job-facts';
 import {
   FULL_GROUPING,
@@ -17,6 +18,7 @@ import {
 } from './rollup-engine';
 
 type Store = Pick<Db, 'db' | 'time'>;
+type CbtQueryTables = Database & { c: Database['cbt_history'] };
 
 const ALL_FILTERS: readonly FilterName[] = ANALYTICS_FILTERS;
 const num = (value: unknown) => Number(value ?? 0);
@@ -65,16 +67,21 @@ export type CbtFact = Fact<(typeof CBT_DIMS)[number], (typeof CBT_SUMS)[number],
 /**
  * cbt_history rows created in [from, to), with the replication job's dimensions and, for a
  * successful incremental sync, when its disk last synced successfully before (the change rate's
- * interval; found through the vm_context_id index). The OMA has no index on created_at: rows in
- * our time index are read through it by primary key, newer ones by primary-key range (see
- * cbt-times.ts); before the first index run, by scanning.
+ * interval). The OMA has no index on created_at: rows in our time index are read through it by
+ * primary key, with the previous sync found by an index seek there (and among rows not indexed
+ * yet); newer rows by primary-key range, their previous sync through cbt_history's vm_context_id
+ * index (see cbt-times.ts). Before the first index run, everything is read by scanning.
  */
 async function cbtFacts(store: Store, fromMs: number, toMs: number, filters: Filters): Promise<CbtFact[]> {
+  const successfulIncremental = (eb: ExpressionBuilder<CbtQueryTables, 'c'>) =>
+    eb.and([eb('c.sync_type', '=', 'incremental'), eb('c.sync_success', '=', 1)]);
   const base = () => {
     let query = store.db
       .selectFrom('cbt_history as c')
       .leftJoin('replication_jobs as j', 'j.id', 'c.job_id')
       .select([
+        'c.vm_context_id',
+        'c.disk_id',
         'c.created_at',
         'c.sync_type',
         'c.sync_success',
@@ -86,22 +93,6 @@ async function cbtFacts(store: Store, fromMs: number, toMs: number, filters: Fil
         'j.replication_type',
         'j.vm_group_id',
       ])
-      .select((eb) =>
-        eb
-          .case()
-          .when(eb.and([eb('c.sync_type', '=', 'incremental'), eb('c.sync_success', '=', 1)]))
-          .then(
-            eb
-              .selectFrom('cbt_history as p')
-              .select((p) => p.fn.max('p.created_at').as('at'))
-              .whereRef('p.vm_context_id', '=', 'c.vm_context_id')
-              .whereRef('p.disk_id', '=', 'c.disk_id')
-              .where('p.sync_success', '=', 1)
-              .whereRef('p.created_at', '<', 'c.created_at'),
-          )
-          .end()
-          .as('previous_at'),
-      )
       .where('c.created_at', '>=', store.time.toDb(fromMs))
       .where('c.created_at', '<', store.time.toDb(toMs));
     if (filters.vcenter !== undefined) query = query.where('j.v_center_host', '=', filters.vcenter);
@@ -112,18 +103,80 @@ async function cbtFacts(store: Store, fromMs: number, toMs: number, filters: Fil
     if (filters.vm !== undefined) query = query.where('j.source_vm_name', '=', filters.vm);
     return query;
   };
+  /** Rows read by scanning or by primary key: the previous sync through the vm_context_id index. */
+  const withPreviousAt = () =>
+    base().select((eb) =>
+      eb
+        .case()
+        .when(successfulIncremental(eb))
+        .then(
+          eb
+            .selectFrom('cbt_history as p')
+            .select((p) => p.fn.max('p.created_at').as('at'))
+            .whereRef('p.vm_context_id', '=', 'c.vm_context_id')
+            .whereRef('p.disk_id', '=', 'c.disk_id')
+            .where('p.sync_success', '=', 1)
+            .whereRef('p.created_at', '<', 'c.created_at'),
+        )
+        .end()
+        .as('previous_at'),
+    );
   const mark = await cbtTimesMark(store);
-  const rows =
-    mark === null
-      ? await base().execute()
-      : [
-          ...(await base()
-            .innerJoin('omi_cbt_sync_times as i', 'i.cbt_id', 'c.id')
-            .where('i.created_ms', '>=', fromMs)
-            .where('i.created_ms', '<', toMs)
-            .execute()),
-          ...(await base().where('c.id', '>', mark).execute()),
-        ];
+  const rows: (Awaited<ReturnType<ReturnType<typeof base>['execute']>>[number] & {
+    previousMs: number | null;
+  })[] = [];
+  const atOf = (row: { previous_at: string | null }) => store.time.toMs(row.previous_at);
+  if (mark === null) {
+    for (const row of await withPreviousAt().execute()) rows.push({ ...row, previousMs: atOf(row) });
+  } else {
+    const [indexed, late, lateSuccesses] = await Promise.all([
+      base()
+        .innerJoin('omi_cbt_sync_times as i', 'i.cbt_id', 'c.id')
+        .select((eb) =>
+          eb
+            .case()
+            .when(successfulIncremental(eb))
+            .then(
+              eb
+                .selectFrom('omi_cbt_sync_times as p')
+                .select((p) => p.fn.max('p.created_ms').as('ms'))
+                .whereRef('p.disk_key', '=', 'i.disk_key')
+                .where('p.success', '=', 1)
+                .whereRef('p.created_ms', '<', 'i.created_ms'),
+            )
+            .end()
+            .as('previous_ms'),
+        )
+        .where('i.created_ms', '>=', fromMs)
+        .where('i.created_ms', '<', toMs)
+        .execute(),
+      withPreviousAt().where('c.id', '>', mark).execute(),
+      // An indexed sync's previous one may be a row not indexed yet (written since the last run).
+      store.db
+        .selectFrom('cbt_history')
+        .select(['vm_context_id', 'disk_id', 'created_at'])
+        .where('id', '>', mark)
+        .where('sync_success', '=', 1)
+        .execute(),
+    ]);
+    const lateByDisk = new Map<string, number[]>();
+    for (const row of lateSuccesses) {
+      const at = store.time.toMs(row.created_at);
+      const key = diskKey(row.vm_context_id, row.disk_id);
+      if (at !== null) lateByDisk.set(key, [...(lateByDisk.get(key) ?? []), at]);
+    }
+    for (const row of indexed) {
+      let previousMs = row.previous_ms === null ? null : Number(row.previous_ms);
+      const atMs = store.time.toMs(row.created_at);
+      if (row.sync_type === 'incremental' && Number(row.sync_success) === 1) {
+        for (const at of lateByDisk.get(diskKey(row.vm_context_id, row.disk_id)) ?? []) {
+          if (atMs !== null && at < atMs && (previousMs === null || at > previousMs)) previousMs = at;
+        }
+      }
+      rows.push({ ...row, previousMs });
+    }
+    for (const row of late) rows.push({ ...row, previousMs: atOf(row) });
+  }
   const facts: CbtFact[] = [];
   for (const row of rows) {
     const atMs = store.time.toMs(row.created_at);
@@ -131,7 +184,7 @@ async function cbtFacts(store: Store, fromMs: number, toMs: number, filters: Fil
     const ok = Number(row.sync_success) === 1;
     const bytes = num(row.bytes_transferred);
     const seconds = row.sync_duration_seconds === null ? null : Number(row.sync_duration_seconds);
-    const interval = ms(store.time.toMs(row.previous_at as string | null), atMs);
+    const interval = ms(row.previousMs, atMs);
     const changed = interval !== null && interval > 0;
     facts.push({
       atMs,

@@ -13,6 +13,7 @@ import {
   loadRunning,
   replay,
   replayEvents,
+  trainedModel,
   type VmRow,
 } from './load';
 import { SyncModel } from './model';
@@ -31,6 +32,16 @@ interface Trained {
   updated: number;
 }
 
+/** A fresh training as of a past time, kept while what it learned from is unchanged. */
+interface PastModel {
+  model: SyncModel;
+  facts: string;
+  updated: number;
+}
+
+/** Past times whose models are kept (a dashboard over a fixed range asks for the same one). */
+export const PAST_MODELS = 4;
+
 /**
  * A model equal to a fresh `trainedModel(at)`, kept current incrementally:
  *  - built in full on first use, when the day (historyStart) changes, or when VMs or disks change;
@@ -42,12 +53,15 @@ interface Trained {
  * finished job rewritten) starts a new training, as its events would land inside the replayed
  * past. A row that appears without a newer updated_at, or is deleted, is seen at the next full
  * training (at the latest the next UTC day's first call).
+ * A time before what the kept model has learned gets a fresh training, kept for the next request
+ * for that same time until a finished job's row or the VM facts change.
  * Calls are serialised; concurrent ones share the work.
  */
 export class PredictionCache {
   private trained: Trained | null = null;
-  /** Full trainings, and incremental steps forward, so far. */
-  readonly counts = { trainings: 0, steps: 0 };
+  private readonly past = new Map<number, PastModel>();
+  /** Full trainings, incremental steps forward, and trainings for a past time, so far. */
+  readonly counts = { trainings: 0, steps: 0, past: 0 };
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -55,9 +69,9 @@ export class PredictionCache {
     private readonly time: DbTime,
   ) {}
 
-  /** The model as of `at` (not in the future), or null when `at` is before what it has learned. */
-  modelAt(vms: VmRow[], at: number): Promise<SyncModel | null> {
-    const run = this.queue.then(() => this.advance(vms, at));
+  /** The model as of `at` (not in the future). */
+  modelAt(vms: VmRow[], at: number): Promise<SyncModel> {
+    const run = this.queue.then(async () => (await this.advance(vms, at)) ?? (await this.pastModel(vms, at)));
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -105,6 +119,22 @@ export class PredictionCache {
       if (events.length) t.last = events[events.length - 1].at;
     }
     return at >= t.last ? t.model : null;
+  }
+
+  private async pastModel(vms: VmRow[], at: number): Promise<SyncModel> {
+    const [facts, updated] = await Promise.all([
+      loadFacts(this.db, vms).then((f) => JSON.stringify(f)),
+      lastFinishedUpdate(this.db, this.time),
+    ]);
+    const kept = this.past.get(at);
+    if (kept && kept.facts === facts && kept.updated === updated) return kept.model;
+    const model = await trainedModel(this.db, this.time, vms, at);
+    this.counts.past += 1;
+    this.past.delete(at);
+    this.past.set(at, { model, facts, updated });
+    // Oldest first in a Map: drop the least recently trained beyond the limit.
+    for (const key of this.past.keys()) if (this.past.size > PAST_MODELS) this.past.delete(key);
+    return model;
   }
 }
 

@@ -15,12 +15,19 @@ export interface PredictionFilter {
   datacenters?: string[];
 }
 
+/**
+ * A time this close to now (or later) is learned as of now: a dashboard's range ends a moment
+ * before the server's clock, and jobs that ended in between would otherwise make every such
+ * request a fresh training.
+ */
+export const RECENT_MS = 10 * 60_000;
+
 const within = (list: string[] | undefined, value: string) => !list?.length || list.includes(value);
 
 /**
  * The model learns from every VM; only the filtered ones are predicted and counted. It learns from
- * the jobs finished by `at`, or by `now` when `at` is later: the server's kept model (cache.ts)
- * for any time it has not moved past, a fresh training for an earlier one (`fresh` forces that).
+ * the jobs finished by `at`, or by `now` when `at` is later or within RECENT_MS of it: the server's
+ * kept model (cache.ts); `fresh` trains one for this request instead.
  */
 export async function predictNextSyncs(
   db: Kysely<Database>,
@@ -31,10 +38,10 @@ export async function predictNextSyncs(
   { now = Date.now(), fresh = false }: { now?: number; fresh?: boolean } = {},
 ) {
   const vms = await loadVms(db);
-  const learnedBy = Math.min(at, now);
-  const model =
-    (fresh ? null : await predictionCache(db, time).modelAt(vms, learnedBy)) ??
-    (await trainedModel(db, time, vms, learnedBy));
+  const learnedBy = at >= now - RECENT_MS ? now : at;
+  const model = fresh
+    ? await trainedModel(db, time, vms, learnedBy)
+    : await predictionCache(db, time).modelAt(vms, learnedBy);
   const rows = vms
     .filter((v) => !filter.contextId || v.context_id === filter.contextId)
     .filter((v) => within(filter.vmNames, v.vm_name) && within(filter.vcenters, v.vcenter_host))

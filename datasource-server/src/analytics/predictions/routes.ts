@@ -14,7 +14,8 @@ import { parseTime, rangeFromQuery } from '../../http/time-params';
 import { resolveVm } from '../../networks/mappings';
 import { backtest } from './backtest';
 import { HISTORY_DAYS, loadHistory, loadVms } from './load';
-import { predictNextSyncs } from './predict';
+import { predictNextSyncs, RECENT_MS } from './predict';
+import { PAST_MODELS } from './cache';
 
 const security = [{ bearer: [] }];
 const authErrors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
@@ -30,7 +31,7 @@ const readRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['analytics'],
         summary:
           "Each VM's next sync: predicted duration with a p10-p90 interval and its basis; the time to finish",
-        description: `duration = setup overhead (median of the sync type) + expected bytes / expected throughput. Bytes: an initial sends its earlier attempt's total, else the disks' capacity times the median fill of past initials; an incremental the VM's recent change rate (its last 8 incrementals, per hour since the sync before) times the hours since its last completed sync, times a learned weekday factor. Throughput (CBT copy bytes per copy second): the VM's last 8 copies, else its datastore's (3+ jobs), its vCenter's, everyone's, times a learned UTC hour-of-day factor (30+ samples). The interval: p10/p90 of log(actual/predicted) of past predictions of the same sync type. Learns from the jobs started since midnight UTC ${HISTORY_DAYS} days before \`at\` and finished by \`at\` (or now, when \`at\` is later). The server keeps the model and brings it forward with only the jobs started or finished since its last request (the first request, and the first of each UTC day, trains in full); an \`at\` before the newest job it has learned trains a fresh model on demand, which is slow on a large history. Time to finish: one more sync for each VM not failed over live (nor completed or cleanup_required), \`concurrency\` at a time, longest first.`,
+        description: `duration = setup overhead (median of the sync type) + expected bytes / expected throughput. Bytes: an initial sends its earlier attempt's total, else the disks' capacity times the median fill of past initials; an incremental the VM's recent change rate (its last 8 incrementals, per hour since the sync before) times the hours since its last completed sync, times a learned weekday factor. Throughput (CBT copy bytes per copy second): the VM's last 8 copies, else its datastore's (3+ jobs), its vCenter's, everyone's, times a learned UTC hour-of-day factor (30+ samples). The interval: p10/p90 of log(actual/predicted) of past predictions of the same sync type. Learns from the jobs started since midnight UTC ${HISTORY_DAYS} days before \`at\` and finished by \`at\` (or by now, when \`at\` is later or less than ${RECENT_MS / 60_000} minutes before now). The server keeps the model and brings it forward with only the jobs started or finished since its last request (the first request, and the first of each UTC day, trains in full); an earlier \`at\` trains a model on demand (slow on a large history), kept for the next request with the same \`at\` (the last ${PAST_MODELS} such times) until a finished job changes. Time to finish: one more sync for each VM not failed over live (nor completed or cleanup_required), \`concurrency\` at a time, longest first.`,
         security,
         querystring: PredictionQuery,
         response: { 200: PredictionList, ...authErrors, 404: ErrorBody, 409: ErrorBody },

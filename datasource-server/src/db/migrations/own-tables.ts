@@ -483,5 +483,29 @@ export function ownMigrations(dialect: DialectName): Record<string, Migration> {
           .execute();
       },
     },
+    '2026_11_27_001_cbt_sync_times_disks': {
+      async up(db: Kysely<any>) {
+        // The CBT time index also keys each row by its disk (a digest of vm_context_id and
+        // disk_id, see src/analytics/ops/cbt-times.ts) and success, so a sync's previous
+        // successful sync of its disk (the change rate's interval) is one index seek here instead
+        // of a walk through the VM's cbt_history rows. Emptied and its mark reset: the next
+        // maintenance run indexes every row again (readers scan meanwhile).
+        await db.schema
+          .alterTable('omi_cbt_sync_times')
+          .addColumn('disk_key', 'varchar(40)', (c) => c.notNull().defaultTo(''))
+          .execute();
+        await db.schema
+          .alterTable('omi_cbt_sync_times')
+          .addColumn('success', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema
+          .createIndex('idx_omi_cbt_sync_times_disk')
+          .on('omi_cbt_sync_times')
+          .columns(['disk_key', 'success', 'created_ms'])
+          .execute();
+        await db.deleteFrom('omi_cbt_sync_times').execute();
+        await db.deleteFrom('omi_rollup_state').where('name', '=', 'cbt_sync_times').execute();
+      },
+    },
   };
 }

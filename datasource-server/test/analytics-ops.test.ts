@@ -211,7 +211,31 @@ describe.each(TARGETS)('ops analytics on %s', (target) => {
         created_at: toDb(lateBefore.atMs - 60_000),
       })
       .execute();
+
+    // Volume operations after that run: one pending then that has finished since (read through
+    // the index's pending entry), one created since (read through created_at).
+    await db
+      .updateTable('volume_operations')
+      .set({ status: 'completed', completed_at: toDb(END - 2 * HOUR_MS) })
+      .where('id', '=', 'ops-pending-0')
+      .execute();
+    // Created after every row the run saw (a new row's created_at is the database's clock).
+    const [newest] = await run(sql<{ at: string }>`select max(created_at) as at from volume_operations`);
+    lateOpCreatedMs = Math.max(toMs(newest.at)!, END - 90 * 60_000) + 60_000;
+    await db
+      .insertInto('volume_operations')
+      .values({
+        ...op,
+        id: 'ops-late-0',
+        type: 'cleanup',
+        status: 'failed',
+        created_at: toDb(lateOpCreatedMs),
+        completed_at: toDb(lateOpCreatedMs + 10 * 60_000),
+      })
+      .execute();
   });
+  /** When the volume operation created after the last run was created. */
+  let lateOpCreatedMs: number;
   /** An indexed sync whose previous successful sync of its disk is a row not indexed yet. */
   let lateBefore: { id: number; atMs: number };
 
@@ -227,6 +251,31 @@ describe.each(TARGETS)('ops analytics on %s', (target) => {
       sql<{ bytes: number }>`select bytes_transferred as bytes from cbt_history where id = ${lateBefore.id}`,
     );
     if (raw.syncs === 1) expectCloseRate(all.change_rate_bytes_per_hour, Number(row.bytes) * 60, 'one sync');
+  });
+
+  test('volume operations finished or created after the last rollup run are counted', async () => {
+    const from = END - 3 * HOUR_MS;
+    const to = Math.max(END, lateOpCreatedMs + HOUR_MS);
+    const { body } = await get<VolumePerformance>('volume-performance', { from, to, view: 'operations' });
+    const raw = await rawOutcomes('volume', from, to, {});
+    const of = (type: string) => body.operations!.find((r) => r.operation_type === type);
+    expect(body.operations!.map((r) => r.operation_type)).toEqual(raw.ops);
+    for (const type of raw.ops) {
+      expect({ type, operations: of(type)?.operations, failed: of(type)?.failed }).toEqual({
+        type,
+        operations: raw.count(type, null),
+        failed: raw.count(type, 'failed'),
+      });
+    }
+    // Both rows are in the raw count, hence in the endpoint's.
+    const [late] = await run(
+      sql<{
+        n: number;
+      }>`select count(*) as n from volume_operations where id in ('ops-late-0', 'ops-pending-0')
+        and status in (${sql.join(FINISHED)}) and completed_at >= ${toDb(from)}`,
+    );
+    expect(Number(late.n)).toBe(2);
+    expect(raw.count('cleanup', 'failed')).toBeGreaterThanOrEqual(1);
   });
 
   test('CBT rows written after the last rollup run are counted (read by primary key above the time index)', async () => {

@@ -384,6 +384,13 @@ export interface OmiCbtSyncTimesTable {
   success: number;
 }
 
+/** volume_operations by completion time (src/analytics/ops/volume-times.ts). */
+export interface OmiVolumeOpTimesTable {
+  op_id: string;
+  /** Null: not finished when last read. */
+  completed_ms: number | null;
+}
+
 /** Finished volume operations of one UTC hour of completed_at, per VM context dimension and type. */
 export interface OmiRollupVolumeOpsHourlyTable {
   id: Generated<number>;
@@ -541,6 +548,7 @@ export interface Database {
   /** The hourly rows merged per UTC day (bucket_start_ms: the day's start). */
   omi_rollup_cbt_daily: OmiRollupCbtHourlyTable;
   omi_cbt_sync_times: OmiCbtSyncTimesTable;
+  omi_volume_op_times: OmiVolumeOpTimesTable;
   omi_rollup_volume_ops_hourly: OmiRollupVolumeOpsHourlyTable;
   omi_rollup_volume_ops_daily: OmiRollupVolumeOpsHourlyTable;
   omi_rollup_cloudstack_jobs_hourly: OmiRollupCloudstackJobsHourlyTable;

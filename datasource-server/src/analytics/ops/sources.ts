@@ -7,6 +7,7 @@ import type { Db } from '../../db/connect';
 import type { Database } from '../../db/schema';
 import { hasTable } from '../../db/probe';
 import { cbtTimesMark, diskKey } from './cbt-times';
+import { CREATED_MARGIN_MS, volumeOpTimesMark } from './volume-times';
 import { FINISHED_STATUSES } from '../rollups/job-facts';
 import {
   FULL_GROUPING,
@@ -279,25 +280,58 @@ const outcomeSums = (status: string, durationMs: number | null) => ({
   duration_ms_sum: durationMs ?? 0,
 });
 
-/** Finished volume operations completed in [from, to), with their VM context (vm_id = context_id). */
+/**
+ * Finished volume operations completed in [from, to), with their VM context (vm_id = context_id):
+ * through our completion-time index once it exists (volume-times.ts), else by reading every
+ * finished row (the OMA has no index on completed_at).
+ */
 async function volumeFacts(
   store: Store,
   fromMs: number,
   toMs: number,
   filters: Filters,
 ): Promise<VolumeFact[]> {
-  let query = store.db
-    .selectFrom('volume_operations as v')
-    .leftJoin('vm_replication_contexts as x', 'x.context_id', 'v.vm_id')
-    .select(['v.type', 'v.status', 'v.created_at', 'v.completed_at', 'x.vcenter_host', 'x.datacenter'])
-    .where('v.status', 'in', FINISHED_STATUSES)
-    .where('v.completed_at', '>=', store.time.toDb(fromMs))
-    .where('v.completed_at', '<', store.time.toDb(toMs));
-  if (filters.vcenter !== undefined) query = query.where('x.vcenter_host', '=', filters.vcenter);
-  if (filters.datacenter !== undefined) query = query.where('x.datacenter', '=', filters.datacenter);
-  if (filters.vm !== undefined) query = query.where('x.vm_name', '=', filters.vm);
+  const base = () => {
+    let query = store.db
+      .selectFrom('volume_operations as v')
+      .leftJoin('vm_replication_contexts as x', 'x.context_id', 'v.vm_id')
+      .select(['v.type', 'v.status', 'v.created_at', 'v.completed_at', 'x.vcenter_host', 'x.datacenter'])
+      .where('v.status', 'in', FINISHED_STATUSES)
+      .where('v.completed_at', '>=', store.time.toDb(fromMs))
+      .where('v.completed_at', '<', store.time.toDb(toMs));
+    if (filters.vcenter !== undefined) query = query.where('x.vcenter_host', '=', filters.vcenter);
+    if (filters.datacenter !== undefined) query = query.where('x.datacenter', '=', filters.datacenter);
+    if (filters.vm !== undefined) query = query.where('x.vm_name', '=', filters.vm);
+    return query;
+  };
+  const mark = await volumeOpTimesMark(store);
+  const parts =
+    mark === null
+      ? [base().execute()]
+      : [
+          base()
+            .innerJoin('omi_volume_op_times as i', 'i.op_id', 'v.id')
+            .where((eb) =>
+              eb.or([
+                eb.and([eb('i.completed_ms', '>=', fromMs), eb('i.completed_ms', '<', toMs)]),
+                eb('i.completed_ms', 'is', null),
+              ]),
+            )
+            .execute(),
+          base()
+            .leftJoin('omi_volume_op_times as n', 'n.op_id', 'v.id')
+            .where('n.op_id', 'is', null)
+            .where((eb) =>
+              eb.or([
+                eb('v.created_at', '>=', store.time.toDb(Math.max(0, mark - CREATED_MARGIN_MS))),
+                eb('v.created_at', 'is', null),
+              ]),
+            )
+            .execute(),
+        ];
+  const rows = (await Promise.all(parts)).flat();
   const facts: VolumeFact[] = [];
-  for (const row of await query.execute()) {
+  for (const row of rows) {
     const atMs = store.time.toMs(row.completed_at);
     if (atMs === null) continue;
     const durationMs = ms(store.time.toMs(row.created_at), atMs);

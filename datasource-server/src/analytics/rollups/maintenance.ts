@@ -8,6 +8,7 @@ import type { Db } from '../../db/connect';
 import { shortCause } from '../../db/errors';
 import { withDatabaseLock } from '../../db/lock';
 import { indexCbtTimes } from '../ops/cbt-times';
+import { indexVolumeOpTimes } from '../ops/volume-times';
 import { rollUpKindPending } from '../ops/rollup-engine';
 import { OPS_ROLLUPS } from '../ops/sources';
 import { rollUpPending, type RollupResult } from './roll-up';
@@ -32,8 +33,9 @@ export interface RollupRun extends RollupResult {
 /** Rolls up replication jobs, then every ops kind, each up to the same hour with its own mark. */
 export async function rollUpAll(store: Db, nowMs: number) {
   const jobs = await rollUpPending(store, nowMs);
-  // The CBT time index first: the CBT rollup reads through it.
+  // The time indexes first: the CBT and volume rollups read through them.
   await indexCbtTimes(store);
+  await indexVolumeOpTimes(store);
   const kinds: Record<string, RollupResult> = {};
   for (const spec of OPS_ROLLUPS) kinds[spec.name] = await rollUpKindPending(store, spec, nowMs);
   return { ...jobs, kinds };

@@ -483,7 +483,7 @@ export function ownMigrations(dialect: DialectName): Record<string, Migration> {
           .execute();
       },
     },
-    '2026_11_27_001_cbt_sync_times_disks': {
+    '2026_11_27_001_analytics_time_indexes': {
       async up(db: Kysely<any>) {
         // The CBT time index also keys each row by its disk (a digest of vm_context_id and
         // disk_id, see src/analytics/ops/cbt-times.ts) and success, so a sync's previous
@@ -505,6 +505,18 @@ export function ownMigrations(dialect: DialectName): Record<string, Migration> {
           .execute();
         await db.deleteFrom('omi_cbt_sync_times').execute();
         await db.deleteFrom('omi_rollup_state').where('name', '=', 'cbt_sync_times').execute();
+        // volume_operations by completion time (src/analytics/ops/volume-times.ts): the OMA has no
+        // index on completed_at. Null: not finished when last read.
+        await db.schema
+          .createTable('omi_volume_op_times')
+          .addColumn('op_id', 'varchar(64)', (c) => c.primaryKey())
+          .addColumn('completed_ms', 'bigint')
+          .execute();
+        await db.schema
+          .createIndex('idx_omi_volume_op_times_completed')
+          .on('omi_volume_op_times')
+          .column('completed_ms')
+          .execute();
       },
     },
   };

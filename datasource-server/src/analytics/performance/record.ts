@@ -211,30 +211,33 @@ export async function backfill(store: Db, nowMs = Date.now()): Promise<number> {
     .executeTakeFirst();
   const sinceMs = mark ? Math.max(0, Number(mark.rolled_up_to_ms) - LATE_MS) : 0;
   let recorded = 0;
-  // A cursor on completed_at: each batch starts where the last one ended (ties are looked at again
-  // and skipped by the anti-join), so a first pass over a long history stays linear.
-  let cursor = store.time.toDb(sinceMs);
-  for (;;) {
-    const missing = await store.db
-      .selectFrom('replication_jobs as j')
-      .leftJoin('omi_migration_analytics as a', 'a.job_id', 'j.id')
-      .select(['j.id', 'j.completed_at'])
-      .where('j.status', 'in', FINISHED_STATUSES)
-      .where('j.completed_at', '>=', cursor)
-      .where('a.job_id', 'is', null)
-      .orderBy('j.completed_at')
-      .limit(BACKFILL_BATCH)
-      .execute();
-    const written = await recordJobs(
-      store,
-      missing.map((m) => m.id),
-      'backfill',
-    );
-    recorded += written;
-    const last = missing[missing.length - 1]?.completed_at;
-    // Fewer than a batch, or none writable (no readable completed_at): nothing more to find.
-    if (missing.length < BACKFILL_BATCH || written === 0 || !last) break;
-    cursor = last;
+  // A cursor on completed_at per status, so each batch reads the OMA's (status, completed_at)
+  // index in order: each batch starts where the last one ended (ties are looked at again and
+  // skipped by the anti-join), and a first pass over a long history stays linear.
+  for (const status of FINISHED_STATUSES) {
+    let cursor = store.time.toDb(sinceMs);
+    for (;;) {
+      const missing = await store.db
+        .selectFrom('replication_jobs as j')
+        .leftJoin('omi_migration_analytics as a', 'a.job_id', 'j.id')
+        .select(['j.id', 'j.completed_at'])
+        .where('j.status', '=', status)
+        .where('j.completed_at', '>=', cursor)
+        .where('a.job_id', 'is', null)
+        .orderBy('j.completed_at')
+        .limit(BACKFILL_BATCH)
+        .execute();
+      const written = await recordJobs(
+        store,
+        missing.map((m) => m.id),
+        'backfill',
+      );
+      recorded += written;
+      const last = missing[missing.length - 1]?.completed_at;
+      // Fewer than a batch, or none writable (no readable completed_at): nothing more to find.
+      if (missing.length < BACKFILL_BATCH || written === 0 || !last) break;
+      cursor = last;
+    }
   }
   await inTransaction(store, async (trx) => {
     const updated = await trx

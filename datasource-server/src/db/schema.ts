@@ -382,6 +382,8 @@ export interface OmiCbtSyncTimesTable {
   disk_key: string;
   /** cbt_history.sync_success as 1 or 0. */
   success: number;
+  /** created_ms of the disk's previous successful sync; null: none. */
+  previous_success_ms: number | null;
 }
 
 /** volume_operations by completion time (src/analytics/ops/volume-times.ts). */

@@ -69,9 +69,9 @@ export type CbtFact = Fact<(typeof CBT_DIMS)[number], (typeof CBT_SUMS)[number],
  * cbt_history rows created in [from, to), with the replication job's dimensions and, for a
  * successful incremental sync, when its disk last synced successfully before (the change rate's
  * interval). The OMA has no index on created_at: rows in our time index are read through it by
- * primary key, with the previous sync found by an index seek there (and among rows not indexed
- * yet); newer rows by primary-key range, their previous sync through cbt_history's vm_context_id
- * index (see cbt-times.ts). Before the first index run, everything is read by scanning.
+ * primary key, with the previous sync the index keeps (or a row not indexed yet, if newer); newer
+ * rows by primary-key range, their previous sync through cbt_history's vm_context_id index (see
+ * cbt-times.ts). Before the first index run, everything is read by scanning.
  */
 async function cbtFacts(store: Store, fromMs: number, toMs: number, filters: Filters): Promise<CbtFact[]> {
   const successfulIncremental = (eb: ExpressionBuilder<CbtQueryTables, 'c'>) =>
@@ -133,21 +133,7 @@ async function cbtFacts(store: Store, fromMs: number, toMs: number, filters: Fil
     const [indexed, late, lateSuccesses] = await Promise.all([
       base()
         .innerJoin('omi_cbt_sync_times as i', 'i.cbt_id', 'c.id')
-        .select((eb) =>
-          eb
-            .case()
-            .when(successfulIncremental(eb))
-            .then(
-              eb
-                .selectFrom('omi_cbt_sync_times as p')
-                .select((p) => p.fn.max('p.created_ms').as('ms'))
-                .whereRef('p.disk_key', '=', 'i.disk_key')
-                .where('p.success', '=', 1)
-                .whereRef('p.created_ms', '<', 'i.created_ms'),
-            )
-            .end()
-            .as('previous_ms'),
-        )
+        .select('i.previous_success_ms')
         .where('i.created_ms', '>=', fromMs)
         .where('i.created_ms', '<', toMs)
         .execute(),
@@ -167,9 +153,10 @@ async function cbtFacts(store: Store, fromMs: number, toMs: number, filters: Fil
       if (at !== null) lateByDisk.set(key, [...(lateByDisk.get(key) ?? []), at]);
     }
     for (const row of indexed) {
-      let previousMs = row.previous_ms === null ? null : Number(row.previous_ms);
+      const eligible = row.sync_type === 'incremental' && Number(row.sync_success) === 1;
+      let previousMs = eligible && row.previous_success_ms !== null ? Number(row.previous_success_ms) : null;
       const atMs = store.time.toMs(row.created_at);
-      if (row.sync_type === 'incremental' && Number(row.sync_success) === 1) {
+      if (eligible) {
         for (const at of lateByDisk.get(diskKey(row.vm_context_id, row.disk_id)) ?? []) {
           if (atMs !== null && at < atMs && (previousMs === null || at > previousMs)) previousMs = at;
         }

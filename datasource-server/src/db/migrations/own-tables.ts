@@ -486,9 +486,9 @@ export function ownMigrations(dialect: DialectName): Record<string, Migration> {
     '2026_11_27_001_analytics_time_indexes': {
       async up(db: Kysely<any>) {
         // The CBT time index also keys each row by its disk (a digest of vm_context_id and
-        // disk_id, see src/analytics/ops/cbt-times.ts) and success, so a sync's previous
-        // successful sync of its disk (the change rate's interval) is one index seek here instead
-        // of a walk through the VM's cbt_history rows. Emptied and its mark reset: the next
+        // disk_id, see src/analytics/ops/cbt-times.ts) and success, and keeps the disk's previous
+        // successful sync (the change rate's interval), worked out once per row instead of a walk
+        // through the VM's cbt_history rows on every read. Emptied and its mark reset: the next
         // maintenance run indexes every row again (readers scan meanwhile).
         await db.schema
           .alterTable('omi_cbt_sync_times')
@@ -498,6 +498,7 @@ export function ownMigrations(dialect: DialectName): Record<string, Migration> {
           .alterTable('omi_cbt_sync_times')
           .addColumn('success', 'integer', (c) => c.notNull().defaultTo(0))
           .execute();
+        await db.schema.alterTable('omi_cbt_sync_times').addColumn('previous_success_ms', 'bigint').execute();
         await db.schema
           .createIndex('idx_omi_cbt_sync_times_disk')
           .on('omi_cbt_sync_times')

@@ -29,6 +29,7 @@ import {
 } from '../src/analytics/ops/sources';
 import { parseInterval } from '../src/analytics/trends/migration-trends';
 import { Rng } from '../src/demo/rng';
+import { newJobRow } from '../src/vm-contexts/new-job';
 import { bearer, buildTestApp, FIXED_END, TARGETS, type TestApp } from './helper';
 
 // Loading the OMA dump and the property cases take longer than jest's default on a busy machine
@@ -665,6 +666,35 @@ describe.each(TARGETS)('ops analytics on %s', (target) => {
       (await seededDetaches(END - 41 * HOUR_MS, END - 39 * HOUR_MS)) + 1,
     );
     expect(old.body.cloudstack!.map((r) => r.operation)).not.toContain('testFailover');
+  });
+
+  test('summary: a job running across a past range end counts however long it ran, once written', async () => {
+    const { db } = t.store;
+    const at = END - 3 * 24 * HOUR_MS;
+    const range = { from: at - 24 * HOUR_MS, to: at };
+    const active = async () =>
+      (await get<AnalyticsSummary>('summary', range)).body.data.find((k) => k.kpi === 'active_jobs')!.value;
+    const before = await active();
+    expect(before).toBe(await rawActiveJobs(at, {}));
+    // Created six days before END, ended an hour before it: longer than any job read so far.
+    const vm = await db
+      .selectFrom('vm_replication_contexts')
+      .select(['context_id', 'vmware_vm_id', 'vm_name', 'vm_path', 'vcenter_host', 'datacenter'])
+      .orderBy('vm_name')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('replication_jobs')
+      .values(
+        newJobRow(vm, 'job-long-span', toDb(END), {
+          status: 'completed',
+          created_at: toDb(END - 6 * 24 * HOUR_MS),
+          started_at: toDb(END - 6 * 24 * HOUR_MS),
+          completed_at: toDb(END - HOUR_MS),
+        }),
+      )
+      .execute();
+    expect(await rawActiveJobs(at, {})).toBe(before! + 1);
+    expect(await active()).toBe(before! + 1);
   });
 
   test('summary: KPIs and previous-period KPIs equal plain SQL; jobs agree with migration trends', async () => {

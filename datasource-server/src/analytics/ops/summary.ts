@@ -20,22 +20,31 @@ import {
   type JobAggregate,
 } from '../rollups/job-facts';
 import { readFinishedJobs } from '../rollups/read';
+import { longestJobSpan } from './job-spans';
 import { changeRate, quantile, ratio, round } from './measures';
 import { readBucketed, total, type FilterName, type Filters } from './rollup-engine';
 import { CBT_SPEC, CLOUDSTACK_SPEC, VOLUME_SPEC } from './sources';
 
 type Store = Pick<Db, 'db' | 'time'>;
 
-/** Replication jobs running at `atMs`: created before it, and not finished before it. */
+/**
+ * Replication jobs running at `atMs`: created before it, and not finished before it. A finished
+ * one ended within the longest creation-to-end span after it (job-spans.ts), so only those are read.
+ */
 async function activeJobsAt(store: Store, atMs: number, filters: Filters): Promise<number> {
   const at = store.time.toDb(atMs);
+  // A second more: the database keeps milliseconds at most.
+  const endedBy = store.time.toDb(atMs + (await longestJobSpan(store.db, store.time)) + 1000);
   const count = async (finished: boolean) => {
     let query = store.db
       .selectFrom('replication_jobs')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('created_at', '<', at);
     query = finished
-      ? query.where('status', 'in', FINISHED_STATUSES).where('completed_at', '>=', at)
+      ? query
+          .where('status', 'in', FINISHED_STATUSES)
+          .where('completed_at', '>=', at)
+          .where('completed_at', '<=', endedBy)
       : query.where('status', 'not in', FINISHED_STATUSES);
     if (filters.vcenter !== undefined) query = query.where('v_center_host', '=', filters.vcenter);
     if (filters.datacenter !== undefined) query = query.where('datacenter', '=', filters.datacenter);

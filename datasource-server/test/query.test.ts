@@ -1,5 +1,6 @@
 // POST /api/v1/query (Grafana's query protocol) on every target.
 import type { WireFrame, WireQueryResult } from '@oma-insights/contracts';
+import { HANDLERS } from '../src/grafana/handlers';
 import { newJobRow } from '../src/vm-contexts/new-job';
 import { bearer, buildTestApp, FIXED_END, TARGETS, type TestApp } from './helper';
 
@@ -211,6 +212,40 @@ describe.each(TARGETS)('POST /query on %s', (target) => {
     const res = await query(body);
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe('validation_failed');
+  });
+
+  test('identical queries in flight at once are answered once, each under its own refId', async () => {
+    // Slowed down so the requests overlap on every target (SQLite answers synchronously).
+    const original = HANDLERS.migrationTrends;
+    const calls = jest.spyOn(HANDLERS, 'migrationTrends').mockImplementation(async (...args) => {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return original(...args);
+    });
+    try {
+      const body = (refId: string, extra: Record<string, unknown> = {}) => ({
+        range,
+        intervalMs: 86_400_000,
+        queries: [{ refId, queryType: 'migrationTrends', ...extra }],
+      });
+      // Three panels with the same query and one with another, sent at once as Grafana does.
+      const [a, b, c, other] = await Promise.all([
+        query(body('A')),
+        query(body('B')),
+        query(body('C')),
+        query(body('D', { replication_type: 'initial' })),
+      ]);
+      expect(calls).toHaveBeenCalledTimes(2);
+      const frames = (res: typeof a, refId: string) => (res.json().results[refId] as WireQueryResult).frames;
+      expect(frames(a, 'A')[0].refId).toBe('A');
+      expect(frames(b, 'B')[0].refId).toBe('B');
+      expect(frames(c, 'C').map((f) => ({ ...f, refId: 'A' }))).toEqual(frames(a, 'A'));
+      expect(frames(other, 'D')[0].fields).not.toEqual(frames(a, 'A')[0].fields);
+      // Nothing is kept once answered: the same query later is answered afresh.
+      await query(body('E'));
+      expect(calls).toHaveBeenCalledTimes(3);
+    } finally {
+      calls.mockRestore();
+    }
   });
 
   test('needs a token with the read scope', async () => {

@@ -1,5 +1,6 @@
 // `POST /api/v1/query`: Grafana's query protocol. Several queries per request; each is validated
-// and answered on its own, so one bad or failing query never fails the others.
+// and answered on its own, so one bad or failing query never fails the others. Identical queries
+// in flight at once share one answer.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import {
@@ -71,6 +72,25 @@ const grafanaRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }
 
+  /**
+   * Identical queries in flight at once are answered once: a dashboard's panels often repeat a
+   * query (the same trends behind three charts), and Grafana sends each panel's request at the
+   * same time. Only queries still running are shared; nothing is kept once answered.
+   */
+  const inFlight = new Map<string, Promise<WireQueryResult>>();
+  async function answerShared(ctx: QueryContext | string, query: Record<string, unknown>) {
+    if (typeof ctx === 'string') return answer(ctx, query);
+    const { refId, ...asked } = query;
+    const key = JSON.stringify([asked, ctx.range, ctx.intervalMs ?? null, ctx.maxDataPoints ?? null]);
+    let pending = inFlight.get(key);
+    if (!pending) {
+      pending = answer(ctx, query).finally(() => inFlight.delete(key));
+      inFlight.set(key, pending);
+    }
+    const result = await pending;
+    return { ...result, frames: result.frames.map((frame) => ({ ...frame, refId: refId as string })) };
+  }
+
   app.post(
     '/query',
     {
@@ -108,7 +128,7 @@ const grafanaRoutes: FastifyPluginAsyncTypebox = async (app) => {
           results[query.refId] =
             index >= MAX_QUERIES_PER_REQUEST
               ? fail(400, `Too many queries in one request: at most ${MAX_QUERIES_PER_REQUEST} are answered`)
-              : await answer(ctx, query);
+              : await answerShared(ctx, query);
         }),
       );
       return { results };

@@ -133,7 +133,7 @@ async function cbtFacts(store: Store, fromMs: number, toMs: number, filters: Fil
     const [indexed, late, lateSuccesses] = await Promise.all([
       base()
         .innerJoin('omi_cbt_sync_times as i', 'i.cbt_id', 'c.id')
-        .select('i.previous_success_ms')
+        .select(['i.previous_success_ms', 'i.disk_key'])
         .where('i.created_ms', '>=', fromMs)
         .where('i.created_ms', '<', toMs)
         .execute(),
@@ -157,7 +157,7 @@ async function cbtFacts(store: Store, fromMs: number, toMs: number, filters: Fil
       let previousMs = eligible && row.previous_success_ms !== null ? Number(row.previous_success_ms) : null;
       const atMs = store.time.toMs(row.created_at);
       if (eligible) {
-        for (const at of lateByDisk.get(diskKey(row.vm_context_id, row.disk_id)) ?? []) {
+        for (const at of lateByDisk.get(row.disk_key) ?? []) {
           if (atMs !== null && at < atMs && (previousMs === null || at > previousMs)) previousMs = at;
         }
       }

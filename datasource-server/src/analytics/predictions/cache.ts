@@ -16,7 +16,7 @@ import {
   trainedModel,
   type VmRow,
 } from './load';
-import { SyncModel } from './model';
+import { SyncModel, type VmFacts } from './model';
 
 interface Trained {
   model: SyncModel;
@@ -71,14 +71,16 @@ export class PredictionCache {
 
   /** The model as of `at` (not in the future). */
   modelAt(vms: VmRow[], at: number): Promise<SyncModel> {
-    const run = this.queue.then(async () => (await this.advance(vms, at)) ?? (await this.pastModel(vms, at)));
+    const run = this.queue.then(async () => {
+      const facts = await loadFacts(this.db, vms);
+      return (await this.advance(vms, facts, at)) ?? (await this.pastModel(vms, facts, at));
+    });
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async advance(vms: VmRow[], at: number): Promise<SyncModel | null> {
+  private async advance(vms: VmRow[], facts: VmFacts[], at: number): Promise<SyncModel | null> {
     const { db, time } = this;
-    const facts = await loadFacts(db, vms);
     const factsKey = JSON.stringify(facts);
     const since = historyStart(at);
     let t = this.trained;
@@ -121,11 +123,9 @@ export class PredictionCache {
     return at >= t.last ? t.model : null;
   }
 
-  private async pastModel(vms: VmRow[], at: number): Promise<SyncModel> {
-    const [facts, updated] = await Promise.all([
-      loadFacts(this.db, vms).then((f) => JSON.stringify(f)),
-      lastFinishedUpdate(this.db, this.time),
-    ]);
+  private async pastModel(vms: VmRow[], vmFacts: VmFacts[], at: number): Promise<SyncModel> {
+    const facts = JSON.stringify(vmFacts);
+    const updated = await lastFinishedUpdate(this.db, this.time);
     const kept = this.past.get(at);
     if (kept && kept.facts === facts && kept.updated === updated) return kept.model;
     const model = await trainedModel(this.db, this.time, vms, at);

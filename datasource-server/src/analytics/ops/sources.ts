@@ -245,14 +245,9 @@ export const CBT_SPEC: RollupSpec<
 // --- Volume operations ----------------------------------------------------------------------
 
 const OUTCOME_DIMS = ['vcenter', 'datacenter'] as const;
-const VOLUME_SUMS = [
-  'operations',
-  'completed',
-  'failed',
-  'cancelled',
-  'duration_count',
-  'duration_ms_sum',
-] as const;
+/** What volume operations and CloudStack jobs both sum, after their count (see outcomeSums). */
+const OUTCOME_SUMS = ['completed', 'failed', 'cancelled', 'duration_count', 'duration_ms_sum'] as const;
+const VOLUME_SUMS = ['operations', ...OUTCOME_SUMS] as const;
 type VolumeDims = (typeof OUTCOME_DIMS)[number] | 'operation_type';
 export type VolumeFact = Fact<VolumeDims, (typeof VOLUME_SUMS)[number], 'duration_histogram'>;
 
@@ -369,14 +364,7 @@ export async function cloudstackJobTable(db: Db['db']): Promise<CloudstackJobTab
   return null;
 }
 
-const CLOUDSTACK_SUMS = [
-  'jobs',
-  'completed',
-  'failed',
-  'cancelled',
-  'duration_count',
-  'duration_ms_sum',
-] as const;
+const CLOUDSTACK_SUMS = ['jobs', ...OUTCOME_SUMS] as const;
 type CloudstackDims = (typeof OUTCOME_DIMS)[number] | 'operation';
 export type CloudstackFact = Fact<CloudstackDims, (typeof CLOUDSTACK_SUMS)[number], 'duration_histogram'>;
 

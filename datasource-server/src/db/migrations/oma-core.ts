@@ -354,5 +354,14 @@ export function omaCoreMigrations(dialect: DialectName): Record<string, Migratio
           .execute();
       },
     },
+    // The production schema's time indexes on job_tracking, missing from the one above: without
+    // them a CloudStack-job read of the last partial hour scanned the whole table.
+    '2026_11_26_005_oma_job_tracking_time_indexes': {
+      async up(db: Kysely<any>) {
+        for (const column of ['started_at', 'completed_at']) {
+          await db.schema.createIndex(`idx_${column}`).on('job_tracking').column(column).execute();
+        }
+      },
+    },
   };
 }

@@ -28,6 +28,7 @@ import {
   VOLUME_SPEC,
 } from '../src/analytics/ops/sources';
 import { parseInterval } from '../src/analytics/trends/migration-trends';
+import { forOneRequest } from '../src/db/probe';
 import { Rng } from '../src/demo/rng';
 import { newJobRow } from '../src/vm-contexts/new-job';
 import { bearer, buildTestApp, FIXED_END, TARGETS, type TestApp } from './helper';
@@ -661,11 +662,29 @@ describe.each(TARGETS)('ops analytics on %s', (target) => {
       to: END - 39 * HOUR_MS,
       interval: '1h',
     });
-    expect(old.body.sources.cloudstack_jobs.rollup_hours).toBe(2);
+    expect(old.body.sources.cloudstack_jobs!.rollup_hours).toBe(2);
     expect(old.body.cloudstack!.find((r) => r.operation === 'detachVolume')?.jobs).toBe(
       (await seededDetaches(END - 41 * HOUR_MS, END - 39 * HOUR_MS)) + 1,
     );
     expect(old.body.cloudstack!.map((r) => r.operation)).not.toContain('testFailover');
+
+    // One view reads only its kind, with the same figures; which filters apply is said for both.
+    const window = { from: END - 41 * HOUR_MS, to: END - 39 * HOUR_MS, interval: '1h', vm_group: 'g' };
+    const operations = await get<VolumePerformance>('volume-performance', { ...window, view: 'operations' });
+    const cloudstack = await get<VolumePerformance>('volume-performance', { ...window, view: 'cloudstack' });
+    const both = await get<VolumePerformance>('volume-performance', window);
+    expect(Object.keys(operations.body.sources)).toEqual(['volume_operations']);
+    expect(Object.keys(cloudstack.body.sources)).toEqual(['cloudstack_jobs']);
+    expect(both.body.sources).toEqual({ ...operations.body.sources, ...cloudstack.body.sources });
+    expect(operations.body.operations).toEqual(both.body.operations);
+    expect(cloudstack.body.cloudstack).toEqual(both.body.cloudstack);
+    expect([operations.body.cloudstack, cloudstack.body.operations]).toEqual([undefined, undefined]);
+    for (const one of [operations, cloudstack]) {
+      expect(one.body.filters_not_applied).toEqual({
+        volume_operations: ['vm_group'],
+        cloudstack_jobs: ['vm_group'],
+      });
+    }
   });
 
   test('summary: a job running across a past range end counts however long it ran, once written', async () => {
@@ -1208,7 +1227,7 @@ describe.each(TARGETS.filter((t) => t === 'sqlite' || t === 'mysql'))(
     });
 
     test('CloudStack jobs come from cloudstack_job_tracking where an OMA has it, else job_tracking, else none', async () => {
-      expect(await cloudstackJobTable(t.store.db)).toBe('job_tracking');
+      expect(await cloudstackJobTable(t.store)).toBe('job_tracking');
       const fromJobTracking = await cloudstack();
       expect(fromJobTracking.cloudstack_source).toBe('job_tracking');
       expect(fromJobTracking.cloudstack!.map((r) => r.operation)).toEqual(
@@ -1272,7 +1291,7 @@ describe.each(TARGETS.filter((t) => t === 'sqlite' || t === 'mysql'))(
           row('p2', 'polling', 'detachVolume', null, 1, 3),
         ])
         .execute();
-      expect(await cloudstackJobTable(t.store.db)).toBe('cloudstack_job_tracking');
+      expect(await cloudstackJobTable(t.store)).toBe('cloudstack_job_tracking');
       const variant = await cloudstack({ vcenter: 'vc-anything' });
       expect(variant.cloudstack_source).toBe('cloudstack_job_tracking');
       // Its rows name no VM context: a vcenter filter cannot narrow them, and says so.
@@ -1302,13 +1321,19 @@ describe.each(TARGETS.filter((t) => t === 'sqlite' || t === 'mysql'))(
       expect(fresh.jobs).toBe(4);
       expect(await rollupMark(t.store, CLOUDSTACK_SPEC)).toBe(END);
       const rolled = await cloudstack({ vcenter: 'vc-anything' });
-      expect(rolled.sources.cloudstack_jobs.rollup_hours).toBeGreaterThan(0);
+      expect(rolled.sources.cloudstack_jobs!.rollup_hours).toBeGreaterThan(0);
       expect(rolled.cloudstack).toEqual(variant.cloudstack);
 
       await t.store.db.schema.dropTable('job_tracking').execute();
-      expect(await cloudstackJobTable(t.store.db)).toBe('cloudstack_job_tracking');
+      expect(await cloudstackJobTable(t.store)).toBe('cloudstack_job_tracking');
+      // Within one request each table is probed once (its readers share the answer); the next
+      // request probes again and sees the table gone.
+      const oneRequest = forOneRequest(t.store);
+      expect(await cloudstackJobTable(oneRequest)).toBe('cloudstack_job_tracking');
       await t.store.db.schema.dropTable('cloudstack_job_tracking').execute();
-      expect(await cloudstackJobTable(t.store.db)).toBeNull();
+      expect(await cloudstackJobTable(oneRequest)).toBe('cloudstack_job_tracking');
+      expect(await cloudstackJobTable(forOneRequest(t.store))).toBeNull();
+      expect(await cloudstackJobTable(t.store)).toBeNull();
       const none = await cloudstack();
       expect(none.cloudstack_source).toBeNull();
       expect(none.cloudstack).toEqual([]);

@@ -201,7 +201,13 @@ export const VolumePerformance = Type.Object({
       description: 'The table CloudStack jobs were read from; null when this OMA has neither',
     }),
   ),
-  sources: Type.Object({ volume_operations: OpsSources, cloudstack_jobs: OpsSources }),
+  sources: Type.Object(
+    { volume_operations: Type.Optional(OpsSources), cloudstack_jobs: Type.Optional(OpsSources) },
+    {
+      description:
+        'Where the figures came from, for each kind the requested views read (the trend reads both)',
+    },
+  ),
   filters_not_applied: Type.Object({ volume_operations: NotApplied, cloudstack_jobs: NotApplied }),
   operations: Type.Optional(Type.Array(VolumeOperationRow)),
   trend: Type.Optional(Type.Array(VolumeTrendBucket)),

@@ -48,6 +48,30 @@ describe('Histogram', () => {
     }
   });
 
+  test('mergeSerialized(text) equals merge(deserialize(text)), in either form; a bad text adds nothing', () => {
+    for (let seed = 200; seed < 230; seed++) {
+      const rng = new Rng(seed);
+      const [a, b] = [Histogram.of(randomValues(rng)), Histogram.of(randomValues(rng))];
+      const expected = Histogram.of([]).merge(a).merge(b);
+      const folded = new Histogram().mergeSerialized(a.serialize()).mergeSerialized(b.serialize());
+      expect(folded.serialize()).toBe(expected.serialize());
+      expect(folded.count()).toBe(expected.count());
+      for (const q of QUANTILES) expect(folded.quantile(q)).toBe(expected.quantile(q));
+    }
+    const into = Histogram.of([0, 1, 5]);
+    into.mergeSerialized(JSON.stringify({ z: 1, b: { '-10': 2, '300': 1 } }));
+    expect(into.count()).toBe(7);
+    expect(into.serialize()).toBe(
+      Histogram.of([0, 1, 5]).merge(Histogram.deserialize('{"z":1,"b":{"-10":2,"300":1}}')).serialize(),
+    );
+    // The last bucket is bad: nothing of the text is added.
+    const before = into.serialize();
+    expect(() => into.mergeSerialized('[1,3,1,0,1]')).toThrow(HistogramFormatError);
+    expect(() => into.mergeSerialized('{"z":1,"b":{"1":1,"x":1}}')).toThrow(HistogramFormatError);
+    expect(into.serialize()).toBe(before);
+    expect(into.count()).toBe(7);
+  });
+
   test('serialisation round-trips exactly and stays compact', () => {
     const values = randomValues(new Rng(7));
     const histogram = Histogram.of(values);

@@ -110,23 +110,32 @@ export class Histogram {
 
   /** Reads serialize()'s text, or the older `{"z":zeros,"b":{"index":count,…}}` form. */
   static deserialize(text: string): Histogram {
+    return new Histogram().mergeSerialized(text);
+  }
+
+  /**
+   * Adds the counts of serialize()'s text (or the older form) into this one, as merge() would
+   * with the deserialized histogram: readers fold thousands of rollup rows, and this makes no
+   * histogram per row. The text is checked whole before anything is added.
+   */
+  mergeSerialized(text: string): this {
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch {
       throw new HistogramFormatError('A histogram is JSON text');
     }
-    return Array.isArray(parsed) ? Histogram.fromArray(parsed, text) : Histogram.fromObject(parsed, text);
+    return Array.isArray(parsed) ? this.mergeArray(parsed, text) : this.mergeObject(parsed, text);
   }
 
-  private static fromArray(parsed: unknown[], text: string): Histogram {
+  private mergeArray(parsed: unknown[], text: string): this {
     const zeros = parsed[0];
     if (parsed.length % 2 !== 1 || !isCount(zeros))
       throw new HistogramFormatError(`Not a histogram: ${text.slice(0, 80)}`);
-    const histogram = new Histogram();
-    histogram.zeros = zeros;
-    histogram.total = zeros;
+    // First pass: check every bucket and find the index range, so the counts grow once.
     let index = 0;
+    let first = 0;
+    let added = zeros;
     for (let i = 1; i < parsed.length; i += 2) {
       const step = parsed[i];
       const count = parsed[i + 1];
@@ -136,31 +145,37 @@ export class Histogram {
       }
       index += step as number;
       if (!isIndex(index)) throw new HistogramFormatError(`Not a histogram bucket index: ${index}`);
-      if (count === 0) continue;
-      histogram.bump(index, count);
-      histogram.total += count;
+      if (i === 1) first = index;
+      added += count;
     }
-    return histogram;
+    if (parsed.length > 1) this.cover(first, index);
+    index = 0;
+    for (let i = 1; i < parsed.length; i += 2) {
+      index += parsed[i] as number;
+      this.counts[index - this.offset] += parsed[i + 1] as number;
+    }
+    this.zeros += zeros;
+    this.total += added;
+    return this;
   }
 
-  private static fromObject(parsed: unknown, text: string): Histogram {
+  private mergeObject(parsed: unknown, text: string): this {
     const { z = 0, b } = (parsed ?? {}) as { z?: unknown; b?: unknown };
     if (!isCount(z) || typeof b !== 'object' || b === null || Array.isArray(b)) {
       throw new HistogramFormatError(`Not a histogram: ${text.slice(0, 80)}`);
     }
-    const histogram = new Histogram();
-    histogram.zeros = z;
-    histogram.total = z;
+    const buckets: [number, number][] = [];
     for (const [key, count] of Object.entries(b)) {
       const index = Number(key);
       if (!Number.isInteger(index) || !isIndex(index) || !isCount(count)) {
         throw new HistogramFormatError(`Not a histogram bucket: ${key}: ${String(count)}`);
       }
-      if (count === 0) continue;
-      histogram.bump(index, count);
-      histogram.total += count;
+      if (count > 0) buckets.push([index, count]);
     }
-    return histogram;
+    for (const [index, count] of buckets) this.bump(index, count);
+    this.zeros += z;
+    this.total += z + buckets.reduce((n, [, count]) => n + count, 0);
+    return this;
   }
 
   static of(values: Iterable<number>): Histogram {

@@ -186,6 +186,16 @@ function rowAggregate<S extends string, H extends string>(
   };
 }
 
+/** Adds a rollup row into an aggregate, as mergeAggregate with its rowAggregate but without one per row. */
+function mergeRow<S extends string, H extends string>(
+  into: Aggregate<S, H>,
+  spec: Pick<RollupSpec<string, S, H>, 'sums' | 'histograms'>,
+  row: Record<string, unknown>,
+) {
+  for (const s of spec.sums) into.sums[s] += Number(row[s]);
+  for (const h of spec.histograms) into.histograms[h].mergeSerialized(String(row[h]));
+}
+
 /**
  * Replaces the daily rows of each UTC day that has an hour in [start, end) and ends by `end`
  * (every hour before `end` is rolled up) with its hourly rows merged.
@@ -351,6 +361,23 @@ function rollupSpan(req: BucketedRequest, mark: number | null): { from: number; 
   return from < to ? { from, to } : null;
 }
 
+/** The given filters split into those that narrow the spec's rows and those its rows carry no value for. */
+export async function splitFilters(
+  store: Pick<Db, 'db' | 'time'>,
+  spec: AnySpec,
+  given: Filters,
+): Promise<{ filters: Filters; notApplied: FilterName[] }> {
+  const applicable = await spec.applicableFilters(store);
+  const filters: Filters = {};
+  const notApplied: FilterName[] = [];
+  for (const [name, value] of Object.entries(given) as [FilterName, string | undefined][]) {
+    if (value === undefined) continue;
+    if (applicable.includes(name)) filters[name] = value;
+    else notApplied.push(name);
+  }
+  return { filters, notApplied };
+}
+
 /**
  * The spec's figures over [from, to) per bucket and per combination of `groupBy` dimensions,
  * narrowed by the filters that apply to its rows.
@@ -381,14 +408,7 @@ export async function readBucketed<T extends AnySpec>(
     return group.aggregate;
   };
 
-  const applicable = await spec.applicableFilters(store);
-  const filters: Filters = {};
-  const notApplied: FilterName[] = [];
-  for (const [name, value] of Object.entries(req.filters) as [FilterName, string | undefined][]) {
-    if (value === undefined) continue;
-    if (applicable.includes(name)) filters[name] = value;
-    else notApplied.push(name);
-  }
+  const { filters, notApplied } = await splitFilters(store, spec, req.filters);
   const narrowed = { ...req, filters };
 
   const span = rollupSpan(narrowed, await rollupMark(store, spec));
@@ -419,7 +439,7 @@ export async function readBucketed<T extends AnySpec>(
       }
       if (set) query = query.where('grouping' as never, '=', set.grouping as never);
       for (const row of (await query.execute()) as Record<string, string | number>[]) {
-        mergeAggregate(groupOf(bucketOf(Number(row.bucket_start_ms)), row), rowAggregate(spec, row));
+        mergeRow(groupOf(bucketOf(Number(row.bucket_start_ms)), row), spec, row);
       }
     };
     // Whole UTC days from the daily rows when every bucket is whole days (so a day lies in one).

@@ -100,7 +100,7 @@ const opsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['analytics'],
         summary:
           'Volume operations per type and per bucket (failure rate, duration percentiles); CloudStack job outcomes',
-        description: `${VOLUME_BUCKET_RULE} ${CLOUDSTACK_BUCKET_RULE} Which CloudStack table is read is detected at each request (cloudstack_source). view=${VOLUME_VIEWS.join('|')} returns only that part (default all). ${EXACTNESS} ${FILTERS}`,
+        description: `${VOLUME_BUCKET_RULE} ${CLOUDSTACK_BUCKET_RULE} Which CloudStack table is read is detected at each request (cloudstack_source). view=${VOLUME_VIEWS.join('|')} returns only that part (default all) and reads only the kinds it shows (sources has an entry per kind read; the trend shows both). ${EXACTNESS} ${FILTERS}`,
         security,
         querystring: VolumePerformanceQuery,
         response: { 200: VolumePerformance, ...response },

@@ -5,7 +5,7 @@ import { sql, type ExpressionBuilder } from 'kysely';
 import { ANALYTICS_FILTERS, type CloudstackJobTable } from '@oma-insights/contracts';
 import type { Db } from '../../db/connect';
 import type { Database } from '../../db/schema';
-import { hasTable } from '../../db/probe';
+import { hasTable, type ProbeMemo } from '../../db/probe';
 import { cbtTimesMark, diskKey } from './cbt-times';
 import { CREATED_MARGIN_MS, volumeOpTimesMark } from './volume-times';
 import { FINISHED_STATUSES } from '../rollups/job-facts';
@@ -358,9 +358,11 @@ export const VOLUME_SPEC: RollupSpec<VolumeDims, (typeof VOLUME_SUMS)[number], '
  * Which table holds this OMA's CloudStack jobs: cloudstack_job_tracking where a version has it
  * (it holds nothing else), else job_tracking; null when neither exists.
  */
-export async function cloudstackJobTable(db: Db['db']): Promise<CloudstackJobTable | null> {
-  if (await hasTable(db, 'cloudstack_job_tracking')) return 'cloudstack_job_tracking';
-  if (await hasTable(db, 'job_tracking')) return 'job_tracking';
+export async function cloudstackJobTable(
+  store: Pick<Db, 'db'> & ProbeMemo,
+): Promise<CloudstackJobTable | null> {
+  if (await hasTable(store.db, 'cloudstack_job_tracking', store)) return 'cloudstack_job_tracking';
+  if (await hasTable(store.db, 'job_tracking', store)) return 'job_tracking';
   return null;
 }
 
@@ -395,7 +397,7 @@ async function cloudstackFacts(
   toMs: number,
   filters: Filters,
 ): Promise<CloudstackFact[]> {
-  const table = await cloudstackJobTable(store.db);
+  const table = await cloudstackJobTable(store);
   const [from, to] = [store.time.toDb(fromMs), store.time.toDb(toMs)];
   const facts: CloudstackFact[] = [];
   if (table === 'job_tracking') {
@@ -447,15 +449,15 @@ export const CLOUDSTACK_SPEC: RollupSpec<
   dimensionFilters: { vcenter: 'vcenter', datacenter: 'datacenter' },
   // Rolled up afresh when the OMA's CloudStack table changes (rows of one never mix with the other's).
   stateName: async (store) => {
-    const table = await cloudstackJobTable(store.db);
+    const table = await cloudstackJobTable(store);
     return table === 'job_tracking' ? 'cloudstack_jobs_hourly' : `cloudstack_jobs_hourly:${table ?? 'none'}`;
   },
   // cloudstack_job_tracking rows name no VM context.
   applicableFilters: async (store) =>
-    (await cloudstackJobTable(store.db)) === 'job_tracking' ? CONTEXT_FILTERS : [],
+    (await cloudstackJobTable(store)) === 'job_tracking' ? CONTEXT_FILTERS : [],
   facts: cloudstackFacts,
   firstMs: async (store) => {
-    const table = await cloudstackJobTable(store.db);
+    const table = await cloudstackJobTable(store);
     if (table === null) return null;
     const { rows } = await sql<{ first: string | null }>`select min(completed_at) as ${sql.id('first')}
       from ${sql.table(table)} where status in (${sql.join(FINISHED_STATUSES)})

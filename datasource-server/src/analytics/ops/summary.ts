@@ -10,15 +10,9 @@ import {
   type Kpi,
 } from '@oma-insights/contracts';
 import type { Db } from '../../db/connect';
+import { forOneRequest } from '../../db/probe';
 import { predictNextSyncs } from '../predictions/predict';
-import {
-  addFact,
-  DAY_MS,
-  emptyAggregate,
-  FINISHED_STATUSES,
-  mergeAggregate,
-  type JobAggregate,
-} from '../rollups/job-facts';
+import { addFact, DAY_MS, emptyAggregate, FINISHED_STATUSES, type JobAggregate } from '../rollups/job-facts';
 import { readFinishedJobs } from '../rollups/read';
 import { longestJobSpan } from './job-spans';
 import { changeRate, quantile, ratio, round } from './measures';
@@ -86,8 +80,8 @@ async function jobFigures(store: Store, fromMs: number, toMs: number, filters: F
     store,
     { fromMs, toMs, intervalMs: DAY_MS, filters, dimensions: ['errorClassification'] },
     {
-      rollup(_bucketStartMs, dims, jobs, aggregate) {
-        mergeAggregate(all, aggregate!);
+      rollup(_bucketStartMs, dims, jobs, addTo) {
+        addTo!(all);
         count(dims.status, dims.errorClassification ?? '', jobs);
       },
       fact(fact) {
@@ -239,9 +233,10 @@ const notAppliedNote = (names: readonly string[]) =>
 const joinNotes = (...notes: (string | null | undefined)[]) => notes.filter(Boolean).join('. ') || null;
 
 export async function analyticsSummary(
-  store: Store,
+  shared: Store,
   req: { fromMs: number; toMs: number; filters: Filters; nowMs?: number },
 ): Promise<AnalyticsSummary> {
+  const store = forOneRequest(shared);
   const { fromMs, toMs, filters } = req;
   const previousFrom = Math.max(0, fromMs - (toMs - fromMs));
   const atMs = Math.min(toMs, req.nowMs ?? Date.now());

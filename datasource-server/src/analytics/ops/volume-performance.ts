@@ -7,8 +7,16 @@ import {
   type VolumePerformance,
 } from '@oma-insights/contracts';
 import type { Db } from '../../db/connect';
+import { forOneRequest } from '../../db/probe';
 import { durations, outcomes, quantile, ratio } from './measures';
-import { mergeAggregate, readBucketed, total, type BucketedRequest, type Group } from './rollup-engine';
+import {
+  mergeAggregate,
+  readBucketed,
+  splitFilters,
+  total,
+  type BucketedRequest,
+  type Group,
+} from './rollup-engine';
 import { CLOUDSTACK_SPEC, cloudstackJobTable, VOLUME_SPEC } from './sources';
 
 export type VolumeView = 'operations' | 'trend' | 'cloudstack';
@@ -30,16 +38,24 @@ function mergedBy<D extends string, S extends string, H extends string>(
 }
 
 export async function volumePerformance(
-  store: Pick<Db, 'db' | 'time'>,
+  shared: Pick<Db, 'db' | 'time'>,
   req: BucketedRequest,
   views: readonly VolumeView[],
 ): Promise<VolumePerformance> {
+  const store = forOneRequest(shared);
   const withTrend = views.includes('trend');
   const bucketed = withTrend ? req : { ...req, intervalMs: null };
-  const [volume, cloudstack, source] = await Promise.all([
-    readBucketed(store, VOLUME_SPEC, bucketed, ['operation_type']),
-    readBucketed(store, CLOUDSTACK_SPEC, bucketed, ['operation']),
-    cloudstackJobTable(store.db),
+  // A kind is read only when a view shows it (the trend shows both).
+  const [volume, cloudstack, source, volumeFilters, cloudstackFilters] = await Promise.all([
+    withTrend || views.includes('operations')
+      ? readBucketed(store, VOLUME_SPEC, bucketed, ['operation_type'])
+      : null,
+    withTrend || views.includes('cloudstack')
+      ? readBucketed(store, CLOUDSTACK_SPEC, bucketed, ['operation'])
+      : null,
+    cloudstackJobTable(store),
+    splitFilters(store, VOLUME_SPEC, req.filters),
+    splitFilters(store, CLOUDSTACK_SPEC, req.filters),
   ]);
   const result: VolumePerformance = {
     from: new Date(req.fromMs).toISOString(),
@@ -48,10 +64,16 @@ export async function volumePerformance(
     percentile_relative_error: TREND_PERCENTILE_RELATIVE_ERROR,
     bucket_rules: { volume_operations: VOLUME_BUCKET_RULE, cloudstack_jobs: CLOUDSTACK_BUCKET_RULE },
     cloudstack_source: source,
-    sources: { volume_operations: volume.sources, cloudstack_jobs: cloudstack.sources },
-    filters_not_applied: { volume_operations: volume.notApplied, cloudstack_jobs: cloudstack.notApplied },
+    sources: {
+      ...(volume && { volume_operations: volume.sources }),
+      ...(cloudstack && { cloudstack_jobs: cloudstack.sources }),
+    },
+    filters_not_applied: {
+      volume_operations: volumeFilters.notApplied,
+      cloudstack_jobs: cloudstackFilters.notApplied,
+    },
   };
-  if (views.includes('operations')) {
+  if (volume && views.includes('operations')) {
     result.operations = mergedBy(VOLUME_SPEC, volume.buckets, 'operation_type').map(([type, a]) => ({
       operation_type: type,
       operations: a.sums.operations,
@@ -59,7 +81,7 @@ export async function volumePerformance(
       ...durations(a.sums, a.histograms.duration_histogram),
     }));
   }
-  if (views.includes('cloudstack')) {
+  if (cloudstack && views.includes('cloudstack')) {
     result.cloudstack = mergedBy(CLOUDSTACK_SPEC, cloudstack.buckets, 'operation').map(([operation, a]) => ({
       operation,
       jobs: a.sums.jobs,
@@ -67,7 +89,7 @@ export async function volumePerformance(
       ...durations(a.sums, a.histograms.duration_histogram),
     }));
   }
-  if (withTrend) {
+  if (volume && cloudstack && withTrend) {
     result.trend = volume.starts.map((start, i) => {
       const v = total(VOLUME_SPEC, volume.buckets[i].values());
       const c = total(CLOUDSTACK_SPEC, cloudstack.buckets[i].values()).sums;

@@ -3,7 +3,6 @@
 // jobs are therefore also rolled up by status alone and by (one dimension, status). A reader
 // takes the smallest set that carries every dimension it groups or filters by. A set stores ''
 // for a dimension it does not carry. Pure.
-import { Histogram } from '../histogram/histogram';
 import {
   addFact,
   emptyAggregate,
@@ -172,18 +171,24 @@ export function toColumns({ grouping, bucketStartMs, dims, aggregate }: RollupGr
   };
 }
 
+type RowSums = Omit<RollupColumns, 'grouping' | 'bucket_start_ms'>;
+
 /** The sums and histograms of a row as read (the drivers may give BIGINT as strings). */
-export function rowAggregate(row: Omit<RollupColumns, 'grouping' | 'bucket_start_ms'>): JobAggregate {
-  return {
-    jobs: Number(row.jobs),
-    bytes: Number(row.bytes_sum),
-    durationCount: Number(row.duration_count),
-    durationMsSum: Number(row.duration_ms_sum),
-    throughputCount: Number(row.throughput_count),
-    throughputBpsSum: Number(row.throughput_bps_sum),
-    duration: Histogram.deserialize(row.duration_histogram),
-    throughput: Histogram.deserialize(row.throughput_histogram),
-  };
+export function rowAggregate(row: RowSums): JobAggregate {
+  return mergeRow(emptyAggregate(), row);
+}
+
+/** Adds a row's sums and histograms into an aggregate, as mergeAggregate with its rowAggregate, without one per row. */
+export function mergeRow(into: JobAggregate, row: RowSums): JobAggregate {
+  into.jobs += Number(row.jobs);
+  into.bytes += Number(row.bytes_sum);
+  into.durationCount += Number(row.duration_count);
+  into.durationMsSum += Number(row.duration_ms_sum);
+  into.throughputCount += Number(row.throughput_count);
+  into.throughputBpsSum += Number(row.throughput_bps_sum);
+  into.duration.mergeSerialized(row.duration_histogram);
+  into.throughput.mergeSerialized(row.throughput_histogram);
+  return into;
 }
 
 export function fromColumns(row: RollupColumns): RollupGroup {

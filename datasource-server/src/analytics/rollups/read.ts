@@ -9,7 +9,7 @@ import type { Db } from '../../db/connect';
 import {
   DIMENSION_COLUMN,
   groupingFor,
-  rowAggregate,
+  mergeRow,
   type GroupingSet,
   type JobDimension,
   type RolledUpDimensions,
@@ -41,10 +41,16 @@ export interface JobVisitor {
   /**
    * A rollup row: `jobs` finished jobs with these dimensions in the hour or UTC day starting at
    * `bucketStartMs` (a day only when the request's buckets are whole days, so it lies in one
-   * bucket). `dims` has status and the requested dimensions (perhaps more); `aggregate` only
-   * when the read asked for histograms and sums.
+   * bucket). `dims` has status and the requested dimensions (perhaps more); `addTo` (only when
+   * the read asked for histograms and sums) adds the row's sums and histograms into an aggregate
+   * (readers fold thousands of rows: none is made per row).
    */
-  rollup(bucketStartMs: number, dims: RolledUpDimensions, jobs: number, aggregate: JobAggregate | null): void;
+  rollup(
+    bucketStartMs: number,
+    dims: RolledUpDimensions,
+    jobs: number,
+    addTo: ((into: JobAggregate) => void) | null,
+  ): void;
   /** One finished job read from the raw table. */
   fact(fact: JobFact): void;
 }
@@ -155,9 +161,11 @@ async function readRollups(
   for (const row of await (detail === 'full' ? full : query).execute()) {
     const dims: RolledUpDimensions = { status: row.status as FinishedStatus };
     for (const d of set.carries) dims[d] = row[DIMENSION_COLUMN[d]];
-    const aggregate =
-      detail === 'full' ? rowAggregate(row as Awaited<ReturnType<typeof full.execute>>[number]) : null;
-    visitor.rollup(Number(row.bucket_start_ms), dims, Number(row.jobs), aggregate);
+    const addTo =
+      detail === 'full'
+        ? (into: JobAggregate) => void mergeRow(into, row as Awaited<ReturnType<typeof full.execute>>[number])
+        : null;
+    visitor.rollup(Number(row.bucket_start_ms), dims, Number(row.jobs), addTo);
   }
 }
 

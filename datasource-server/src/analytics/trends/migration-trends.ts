@@ -4,14 +4,7 @@
 import { JOB_BUCKET_RULE, MAX_TREND_BUCKETS, type MigrationTrends } from '@oma-insights/contracts';
 import type { Db } from '../../db/connect';
 import { HISTOGRAM_RELATIVE_ERROR } from '../histogram/histogram';
-import {
-  addFact,
-  emptyAggregate,
-  HOUR_MS,
-  mergeAggregate,
-  type JobAggregate,
-  type JobFilters,
-} from '../rollups/job-facts';
+import { addFact, emptyAggregate, HOUR_MS, type JobAggregate, type JobFilters } from '../rollups/job-facts';
 import { describeSources, readFinishedJobs } from '../rollups/read';
 
 export class TrendsInputError extends Error {}
@@ -95,9 +88,9 @@ export async function migrationTrends(
     store,
     { ...req, dimensions: [] },
     {
-      rollup(bucketStartMs, dims, jobs, aggregate) {
+      rollup(bucketStartMs, dims, jobs, addTo) {
         const bucket = bucketOf(bucketStartMs);
-        mergeAggregate(bucket.aggregate, aggregate!);
+        addTo!(bucket.aggregate);
         countStatus(bucket, dims.status, jobs);
       },
       fact(fact) {

@@ -8,11 +8,21 @@ import { TARGETS } from './helper';
 import { REDIS_TEST_URL } from './redis-check';
 
 const bench = (file: string) => path.resolve(__dirname, '..', '..', 'bench', file);
+
+/** Runs a bench script; when it fails, the error carries what it printed (a lost message says so there). */
+function node(args: string[], options: { timeout: number; env?: NodeJS.ProcessEnv }): string {
+  try {
+    return execFileSync(process.execPath, args, { encoding: 'utf8', ...options });
+  } catch (err) {
+    const { message, stdout, stderr } = err as { message: string; stdout?: string; stderr?: string };
+    throw new Error(`${message}\n--- stdout ---\n${stdout ?? ''}\n--- stderr ---\n${stderr ?? ''}`);
+  }
+}
 const BENCH = bench('seed-rate.bench.js');
 const runIfMysql = TARGETS.includes('mysql') ? test : test.skip;
 
 runIfMysql('bench/seed-rate runs and prints the batched/baseline ratio', () => {
-  const out = execFileSync(process.execPath, [BENCH, MYSQL_URL, '3'], { encoding: 'utf8', timeout: 120_000 });
+  const out = node([BENCH, MYSQL_URL, '3'], { timeout: 120_000 });
   expect(out).toMatch(/^ratio batched\/baseline: \d+(\.\d+)?x$/m);
   expect(out).toMatch(/^VMs 3, days 60, jobs [1-9]\d*/m);
 });
@@ -20,8 +30,7 @@ runIfMysql('bench/seed-rate runs and prints the batched/baseline ratio', () => {
 runIfMysql(
   'bench/networks-validation runs and prints p50/p95 and the ratio against one request per VM',
   () => {
-    const out = execFileSync(process.execPath, [bench('networks-validation.bench.js'), MYSQL_URL, '5', '2'], {
-      encoding: 'utf8',
+    const out = node([bench('networks-validation.bench.js'), MYSQL_URL, '5', '2'], {
       timeout: 120_000,
       env: { ...process.env, DB_URL: '' },
     });
@@ -34,8 +43,7 @@ const MINI = bench('fixtures/labelled-networks-mini.json');
 
 test('bench/recommendation-accuracy scores a labelled file through the endpoint, and fails below --min-top1', () => {
   const script = bench('recommendation-accuracy.js');
-  const out = execFileSync(process.execPath, [script, MINI, '--min-top1', '1'], {
-    encoding: 'utf8',
+  const out = node([script, MINI, '--min-top1', '1'], {
     timeout: 120_000,
   });
   expect(out).toMatch(/^live {2}top-1 100\.0% \(4\/4\) {2}top-3 100\.0%/m);
@@ -51,25 +59,21 @@ test('bench/recommendation-accuracy scores a labelled file through the endpoint,
 });
 
 runIfMysql('bench/networks-bulk and networks-recommendations run and print their ratios', () => {
-  const bulk = execFileSync(process.execPath, [bench('networks-bulk.bench.js'), MYSQL_URL, '50'], {
-    encoding: 'utf8',
+  const bulk = node([bench('networks-bulk.bench.js'), MYSQL_URL, '50'], {
     timeout: 120_000,
   });
   expect(bulk).toMatch(/^ratio row-by-row \/ bulk update: \d+(\.\d+)?x$/m);
   expect(bulk).toMatch(/bulk create \(one request\): .*\((\d+) created\)/);
-  const recs = execFileSync(
-    process.execPath,
-    [bench('networks-recommendations.bench.js'), MYSQL_URL, '20', '15'],
-    { encoding: 'utf8', timeout: 120_000 },
-  );
+  const recs = node([bench('networks-recommendations.bench.js'), MYSQL_URL, '20', '15'], {
+    timeout: 120_000,
+  });
   expect(recs).toMatch(/^ratio per-source \/ all-at-once: \d+(\.\d+)?x$/m);
 });
 
 runIfMysql(
   'bench/analytics runs each case against raw SQL, finds the answers identical, and times the dashboard',
   () => {
-    const out = execFileSync(process.execPath, [bench('analytics.bench.js'), MYSQL_URL, '3000', '15000'], {
-      encoding: 'utf8',
+    const out = node([bench('analytics.bench.js'), MYSQL_URL, '3000', '15000'], {
       timeout: 300_000,
       env: { ...process.env, BENCH_RUNS: '1' },
     });
@@ -90,8 +94,7 @@ runIfMysql(
 runIfMysql(
   'bench/live runs with a few clients, prints latency, msgs/s, memory and the ratios to bare ws, and loses nothing',
   () => {
-    const out = execFileSync(process.execPath, [bench('live.bench.js'), MYSQL_URL, '8', '12'], {
-      encoding: 'utf8',
+    const out = node([bench('live.bench.js'), MYSQL_URL, '8', '12'], {
       timeout: 120_000,
     });
     const figures = String.raw`ingest->receive p50 [\d.]+ ms, p99 [\d.]+ ms; publish->receive p50 [\d.]+ ms, p99 [\d.]+ ms; \(ingest->publish p50 [\d.]+ ms, p99 [\d.]+ ms\); delivered \d+ msgs/s; memory -?[\d.]+ KiB/connection`;
@@ -115,8 +118,7 @@ runIfMysql(
 const runIfRedis = process.env.OMI_REDIS_AVAILABLE === '1' ? test : test.skip;
 
 runIfRedis('bench/live-redis runs on a few events and prints both paths and their ratios', () => {
-  const out = execFileSync(process.execPath, [bench('live-redis.bench.js'), REDIS_TEST_URL, '20'], {
-    encoding: 'utf8',
+  const out = node([bench('live-redis.bench.js'), REDIS_TEST_URL, '20'], {
     timeout: 120_000,
   });
   const figures = String.raw`p50 [\d.]+ ms  p99 [\d.]+ ms  burst \d+ events/s`;

@@ -178,12 +178,7 @@ function rowAggregate<S extends string, H extends string>(
   spec: Pick<RollupSpec<string, S, H>, 'sums' | 'histograms'>,
   row: Record<string, unknown>,
 ): Aggregate<S, H> {
-  return {
-    sums: Object.fromEntries(spec.sums.map((s) => [s, Number(row[s])])) as Record<S, number>,
-    histograms: Object.fromEntries(
-      spec.histograms.map((h) => [h, Histogram.deserialize(String(row[h]))]),
-    ) as Record<H, Histogram>,
-  };
+  return mergeRow(emptyAggregate(spec), spec, row);
 }
 
 /** Adds a rollup row into an aggregate, as mergeAggregate with its rowAggregate but without one per row. */
@@ -191,9 +186,10 @@ function mergeRow<S extends string, H extends string>(
   into: Aggregate<S, H>,
   spec: Pick<RollupSpec<string, S, H>, 'sums' | 'histograms'>,
   row: Record<string, unknown>,
-) {
+): Aggregate<S, H> {
   for (const s of spec.sums) into.sums[s] += Number(row[s]);
   for (const h of spec.histograms) into.histograms[h].mergeSerialized(String(row[h]));
+  return into;
 }
 
 /**

@@ -31,7 +31,7 @@ import { parseInterval } from '../src/analytics/trends/migration-trends';
 import { forOneRequest } from '../src/db/probe';
 import { Rng } from '../src/demo/rng';
 import { newJobRow } from '../src/vm-contexts/new-job';
-import { bearer, buildTestApp, FIXED_END, TARGETS, type TestApp } from './helper';
+import { bearer, buildTestApp, FIXED_END, TARGETS, vmContextsByName, type TestApp } from './helper';
 
 // Loading the OMA dump and the property cases take longer than jest's default on a busy machine
 // (the project's testTimeout is not applied when jest runs from the repository root).
@@ -696,11 +696,7 @@ describe.each(TARGETS)('ops analytics on %s', (target) => {
     const before = await active();
     expect(before).toBe(await rawActiveJobs(at, {}));
     // Created six days before END, ended an hour before it: longer than any job read so far.
-    const vm = await db
-      .selectFrom('vm_replication_contexts')
-      .select(['context_id', 'vmware_vm_id', 'vm_name', 'vm_path', 'vcenter_host', 'datacenter'])
-      .orderBy('vm_name')
-      .executeTakeFirstOrThrow();
+    const [vm] = await vmContextsByName(db);
     await db
       .insertInto('replication_jobs')
       .values(

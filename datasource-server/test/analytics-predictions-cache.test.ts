@@ -4,7 +4,7 @@ import type { Backtest, PredictionList } from '@oma-insights/contracts';
 import { predictionCache } from '../src/analytics/predictions/cache';
 import { predictNextSyncs } from '../src/analytics/predictions/predict';
 import { newJobRow } from '../src/vm-contexts/new-job';
-import { bearer, buildTestApp, TARGETS, type TestApp } from './helper';
+import { bearer, buildTestApp, TARGETS, vmContextsByName, type TestApp } from './helper';
 
 const H = 3_600_000;
 const at = (iso: string) => Date.parse(iso);
@@ -81,11 +81,7 @@ describe.each(TARGETS)('kept prediction model on %s', (target) => {
     const { db, time } = t.store;
     const cache = predictionCache(db, time);
     const now = at('2026-11-01T11:40:00Z');
-    const vm = await db
-      .selectFrom('vm_replication_contexts')
-      .select(['context_id', 'vmware_vm_id', 'vm_name', 'vm_path', 'vcenter_host', 'datacenter'])
-      .orderBy('vm_name')
-      .executeTakeFirstOrThrow();
+    const [vm] = await vmContextsByName(db);
     // A job that ran from 11:32 (after the kept model's 11:30) to 11:38.
     await db
       .insertInto('replication_jobs')
@@ -113,12 +109,7 @@ describe.each(TARGETS)('kept prediction model on %s', (target) => {
   test('a job running when the model was kept, and new ones, are learned as they finish', async () => {
     const { db, time } = t.store;
     const cache = predictionCache(db, time);
-    const [a, b] = await db
-      .selectFrom('vm_replication_contexts')
-      .select(['context_id', 'vmware_vm_id', 'vm_name', 'vm_path', 'vcenter_host', 'datacenter'])
-      .orderBy('vm_name')
-      .limit(2)
-      .execute();
+    const [a, b] = await vmContextsByName(db, 2);
     const start = at('2026-11-01T12:30:00Z');
     await db
       .insertInto('replication_jobs')
@@ -195,11 +186,7 @@ describe.each(TARGETS)('kept prediction model on %s', (target) => {
   test('a finished job written later with an earlier end trains the model again', async () => {
     const { db, time } = t.store;
     const cache = predictionCache(db, time);
-    const vm = await db
-      .selectFrom('vm_replication_contexts')
-      .select(['context_id', 'vmware_vm_id', 'vm_name', 'vm_path', 'vcenter_host', 'datacenter'])
-      .orderBy('vm_name', 'desc')
-      .executeTakeFirstOrThrow();
+    const [vm] = await vmContextsByName(db, 1, 'desc');
     const kept = at('2026-11-01T15:30:00Z');
     const before = await both(kept);
     expect(before.kept).toEqual(before.fresh);

@@ -266,3 +266,13 @@ export async function fingerprint(
   }
   return hash.digest('hex');
 }
+
+/** VM contexts in name order, with the columns newJobRow takes: for tests that write a job of their own. */
+export function vmContextsByName(db: Db['db'], limit = 1, order: 'asc' | 'desc' = 'asc') {
+  return db
+    .selectFrom('vm_replication_contexts')
+    .select(['context_id', 'vmware_vm_id', 'vm_name', 'vm_path', 'vcenter_host', 'datacenter'])
+    .orderBy('vm_name', order)
+    .limit(limit)
+    .execute();
+}
